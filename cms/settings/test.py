@@ -1,0 +1,16 @@
+from .base import *  # noqa: F403
+from .base import os
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+WAGTAILADMIN_BASE_URL = "http://cms.test"
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", BASE_DIR / ".test-media"))  # noqa: F405
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+FRONTEND_ORIGINS = ["https://frontend.test"]
+CORS_ALLOWED_ORIGINS = FRONTEND_ORIGINS

@@ -1,0 +1,80 @@
+"""The site root and the clinic-wide content every page of the frontend shows."""
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+
+from articles.blocks import RICH_TEXT_FEATURES, LinkBlock
+
+
+class HomePage(Page):
+    template = "headless_page.html"
+
+    hero_title = models.CharField(max_length=150, blank=True)
+    hero_text = models.CharField(max_length=300, blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_image_alt = models.CharField(max_length=250, blank=True)
+    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_title"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_image_alt"),
+            ],
+            heading="Hero",
+        ),
+        FieldPanel("intro"),
+        InlinePanel("featured_articles", label="Featured articles", max_num=6),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+
+class FeaturedArticle(Orderable):
+    home_page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_articles")
+    article = models.ForeignKey("articles.ArticlePage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("article")]
+
+
+@register_setting(icon="site")
+class ClinicSettings(BaseSiteSetting):
+    """What the frontend shows on every page: the clinic's identity, navigation and disclaimer."""
+
+    clinic_name = models.CharField(max_length=150, default="Pain Clinic")
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True, max_length=500)
+    main_navigation = StreamField([("link", LinkBlock())], blank=True)
+    footer_links = StreamField([("link", LinkBlock())], blank=True)
+    default_disclaimer = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="Shown by every medical disclaimer block that does not give its own text.",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("clinic_name"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("address"),
+            ],
+            heading="Clinic",
+        ),
+        FieldPanel("main_navigation"),
+        FieldPanel("footer_links"),
+        FieldPanel("default_disclaimer"),
+    ]
+
+    class Meta:
+        verbose_name = "clinic settings"

@@ -1,0 +1,59 @@
+"""Factories for the content the tests need; ids are never hard-coded."""
+
+import factory
+import wagtail_factories
+from django.utils.text import slugify
+
+from articles.models import ArticleIndexPage, ArticlePage, Clinician, Condition, Treatment
+from home.models import HomePage
+
+
+class ClinicianFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Dr Clinician {n}")
+    credentials = "MD"
+    specialty = "Pain medicine"
+
+    class Meta:
+        model = Clinician
+
+
+class ConditionFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Condition {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+    class Meta:
+        model = Condition
+        django_get_or_create = ["slug"]
+
+
+class TreatmentFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Treatment {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+    class Meta:
+        model = Treatment
+        django_get_or_create = ["slug"]
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    title = "Home"
+
+    class Meta:
+        model = HomePage
+
+
+class ArticleIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Articles"
+    slug = "articles"
+
+    class Meta:
+        model = ArticleIndexPage
+
+
+class ArticlePageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Article {n}")
+    summary = "A short summary of the article."
+    author = factory.SubFactory(ClinicianFactory)
+
+    class Meta:
+        model = ArticlePage
