@@ -7,15 +7,45 @@ stable once published: renaming one breaks frontends.
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
-from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images import blocks as image_blocks
+
+from cms.representation import References
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "image"]
 """What article prose needs: emphasis, links to pages, documents and URLs, lists, images."""
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
+
+
+def references(context, collect):
+    """The response's batch loader, or a one-off loader for a value rendered on its own."""
+    if context and "references" in context:
+        return context["references"]
+    refs = References(context.get("request") if context else None)
+    collect(refs)
+    refs.load()
+    return refs
+
+
+class ImageChooserBlock(image_blocks.ImageChooserBlock):
+    def get_api_representation(self, value, context=None):
+        return references(context, lambda refs: refs.add_image(value)).image_data(value)
+
+
+class PageChooserBlock(blocks.PageChooserBlock):
+    def get_api_representation(self, value, context=None):
+        return references(context, lambda refs: refs.add_page(value)).page_data(value)
+
+
+def heading_anchor(text, seen):
+    """A stable, unique-in-page anchor for a heading; ``seen`` counts anchors given so far."""
+    base = slugify(text) or "section"
+    seen[base] = seen.get(base, 0) + 1
+    return base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -31,6 +61,14 @@ class HeadingBlock(blocks.StructBlock):
         label = "Heading"
         help_text = "A section heading; it appears in the article's table of contents."
 
+    def get_api_representation(self, value, context=None):
+        seen = context.setdefault("anchors", {}) if context is not None else {}
+        return {
+            "text": value["text"],
+            "level": value["level"],
+            "anchor": heading_anchor(value["text"], seen),
+        }
+
 
 class ParagraphBlock(blocks.RichTextBlock):
     def __init__(self, **kwargs):
@@ -40,6 +78,9 @@ class ParagraphBlock(blocks.RichTextBlock):
     class Meta:
         icon = "pilcrow"
         label = "Paragraph"
+
+    def get_api_representation(self, value, context=None):
+        return references(context, lambda refs: refs.add_rich_text(value)).rich_text(value)
 
 
 class ImageBlock(blocks.StructBlock):
@@ -114,12 +155,18 @@ class LinkBlock(blocks.StructBlock):
     """A labelled link to exactly one target: a page on this site or an outside URL."""
 
     label = blocks.CharBlock(max_length=80)
-    page = blocks.PageChooserBlock(required=False, help_text="A page on this site…")
+    page = PageChooserBlock(required=False, help_text="A page on this site…")
     url = blocks.URLBlock(required=False, help_text="…or an address elsewhere. Choose one.")
 
     class Meta:
         icon = "link"
         label = "Link"
+
+    def get_api_representation(self, value, context=None):
+        data = super().get_api_representation(value, context)
+        # One field to link to, whichever target the editor chose.
+        data["href"] = data["page"]["path"] if data["page"] else (data["url"] or None)
+        return data
 
     def clean(self, value):
         value = super().clean(value)
@@ -180,6 +227,18 @@ class CitationBlock(blocks.StructBlock):
             raise StructBlockValidationError(block_errors=errors)
         return value
 
+    def get_api_representation(self, value, context=None):
+        data = super().get_api_representation(value, context)
+        doi, pmid = (data.get("doi") or "").strip(), (data.get("pmid") or "").strip()
+        data["link"] = (
+            f"https://doi.org/{doi}"
+            if doi
+            else f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+            if pmid
+            else data.get("url") or None
+        )
+        return data
+
 
 class ReferencesBlock(blocks.ListBlock):
     def __init__(self, **kwargs):
@@ -199,6 +258,20 @@ class DisclaimerBlock(blocks.StructBlock):
     class Meta:
         icon = "warning"
         label = "Medical disclaimer"
+
+    def get_api_representation(self, value, context=None):
+        text = (value.get("text") or "").strip()
+        if not text:
+            text = default_disclaimer(context.get("request") if context else None)
+        return {"text": text, "is_default": not (value.get("text") or "").strip()}
+
+
+def default_disclaimer(request):
+    from home.models import ClinicSettings
+
+    if request is None:
+        return ""
+    return ClinicSettings.for_request(request).default_disclaimer
 
 
 class ArticleBodyBlock(blocks.StreamBlock):

@@ -1,11 +1,283 @@
-"""The Wagtail API v2 router the frontends read from, mounted at /api/v2/."""
+"""The read-only Wagtail API v2 the frontends read from, mounted at /api/v2/.
 
+Stock endpoints, extended through Wagtail's own hooks: every response's references
+(images, pages, documents) are collected first and loaded in a handful of queries, then
+serialized into frontend-ready objects (see :mod:`cms.representation`).
+"""
+
+from django.http import Http404, JsonResponse
+from django.urls import path
+from rest_framework.response import Response
+from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.api.v2.serializers import PageSerializer
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Site
+
+from articles.models import ArticlePage
+from home.models import ClinicSettings
+
+from . import api_cache
+from .api_fields import PagePathField
+from .representation import References, public_pages
+
+
+class FrontendPageSerializer(PageSerializer):
+    path = PagePathField()
+
+
+class TaxonomyFilter:
+    """``?condition=<slug>`` and ``?treatment=<slug>`` on article listings."""
+
+    params = {"condition": "conditions__slug", "treatment": "treatments__slug"}
+
+    def filter_queryset(self, request, queryset, view):
+        for param, lookup in self.params.items():
+            if param not in request.GET:
+                continue
+            if not issubclass(queryset.model, ArticlePage):
+                raise BadRequestError(f"filtering by {param} needs type=articles.ArticlePage")
+            queryset = queryset.filter(**{lookup: request.GET[param]})
+        return queryset
+
+
+class ReferencesMixin:
+    """Collect and batch-load every response's references before serializing it."""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["references"] = self.references
+        return context
+
+    @property
+    def references(self):
+        if not hasattr(self, "_references"):
+            self._references = References(self.request)
+        return self._references
+
+
+class CachedResponseMixin:
+    """Serve GETs from the shared cache until content changes; see :mod:`cms.api_cache`."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return super().dispatch(request, *args, **kwargs)
+        cached = api_cache.get(request)
+        if cached is not None:
+            return cached
+        response = super().dispatch(request, *args, **kwargs)
+        return api_cache.store(request, response)
+
+
+class PagesEndpoint(CachedResponseMixin, ReferencesMixin, PagesAPIViewSet):
+    base_serializer_class = FrontendPageSerializer
+    filter_backends = [
+        backend for backend in PagesAPIViewSet.filter_backends if backend is not SearchFilter
+    ] + [TaxonomyFilter, SearchFilter]
+    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(TaxonomyFilter.params)
+    meta_fields = PagesAPIViewSet.meta_fields + ["path"]
+    listing_default_fields = PagesAPIViewSet.listing_default_fields + ["path"]
+    nested_default_fields = PagesAPIViewSet.nested_default_fields + ["path"]
+    # The parent costs two queries per page; a frontend asks for it with fields=parent.
+    detail_only_fields = PagesAPIViewSet.detail_only_fields + [
+        "body",
+        "table_of_contents",
+        "related_articles",
+    ]
+
+    @classmethod
+    def get_detail_default_fields(cls, model):
+        fields = super().get_detail_default_fields(model)
+        return [field for field in fields if field != "parent"]
+
+    @classmethod
+    def get_listing_default_fields(cls, model):
+        return super().get_listing_default_fields(model) + list(
+            getattr(model, "api_listing_fields", ())
+        )
+
+    def listing_serializer_class(self, model):
+        return self._get_serializer_class(self.request.wagtailapi_router, model, [])
+
+    def get_base_queryset(self):
+        try:
+            return public_pages(self.request)
+        except ValueError as e:
+            raise BadRequestError(str(e)) from e
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if hasattr(queryset.model, "api_queryset"):
+            queryset = queryset.model.api_queryset(queryset)
+        if issubclass(queryset.model, ArticlePage):
+            queryset = queryset.order_by("-first_published_at", "-pk")
+        return queryset
+
+    def get_object(self):
+        if not hasattr(self, "_cached_object"):
+            page = BaseAPIViewSet.get_object(self)
+            model = page.specific_class
+            if hasattr(model, "api_queryset"):
+                page = model.api_queryset(model.objects.filter(pk=page.pk), detail=True).get()
+            else:
+                page = page.specific
+            if hasattr(page, "prepare_api_detail"):
+                page.prepare_api_detail(self.get_base_queryset())
+            self._cached_object = page
+        return self._cached_object
+
+    def paginate_queryset(self, queryset):
+        pages = super().paginate_queryset(queryset)
+        for page in pages:
+            self.collect_references(page, detail=False)
+        self.references.load()
+        return pages
+
+    def detail_view(self, request, pk):
+        page = self.get_object()
+        self.collect_references(page, detail=True)
+        self.references.load()
+        return super().detail_view(request, pk)
+
+    def collect_references(self, page, detail):
+        self.references.add_page(page)
+        if hasattr(page, "collect_api_references"):
+            page.collect_api_references(self.references, detail=detail)
+
+    def find_view(self, request):
+        """Resolve any path in one call: the page's detail, or the redirect that answers it."""
+        if "html_path" not in request.GET:
+            return super().find_view(request)
+        html_path = request.GET["html_path"]
+        try:
+            page = self.find_object(self.get_queryset(), request)
+        except ArticlePage.DoesNotExist:
+            page = None
+        if page is not None:
+            self.kwargs["pk"] = page.pk
+            self.action = "detail_view"
+            return self.detail_view(request, page.pk)
+        redirect = find_redirect(request, html_path)
+        if redirect is None:
+            raise Http404(f"No page or redirect at {html_path}")
+        return Response({"redirect": redirect_data(redirect, self.references)})
+
+
+def find_redirect(request, html_path):
+    site = Site.find_for_request(request)
+    old_path = Redirect.normalise_path(html_path)
+    return (
+        Redirect.get_for_site(site)
+        .select_related("redirect_page")
+        .filter(old_path=old_path)
+        .order_by("-site_id")  # a site's own redirect wins over an all-sites one
+        .first()
+    )
+
+
+def redirect_data(redirect, references):
+    page = redirect.redirect_page
+    target = None
+    if page is not None:
+        if page.live:
+            target = references.page_path(page)
+    else:
+        target = redirect.redirect_link
+    return {
+        "old_path": redirect.old_path,
+        "target": target,
+        "is_permanent": redirect.is_permanent,
+        "status_code": 301 if redirect.is_permanent else 302,
+    }
+
+
+class ImagesEndpoint(CachedResponseMixin, ImagesAPIViewSet):
+    pass
+
+
+class DocumentsEndpoint(CachedResponseMixin, DocumentsAPIViewSet):
+    pass
+
+
+class RedirectsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
+    """Redirects editors manage in the admin, for a frontend that applies them itself."""
+
+    model = Redirect
+    name = "redirects"
+    known_query_parameters = frozenset(["limit", "offset", "format"])
+
+    def get_queryset(self):
+        site = Site.find_for_request(self.request)
+        return Redirect.get_for_site(site).select_related("redirect_page").order_by("old_path")
+
+    def listing_view(self, request):
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        redirects = self.paginate_queryset(queryset)
+        items = [redirect_data(redirect, self.references) for redirect in redirects]
+        return self.get_paginated_response(items)
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "listing_view"}), name="listing")]
+
+
+class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
+    """What every page of the frontend shows: clinic details, navigation, footer, disclaimer."""
+
+    name = "site"
+    model = ClinicSettings
+    known_query_parameters = frozenset(["format", "site"])
+
+    def settings_view(self, request):
+        unknown = set(request.GET) - self.known_query_parameters
+        if unknown:
+            raise BadRequestError(
+                "query parameter is not recognised: " + ", ".join(sorted(unknown))
+            )
+        site = Site.find_for_request(request)
+        if site is None:
+            raise Http404("No site answers this host name")
+        clinic = ClinicSettings.for_site(site)
+        links = [*clinic.main_navigation, *clinic.footer_links]
+        for link in links:
+            self.references.add_page(link.value.get("page"))
+        self.references.load()
+        context = {"request": request, "references": self.references}
+
+        def links_data(stream):
+            return [link.block.get_api_representation(link.value, context) for link in stream]
+
+        return Response(
+            {
+                "clinic_name": clinic.clinic_name,
+                "phone": clinic.phone,
+                "email": clinic.email,
+                "address": clinic.address,
+                "main_navigation": links_data(clinic.main_navigation),
+                "footer_links": links_data(clinic.footer_links),
+                "default_disclaimer": clinic.default_disclaimer,
+                "site": {"hostname": site.hostname, "name": site.site_name},
+            }
+        )
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "settings_view"}), name="detail")]
+
+
+def not_found(request, unknown):
+    """Unknown API URLs answer JSON too, never an HTML error page."""
+    return JsonResponse({"message": f"No API endpoint at /api/v2/{unknown}"}, status=404)
+
 
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("pages", PagesEndpoint)
+api_router.register_endpoint("images", ImagesEndpoint)
+api_router.register_endpoint("documents", DocumentsEndpoint)
+api_router.register_endpoint("redirects", RedirectsEndpoint)
+api_router.register_endpoint("site", SiteSettingsEndpoint)

@@ -1,15 +1,17 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .api import api_router
+from .api import api_router, not_found
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/forms/", include("contact.urls")),
     path("api/v2/", api_router.urls),
+    re_path(r"^api/v2/(?P<unknown>.*)$", not_found),
 ]
 
 if settings.DEBUG:

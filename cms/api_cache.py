@@ -1,0 +1,133 @@
+"""Rendered API responses in the shared cache, dropped the moment published content changes.
+
+Every cached response is filed under the current *content generation*, a counter in the same
+cache. Publishing, unpublishing, moving or deleting a page, and saving or deleting anything a
+page can embed (snippets, images, documents, redirects, site settings), bumps the counter, so
+no response rendered before the change is served again. Invalidation is deliberately coarse:
+editors change content far less often than visitors read it, and a precise dependency graph
+would be one more place for a stale answer to hide.
+
+The cache is an accelerator, never a dependency: when it fails, responses are rendered from
+the database and the failure is logged at most once a minute.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "api:generation"
+_last_failure_log = 0.0
+
+
+def _log_failure(exc):
+    global _last_failure_log
+    now = time.monotonic()
+    if now - _last_failure_log > 60:
+        _last_failure_log = now
+        logger.warning("API response cache unavailable, serving from the database: %s", exc)
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def bump(**kwargs):
+    """Signal receiver: content changed, so every cached response is stale."""
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.add(GENERATION_KEY, 2, timeout=None)
+    except Exception as exc:  # the cache being down must never break publishing
+        _log_failure(exc)
+
+
+def _key(request, gen):
+    raw = f"{request.get_host()}|{request.get_full_path()}".encode()
+    return f"api:response:{gen}:{hashlib.sha256(raw).hexdigest()}"
+
+
+def _cache_headers(response):
+    if 200 <= response.status_code < 300:
+        patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+    else:
+        patch_cache_control(response, no_cache=True)
+    return response
+
+
+def get(request):
+    """The cached response for this request, or None."""
+    try:
+        entry = cache.get(_key(request, generation()))
+    except Exception as exc:
+        _log_failure(exc)
+        return None
+    if entry is None:
+        return None
+    response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    response["X-Cache"] = "hit"
+    patch_vary_headers(response, ["Accept"])
+    return _cache_headers(response)
+
+
+def store(request, response):
+    """Cache a successful rendered response; always return it with its cache headers."""
+    if response.status_code == 200 and not response.streaming:
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        try:
+            cache.set(
+                _key(request, generation()),
+                {"content": response.content, "content_type": response["Content-Type"]},
+                timeout=settings.API_RESPONSE_CACHE_TIMEOUT,
+            )
+        except Exception as exc:
+            _log_failure(exc)
+        response["X-Cache"] = "miss"
+    patch_vary_headers(response, ["Accept"])
+    return _cache_headers(response)
+
+
+def connect_signals():
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+    from articles.models import Clinician, Condition, Treatment
+    from home.models import ClinicSettings
+
+    for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+        signal.connect(bump, dispatch_uid=f"api_cache_{signal!r}")
+    embedded = (
+        Clinician,
+        Condition,
+        Treatment,
+        ClinicSettings,
+        Redirect,
+        get_image_model(),
+        get_document_model(),
+    )
+    for model in embedded:
+        post_save.connect(bump, sender=model, dispatch_uid=f"api_cache_save_{model.__name__}")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"api_cache_del_{model.__name__}")
+    post_delete.connect(_page_deleted, dispatch_uid="api_cache_page_delete")
+
+
+def _page_deleted(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        bump()
