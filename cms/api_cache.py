@@ -68,6 +68,8 @@ def _cache_headers(response):
 
 def get(request):
     """The cached response for this request, or None."""
+    if not settings.API_RESPONSE_CACHE:
+        return None
     try:
         entry = cache.get(_key(request, generation()))
     except Exception as exc:
@@ -83,7 +85,7 @@ def get(request):
 
 def store(request, response):
     """Cache a successful rendered response; always return it with its cache headers."""
-    if response.status_code == 200 and not response.streaming:
+    if settings.API_RESPONSE_CACHE and response.status_code == 200 and not response.streaming:
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         try:

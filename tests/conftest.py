@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from wagtail.models import Page, Site
 
 from tests.factories import ArticleIndexPageFactory, HomePageFactory
@@ -7,6 +8,14 @@ from tests.factories import ArticleIndexPageFactory, HomePageFactory
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no API response or site lookup leaks across tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ def env_bool(name, default=False):
 INSTALLED_APPS = [
     "home",
     "articles",
+    "contact",
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -112,6 +114,8 @@ if REDIS_URL:
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": 1,
                 "SOCKET_TIMEOUT": 1,
+                # A cache outage degrades to database reads instead of failing requests.
+                "IGNORE_EXCEPTIONS": True,
             },
         }
     }
@@ -166,11 +170,35 @@ WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 
+# Articles go live when a medical reviewer approves them; see articles/review.py.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "articles.workflows.publish_approved"
+MEDICAL_REVIEW_INTERVAL_DAYS = int(os.environ.get("MEDICAL_REVIEW_INTERVAL_DAYS", "365"))
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
+# Browsers and CDNs may reuse an API answer this long; the server-side copy lives until content
+# changes (see cms/api_cache.py).
+API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
+API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", str(24 * 3600)))
+# Off only to measure rendering cost (bench/api_bench.py); headers are sent either way.
+API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
+
 # Headless: the frontend origins allowed to call the API from a browser.
 FRONTEND_ORIGINS = env_list("FRONTEND_ORIGINS")
 CORS_ALLOWED_ORIGINS = FRONTEND_ORIGINS
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# POST is for contact form submissions (contact/views.py), which check the origin themselves.
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_EXPOSE_HEADERS = ["Retry-After"]
+
+# Contact forms (docs/contact-form.md). Fernet keys, current first; see contact/encryption.py.
+FORM_ENCRYPTION_KEYS = env_list("FORM_ENCRYPTION_KEYS")
+# Per client address, counted in the default cache: Redis when REDIS_URL is set, otherwise
+# per process.
+CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5/m")
+CONTACT_MAX_BODY_BYTES = 16 * 1024
+CONTACT_HONEYPOT_FIELD = "website"
+# Behind a reverse proxy, the request header that holds the client address (e.g.
+# HTTP_X_REAL_IP), so rate limits count per client rather than per proxy.
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -181,6 +209,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # One line per background task state change drowns everything else out.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 

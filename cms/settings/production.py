@@ -2,6 +2,7 @@ from .base import *  # noqa: F403
 from .base import require_env
 
 require_env("SECRET_KEY", "ALLOWED_HOSTS")
+require_env("FORM_ENCRYPTION_KEYS")  # contact form submissions are encrypted with these
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,520 @@
+"""The words and pictures of the demo site that ``manage.py load_demo_content`` loads.
+
+Everything here is written for this project. The people and the clinic are fictional; the
+references are real papers, listed so the references block has something to show.
+
+Article bodies are built by functions that take a :class:`DemoRefs`, because they point at
+images and pages whose ids only exist once those are in the database. They return StreamField
+data in its stored JSON form (``{"type": ..., "value": ...}``).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DemoRefs:
+    """The ids of the demo images (by key) and pages (by slug) created or found so far."""
+
+    images: dict[str, int] = field(default_factory=dict)
+    pages: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImageSpec:
+    title: str
+    top: tuple[int, int, int]
+    bottom: tuple[int, int, int]
+    shape: str  # "circle", "wave" or "cross"
+    focal_point: tuple[int, int, int, int] | None = None  # centre x, centre y, width, height
+
+
+@dataclass(frozen=True)
+class ArticleSpec:
+    slug: str
+    title: str
+    summary: str
+    author: str
+    reviewer: str
+    last_reviewed: datetime.date
+    conditions: tuple[str, ...]
+    treatments: tuple[str, ...]
+    hero_image: str
+    hero_image_alt: str
+    body: object  # a callable taking DemoRefs and returning the body's stream data
+
+
+# Block helpers: each returns one block in StreamField's stored form, every field named.
+
+
+def heading(text, level="h2"):
+    return {"type": "heading", "value": {"text": text, "level": level}}
+
+
+def paragraph(html):
+    return {"type": "paragraph", "value": html}
+
+
+def image(image_id, alt_text="", caption="", credit="", decorative=False):
+    return {
+        "type": "image",
+        "value": {
+            "image": image_id,
+            "alt_text": alt_text,
+            "decorative": decorative,
+            "caption": caption,
+            "credit": credit,
+        },
+    }
+
+
+def callout(html, variant="info"):
+    return {"type": "callout", "value": {"variant": variant, "text": html}}
+
+
+def accordion(items, title="", open_first=False):
+    return {
+        "type": "accordion",
+        "value": {
+            "title": title,
+            "items": [{"title": question, "body": answer} for question, answer in items],
+            "open_first": open_first,
+        },
+    }
+
+
+def link(label, page=None, url=""):
+    return {"label": label, "page": page, "url": url}
+
+
+def call_to_action(label, page=None, url=""):
+    return {"type": "call_to_action", "value": link(label, page=page, url=url)}
+
+
+def citation(text, publisher="", year=None, url="", doi="", pmid=""):
+    return {
+        "text": text,
+        "publisher": publisher,
+        "year": year,
+        "url": url,
+        "doi": doi,
+        "pmid": pmid,
+    }
+
+
+def references(*citations):
+    return {"type": "references", "value": list(citations)}
+
+
+def disclaimer(text=""):
+    """An empty text shows the site-wide disclaimer from the clinic settings."""
+    return {"type": "disclaimer", "value": {"text": text}}
+
+
+def page_link(page_id, text):
+    """An internal link in Wagtail's rich-text format, which survives the page moving."""
+    return f'<a linktype="page" id="{page_id}">{text}</a>'
+
+
+IMAGES = {
+    "infusion-room": ImageSpec(
+        "Demo: infusion room",
+        top=(18, 94, 110),
+        bottom=(120, 190, 180),
+        shape="circle",
+        focal_point=(820, 300, 360, 360),
+    ),
+    "synapse": ImageSpec("Demo: nerve synapse", (40, 52, 120), (150, 120, 200), "cross"),
+    "widespread-pain": ImageSpec("Demo: widespread pain", (150, 70, 60), (240, 190, 140), "wave"),
+    "nerve-pathways": ImageSpec("Demo: nerve pathways", (30, 70, 60), (200, 220, 150), "wave"),
+    "clinic": ImageSpec("Demo: clinic entrance", (20, 60, 100), (230, 230, 210), "circle"),
+}
+
+CLINICIANS = {
+    "okafor": {
+        "name": "Dr Amara Okafor",
+        "credentials": "MD, FFPMRCA",
+        "specialty": "Pain medicine",
+        "bio": "Consultant in pain medicine who runs the clinic's infusion service. "
+        "A fictional clinician, created for the demo site.",
+    },
+    "brandt": {
+        "name": "Dr Lukas Brandt",
+        "credentials": "MD, PhD",
+        "specialty": "Neurology (headache)",
+        "bio": "Neurologist with a special interest in chronic migraine and nerve pain. "
+        "A fictional clinician, created for the demo site.",
+    },
+    "marin": {
+        "name": "Dr Sofia Marin",
+        "credentials": "MD",
+        "specialty": "Rheumatology",
+        "bio": "Rheumatologist who sees people with widespread pain and fatigue. "
+        "A fictional clinician, created for the demo site.",
+    },
+}
+
+CONDITIONS = {
+    "fibromyalgia": {
+        "name": "Fibromyalgia",
+        "description": "Long-lasting pain across many parts of the body, usually with "
+        "tiredness, unrefreshing sleep and trouble concentrating.",
+    },
+    "neuropathic-pain": {
+        "name": "Neuropathic pain",
+        "description": "Pain caused by a damaged or malfunctioning nerve, often described as "
+        "burning, shooting or like electric shocks.",
+    },
+    "crps": {
+        "name": "Complex regional pain syndrome (CRPS)",
+        "description": "Severe, lasting pain in a limb, usually after an injury, out of "
+        "proportion to that injury and often with swelling and skin changes.",
+    },
+    "migraine": {
+        "name": "Migraine",
+        "description": "Recurring headache attacks, often one-sided and throbbing, that can come "
+        "with sickness and sensitivity to light and sound.",
+    },
+}
+
+TREATMENTS = {
+    "ketamine-infusion": {
+        "name": "Ketamine infusion",
+        "description": "A low dose of ketamine given slowly into a vein under monitoring.",
+        "regulatory_note": "Ketamine is licensed as an anaesthetic, not as a pain treatment. "
+        "Using it for chronic pain is off-label: your specialist should explain the evidence, "
+        "the risks and the alternatives before you decide.",
+    },
+    "physiotherapy": {
+        "name": "Graded physiotherapy",
+        "description": "Exercise that starts small and builds up at a pace your body accepts.",
+        "regulatory_note": "",
+    },
+    "pain-psychology": {
+        "name": "Pain psychology",
+        "description": "Talking therapies such as CBT and ACT that help people live well "
+        "alongside pain.",
+        "regulatory_note": "",
+    },
+}
+
+CONSENSUS_GUIDELINES = citation(
+    "Cohen SP, Bhatia A, Buvanendran A, et al. Consensus guidelines on the use of intravenous "
+    "ketamine infusions for chronic pain",
+    publisher="Regional Anesthesia & Pain Medicine",
+    year=2018,
+    doi="10.1097/AAP.0000000000000808",
+)
+CENTRAL_SENSITIZATION = citation(
+    "Woolf CJ. Central sensitization: implications for the diagnosis and treatment of pain",
+    publisher="Pain",
+    year=2011,
+    pmid="20961685",
+)
+PAIN_DEFINITION = citation(
+    "Raja SN, Carr DB, Cohen M, et al. The revised International Association for the Study of "
+    "Pain definition of pain",
+    publisher="Pain",
+    year=2020,
+    doi="10.1097/j.pain.0000000000001939",
+)
+IASP_TERMINOLOGY = citation(
+    "International Association for the Study of Pain. Terminology",
+    publisher="IASP",
+    url="https://www.iasp-pain.org/resources/terminology/",
+)
+
+
+def fibromyalgia_body(refs):
+    return [
+        heading("Pain without visible damage"),
+        paragraph(
+            "<p>People with fibromyalgia hurt in many places at once, often for years, yet scans "
+            "and blood tests usually come back normal. That can feel like being disbelieved. "
+            "The pain is real: what has changed is how the nervous system handles signals, "
+            "not the muscles or joints themselves.</p>"
+        ),
+        image(
+            refs.images["widespread-pain"],
+            caption="Demo artwork; an editor would choose a real photograph.",
+            decorative=True,
+        ),
+        heading("Central sensitisation: a volume knob stuck on high"),
+        paragraph(
+            "<p>After months of pain, nerve cells in the spinal cord and brain can become more "
+            "excitable. Ordinary touch, pressure or warmth then registers as painful, and real "
+            "pain feels stronger and lasts longer. Specialists call this <i>central "
+            "sensitisation</i>. It also helps explain why poor sleep, stress and low mood make "
+            "fibromyalgia flare.</p>"
+        ),
+        heading("What tends to help", "h3"),
+        paragraph(
+            "<ul><li>Gentle, regular movement that is increased step by step.</li>"
+            "<li>Better sleep habits, and treating sleep problems directly.</li>"
+            "<li>Psychological approaches that lower the stress response to pain.</li>"
+            "<li>Some medicines that act on nerve signalling rather than on inflammation.</li></ul>"
+        ),
+        callout(
+            "<p>Ordinary anti-inflammatory painkillers often do little for fibromyalgia, because "
+            "the problem is in signalling rather than in swollen tissue.</p>",
+            variant="tip",
+        ),
+        paragraph(
+            "<p>When these steps are not enough, some pain clinics discuss ketamine, which acts on "
+            "the same over-excited pathways. It is a specialist option with real side effects, "
+            "so it is offered to few people and only after careful assessment.</p>"
+        ),
+        references(CENTRAL_SENSITIZATION),
+        disclaimer(
+            "This guide describes fibromyalgia in general terms. It is not a diagnosis: if you "
+            "have widespread pain, see your doctor so other causes can be ruled out."
+        ),
+    ]
+
+
+def neuropathic_migraine_body(refs):
+    return [
+        heading("Two kinds of pain that resist ordinary painkillers"),
+        paragraph(
+            "<p>Nerve pain and chronic migraine look different, but both involve nerves that "
+            "fire too easily. That is why paracetamol and anti-inflammatories often disappoint, "
+            "and why specialists reach for treatments that change nerve signalling instead.</p>"
+        ),
+        heading("Neuropathic pain", "h3"),
+        paragraph(
+            "<p>When a nerve is injured, for example by diabetes, shingles or surgery, it can keep "
+            "sending pain messages on its own. People describe burning, stabbing or electric "
+            "sensations, and light touch may hurt. Complex regional pain syndrome (CRPS) shares "
+            "some of these features. Small studies suggest ketamine infusions can ease this "
+            "kind of pain for a while in some people, though results vary widely.</p>"
+        ),
+        heading("Chronic migraine", "h3"),
+        paragraph(
+            "<p>Migraine is called chronic when headaches occur on at least fifteen days a month. "
+            "For people who have tried the established preventive treatments without success, a "
+            "few headache centres use ketamine, sometimes during a hospital stay. The evidence "
+            "here is thinner than for nerve pain, and more trials are needed.</p>"
+        ),
+        callout(
+            "<p>Keep a pain or headache diary for a few weeks before your appointment. It makes it "
+            "far easier to judge later whether a treatment has helped.</p>",
+            variant="tip",
+        ),
+        accordion(
+            [
+                (
+                    "Is ketamine addictive?",
+                    "<p>It can be misused, which is why clinics give it only under supervision "
+                    "and never as a take-home supply for chronic pain.</p>",
+                ),
+                (
+                    "Does it cure nerve damage?",
+                    "<p>No. It may reduce pain for a period; it does not repair the nerve.</p>",
+                ),
+            ],
+            title="Quick answers",
+        ),
+        call_to_action("Browse all articles", page=refs.pages["articles"]),
+        disclaimer(),
+    ]
+
+
+def ketamine_infusion_body(refs):
+    """The showcase article: it uses every block type an article body offers."""
+    return [
+        heading("Why a pain clinic might suggest ketamine"),
+        paragraph(
+            "<p>Ketamine has been an anaesthetic for more than half a century. Given at a small "
+            "fraction of the anaesthetic dose, slowly and under monitoring, it can quieten pain "
+            "pathways that have become overactive. Specialists usually bring it up only once "
+            "standard medicines, physiotherapy and psychological support have been tried without "
+            "enough benefit.</p>"
+        ),
+        paragraph(
+            "<p>It is seldom a treatment on its own; it works best as one part of a wider plan. "
+            "If your pain is spread across your body and comes with fatigue and poor sleep, our "
+            "guide to "
+            + page_link(refs.pages["fibromyalgia-central-sensitisation"], "fibromyalgia")
+            + " explains why an over-sensitive nervous system, rather than damaged tissue, is "
+            "often what keeps it going.</p>"
+        ),
+        heading("How it acts on the nervous system", "h3"),
+        paragraph(
+            "<p>Nerve cells pass pain messages on with a chemical messenger called glutamate. One "
+            "of the receptors it binds to, the <b>NMDA receptor</b>, seems to help keep pain "
+            "switched on long after an injury has healed. Ketamine blocks that receptor. It also "
+            "appears to help nerve connections rewire themselves (neuroplasticity), which may be "
+            "why some people feel the benefit for weeks rather than hours.</p>"
+        ),
+        image(
+            refs.images["synapse"],
+            alt_text="Abstract purple gradient with a pale cross, standing in for a diagram of a "
+            "nerve synapse.",
+            caption="Placeholder for a diagram of the NMDA receptor at a synapse.",
+            credit="Demo image generated by the CMS",
+        ),
+        callout(
+            "<p>Ketamine is licensed as an anaesthetic. Prescribing it for chronic pain is "
+            "<b>off-label</b>: common in pain medicine, but worth talking through with your "
+            "specialist, including the evidence, the risks and any cost.</p>"
+        ),
+        heading("What happens on an infusion day"),
+        paragraph(
+            "<ol><li>A nurse checks your blood pressure, pulse and oxygen level.</li>"
+            "<li>A thin cannula goes into a vein in your hand or arm.</li>"
+            "<li>The medicine runs in slowly, often over one to four hours, while you rest.</li>"
+            "<li>You stay under observation until the effects have worn off.</li></ol>"
+        ),
+        callout(
+            "<p>Do not drive, use machinery or sign anything important for the rest of the day, "
+            "and arrange for an adult to take you home.</p>",
+            variant="warning",
+        ),
+        heading("Questions people often ask"),
+        accordion(
+            [
+                (
+                    "Will I feel strange during the infusion?",
+                    "<p>Many people feel floaty or dreamy, see slightly blurred or notice time "
+                    "passing oddly. This fades soon after the drip stops. Tell the nurse if it "
+                    "is unpleasant: the rate can be turned down.</p>",
+                ),
+                (
+                    "How many infusions will I need?",
+                    "<p>Clinics differ. A common pattern is a short course over one or two weeks, "
+                    "then a review of your pain and daily activity before any top-up is "
+                    "planned.</p>",
+                ),
+                (
+                    "What are the side effects?",
+                    "<p>Nausea, dizziness, higher blood pressure and vivid dreams are the usual "
+                    "ones. Frequent, repeated use has been linked to liver and bladder problems, "
+                    "one reason treatment is reviewed regularly.</p>",
+                ),
+                (
+                    "Who should not have ketamine?",
+                    "<p>It is generally avoided with uncontrolled high blood pressure, serious "
+                    "heart disease, a history of psychosis, and in pregnancy. Your specialist "
+                    "will go through your history first.</p>",
+                ),
+                (
+                    "Can I stop my other pain medicines?",
+                    "<p>Not straight away. Plan any change to your regular medicines with your "
+                    "pain team rather than on your own.</p>",
+                ),
+            ],
+            title="Frequently asked questions",
+            open_first=True,
+        ),
+        call_to_action(
+            "Read about nerve pain and migraine",
+            page=refs.pages["ketamine-neuropathic-pain-migraine"],
+        ),
+        call_to_action("Book a consultation", url="https://example.org/book"),
+        references(CONSENSUS_GUIDELINES, CENTRAL_SENSITIZATION, PAIN_DEFINITION, IASP_TERMINOLOGY),
+        disclaimer(),
+    ]
+
+
+HOME_SLUG = "home"
+HOME = {
+    "title": "Home",
+    "hero_title": "Specialist care for long-term pain",
+    "hero_text": "Plain-language guides to chronic pain conditions and the treatments we offer, "
+    "each checked by a second clinician.",
+    "hero_image": "clinic",
+    "hero_image_alt": "Abstract blue gradient with a pale circle, standing in for a photograph "
+    "of the clinic entrance.",
+    "intro": "<p>We are a multidisciplinary pain clinic. Our articles explain what is known, "
+    "what is still uncertain, and what to ask at your next appointment.</p>",
+}
+
+ARTICLE_INDEX = {
+    "slug": "articles",
+    "title": "Articles",
+    "intro": "<p>Guides written by our specialists and reviewed by a colleague. Every article "
+    "shows who checked it and when.</p>",
+}
+
+# Created in this order: an article that links to another comes after it.
+ARTICLES = [
+    ArticleSpec(
+        slug="fibromyalgia-central-sensitisation",
+        title="Fibromyalgia and central sensitisation",
+        summary="Fibromyalgia causes widespread pain with no visible damage. An over-responsive "
+        "nervous system helps explain why, and points to what can help.",
+        author="marin",
+        reviewer="okafor",
+        last_reviewed=datetime.date(2025, 2, 10),
+        conditions=("fibromyalgia",),
+        treatments=("ketamine-infusion", "physiotherapy", "pain-psychology"),
+        hero_image="widespread-pain",
+        hero_image_alt="Abstract warm red-to-peach gradient with a soft wave.",
+        body=fibromyalgia_body,
+    ),
+    ArticleSpec(
+        slug="ketamine-neuropathic-pain-migraine",
+        title="Neuropathic pain and migraine: where ketamine may fit",
+        summary="Nerve pain and chronic migraine can both resist standard treatment. How "
+        "specialists weigh ketamine for each, and what the evidence does not yet show.",
+        author="brandt",
+        reviewer="okafor",
+        last_reviewed=datetime.date(2025, 3, 3),
+        conditions=("neuropathic-pain", "crps", "migraine"),
+        treatments=("ketamine-infusion",),
+        hero_image="nerve-pathways",
+        hero_image_alt="Abstract green gradient with a pale wave, suggesting a nerve pathway.",
+        body=neuropathic_migraine_body,
+    ),
+    ArticleSpec(
+        slug="ketamine-infusion-therapy-chronic-pain",
+        title="Ketamine infusion therapy for chronic pain: what to expect",
+        summary="How low-dose ketamine infusions are used for pain that other treatments have "
+        "not eased, what an infusion day looks like, and what to ask before you start.",
+        author="okafor",
+        reviewer="brandt",
+        last_reviewed=datetime.date(2025, 3, 17),
+        conditions=("fibromyalgia", "neuropathic-pain", "crps", "migraine"),
+        treatments=("ketamine-infusion",),
+        hero_image="infusion-room",
+        hero_image_alt="Abstract teal gradient with a pale circle, standing in for a "
+        "photograph of a quiet infusion room.",
+        body=ketamine_infusion_body,
+    ),
+]
+
+FEATURED_ARTICLES = [
+    "ketamine-infusion-therapy-chronic-pain",
+    "fibromyalgia-central-sensitisation",
+    "ketamine-neuropathic-pain-migraine",
+]
+
+
+def clinic_settings(refs):
+    """Field values for the default site's ClinicSettings."""
+    return {
+        "clinic_name": "Riverside Pain Clinic",
+        "phone": "+1 555 010 0199",
+        "email": "hello@example.org",
+        "address": "200 Example Avenue, Suite 4\nSpringfield, ST 00000",
+        "main_navigation": [
+            {"type": "link", "value": link("Articles", page=refs.pages["articles"])},
+            {
+                "type": "link",
+                "value": link(
+                    "Ketamine infusions",
+                    page=refs.pages["ketamine-infusion-therapy-chronic-pain"],
+                ),
+            },
+            {"type": "link", "value": link("Book a consultation", url="https://example.org/book")},
+        ],
+        "footer_links": [
+            {"type": "link", "value": link("All articles", page=refs.pages["articles"])},
+            {"type": "link", "value": link("Privacy", url="https://example.org/privacy")},
+            {"type": "link", "value": link("Accessibility", url="https://example.org/access")},
+        ],
+        "default_disclaimer": "This article is general information for patients. It is not "
+        "medical advice and does not replace a consultation with a clinician who knows your "
+        "history. If your pain changes suddenly or you feel unwell, contact your doctor or "
+        "emergency services.",
+    }

@@ -1,0 +1,142 @@
+"""HTTP caching and the shared response cache: fast answers, never stale ones."""
+
+import pytest
+import wagtail_factories
+
+from tests.factories import ArticlePageFactory, ClinicianFactory, ConditionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def linked(article_index):
+    page = ArticlePageFactory(parent=article_index, title="Linked", slug="linked")
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def article(article_index, linked):
+    page = ArticlePageFactory(
+        parent=article_index,
+        title="Original title",
+        slug="cached",
+        body=[
+            ("paragraph", f'<p><a linktype="page" id="{linked.pk}">see</a></p>'),
+            ("call_to_action", {"label": "Go", "page": linked, "url": ""}),
+        ],
+    )
+    page.save_revision().publish()
+    return page
+
+
+def get(client, page, **headers):
+    return client.get(f"/api/v2/pages/{page.pk}/", **headers)
+
+
+def test_get_has_etag_cache_control_and_answers_304(client, article):
+    first = get(client, article)
+    assert first.status_code == 200
+    assert first["ETag"]
+    assert "max-age=" in first["Cache-Control"] and "public" in first["Cache-Control"]
+    again = get(client, article, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    listing = client.get("/api/v2/pages/")
+    assert listing["ETag"] and "max-age=" in listing["Cache-Control"]
+    assert client.get("/api/v2/pages/", HTTP_IF_NONE_MATCH=listing["ETag"]).status_code == 304
+
+
+def test_second_request_is_served_from_the_cache(client, article, django_assert_num_queries):
+    assert get(client, article)["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        response = get(client, article)
+    assert response["X-Cache"] == "hit"
+    assert response.json()["title"] == "Original title"
+
+
+def test_publish_is_seen_at_once(client, article):
+    assert get(client, article).json()["title"] == "Original title"
+    article.title = "New title"
+    article.save_revision().publish()
+    assert get(client, article).json()["title"] == "New title"
+    listing = client.get("/api/v2/pages/", {"type": "articles.ArticlePage"}).json()
+    assert "New title" in [item["title"] for item in listing["items"]]
+
+
+def test_unpublish_and_delete_are_seen_at_once(client, article, linked):
+    assert get(client, article).status_code == 200
+    article.unpublish()
+    assert get(client, article).status_code == 404
+    assert get(client, linked).status_code == 200
+    linked.delete()
+    assert get(client, linked).status_code == 404
+
+
+def test_linked_page_title_and_path_changes_reach_pages_that_embed_it(client, article, linked):
+    block = get(client, article).json()["body"][1]["value"]["page"]
+    assert block["title"] == "Linked"
+    linked.title = "Renamed"
+    linked.slug = "renamed"
+    linked.save_revision().publish()
+    body = get(client, article).json()["body"]
+    assert body[1]["value"]["page"] == {
+        "id": linked.pk,
+        "title": "Renamed",
+        "type": "articles.ArticlePage",
+        "path": "/articles/renamed/",
+    }
+    assert 'href="/articles/renamed/"' in body[0]["value"]
+
+
+def test_move_is_seen_at_once(client, article, linked, home):
+    from tests.factories import ArticleIndexPageFactory
+
+    assert get(client, article).json()["meta"]["path"] == "/articles/cached/"
+    other_index = ArticleIndexPageFactory(parent=home, title="Guides", slug="guides")
+    article.move(other_index, pos="last-child")
+    assert get(client, article).json()["meta"]["path"] == "/guides/cached/"
+
+
+def test_snippet_and_image_changes_are_seen_at_once(client, article):
+    author = ClinicianFactory(name="Dr Before")
+    article.author = author
+    article.save_revision().publish()
+    assert get(client, article).json()["author"]["name"] == "Dr Before"
+    author.name = "Dr After"
+    author.save()
+    assert get(client, article).json()["author"]["name"] == "Dr After"
+
+    image = wagtail_factories.ImageFactory(title="Before")
+    article.hero_image = image
+    article.hero_image_alt = "x"
+    article.save_revision().publish()
+    assert get(client, article).json()["hero_image"]["title"] == "Before"
+    image.title = "After"
+    image.save()
+    assert get(client, article).json()["hero_image"]["title"] == "After"
+
+    condition = ConditionFactory(name="Migraine", slug="migraine")
+    article.conditions.set([condition])
+    article.save_revision().publish()
+    condition.name = "Chronic migraine"
+    condition.save()
+    assert get(client, article).json()["conditions"][0]["name"] == "Chronic migraine"
+
+
+def test_cache_failure_falls_back_to_the_database(client, article, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.2,
+                "SOCKET_TIMEOUT": 0.2,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    for _ in range(3):
+        response = get(client, article)
+        assert response.status_code == 200
+        assert response.json()["title"] == "Original title"

@@ -1,0 +1,119 @@
+"""Query budgets: the cost of a response does not grow with blocks, images or links."""
+
+import pytest
+import wagtail_factories
+
+from cms import api_cache
+from tests.factories import ArticlePageFactory, ClinicianFactory, ConditionFactory
+
+pytestmark = pytest.mark.django_db
+
+QUERY_BUDGET = 12
+
+
+@pytest.fixture
+def images():
+    return [wagtail_factories.ImageFactory(title=f"Image {n}") for n in range(20)]
+
+
+@pytest.fixture
+def targets(article_index):
+    pages = []
+    for n in range(20):
+        page = ArticlePageFactory(parent=article_index, title=f"Target {n}", slug=f"target-{n}")
+        pages.append(page)
+    return pages
+
+
+def big_body(images, targets):
+    """200 blocks: 20 images, 20 rich-text page links, 20 page choosers, and prose around them."""
+    body = []
+    for n in range(20):
+        body += [
+            ("heading", {"text": f"Section {n}", "level": "h2"}),
+            ("paragraph", f'<p>Read <a linktype="page" id="{targets[n].pk}">this</a> next.</p>'),
+            (
+                "image",
+                {
+                    "image": images[n],
+                    "alt_text": "x",
+                    "decorative": False,
+                    "caption": "",
+                    "credit": "",
+                },
+            ),
+            ("call_to_action", {"label": "More", "page": targets[-n - 1], "url": ""}),
+            ("callout", {"variant": "tip", "text": "<p><b>Tip</b></p>"}),
+            (
+                "accordion",
+                {
+                    "title": "",
+                    "open_first": False,
+                    "items": [
+                        {"title": "Q", "body": "<p>A</p>"},
+                        {"title": "Q2", "body": "<p>B</p>"},
+                    ],
+                },
+            ),
+            ("paragraph", "<p>More words here.</p>"),
+            ("paragraph", "<ul><li>one</li><li>two</li></ul>"),
+            ("heading", {"text": f"Sub {n}", "level": "h3"}),
+            ("disclaimer", {"text": "Own words."}),
+        ]
+    assert len(body) == 200
+    return body
+
+
+def test_article_detail_query_budget(
+    client, article_index, images, targets, django_assert_max_num_queries
+):
+    condition = ConditionFactory(name="Migraine", slug="migraine")
+    article = ArticlePageFactory(
+        parent=article_index,
+        hero_image=images[0],
+        hero_image_alt="x",
+        reviewer=ClinicianFactory(photo=images[1]),
+        body=big_body(images, targets),
+    )
+    article.conditions.set([condition])
+    article.save()
+    for target in targets[:5]:
+        target.conditions.set([condition])
+        target.save()
+    url = f"/api/v2/pages/{article.pk}/"
+    assert client.get(url).status_code == 200  # renditions are made once, on first use
+    api_cache.bump()
+
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        response = client.get(url)
+    data = response.json()
+    assert response["X-Cache"] == "miss"
+    assert len(data["body"]) == 200
+    assert sum(1 for b in data["body"] if b["type"] == "image") == 20
+    assert all(b["value"]["page"]["path"] for b in data["body"] if b["type"] == "call_to_action")
+    assert len(data["related_articles"]) == 3
+
+
+def test_article_listing_query_budget(client, article_index, images, django_assert_max_num_queries):
+    conditions = [ConditionFactory(name=f"C{n}", slug=f"c{n}") for n in range(3)]
+    for n in range(50):
+        page = ArticlePageFactory(
+            parent=article_index,
+            hero_image=images[n % 20],
+            hero_image_alt="x",
+            author=ClinicianFactory(photo=images[(n + 1) % 20]),
+            body=[("paragraph", "<p>Short.</p>")],
+        )
+        page.conditions.set(conditions[: n % 3 + 1])
+        page.save()
+    url = "/api/v2/pages/?type=articles.ArticlePage&limit=50"
+    assert client.get(url).status_code == 200
+    api_cache.bump()
+
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        response = client.get(url)
+    items = response.json()["items"]
+    assert len(items) == 50
+    assert all(item["conditions"] for item in items)
+    assert all(item["hero_image"]["renditions"]["thumbnail"]["url"] for item in items)
+    assert all(item["author"]["photo"] for item in items)
