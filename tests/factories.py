@@ -5,6 +5,7 @@ import wagtail_factories
 from django.utils.text import slugify
 
 from articles.models import ArticleIndexPage, ArticlePage, Clinician, Condition, Treatment
+from contact.models import ContactPage, FormField
 from home.models import HomePage
 
 
@@ -57,3 +58,21 @@ class ArticlePageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = ArticlePage
+
+
+class ContactPageFactory(wagtail_factories.PageFactory):
+    title = "Contact us"
+    slug = factory.Sequence(lambda n: f"contact-{n}")
+
+    class Meta:
+        model = ContactPage
+
+
+class FormFieldFactory(factory.django.DjangoModelFactory):
+    page = factory.SubFactory(ContactPageFactory)
+    label = factory.Sequence(lambda n: f"Field {n}")
+    field_type = "singleline"
+    sort_order = factory.Sequence(int)
+
+    class Meta:
+        model = FormField
