@@ -5,18 +5,23 @@ Stock endpoints, extended through Wagtail's own hooks: every response's referenc
 serialized into frontend-ready objects (see :mod:`cms.representation`).
 """
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.signing import BadSignature, SignatureExpired
 from django.http import Http404, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.urls import path
 from rest_framework.response import Response
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.serializers import PageSerializer
+from wagtail.api.v2.serializers import DetailUrlField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Site
+from wagtail_headless_preview.models import PagePreview
 
 from articles.models import ArticlePage
 from home.models import ClinicSettings
@@ -26,8 +31,16 @@ from .api_fields import PagePathField
 from .representation import References, public_pages
 
 
+class PreviewSafeDetailUrlField(DetailUrlField):
+    """A page previewed before its first save has no detail URL yet."""
+
+    def get_attribute(self, instance):
+        return None if instance.pk is None else super().get_attribute(instance)
+
+
 class FrontendPageSerializer(PageSerializer):
     path = PagePathField()
+    detail_url = PreviewSafeDetailUrlField(read_only=True)
 
 
 class TaxonomyFilter:
@@ -167,6 +180,69 @@ class PagesEndpoint(CachedResponseMixin, ReferencesMixin, PagesAPIViewSet):
         return Response({"redirect": redirect_data(redirect, self.references)})
 
 
+class PagePreviewEndpoint(PagesEndpoint):
+    """A draft, as the editor sees it in the admin, in exactly the shape of a published page.
+
+    The admin's Preview button (wagtail-headless-preview) saves the draft under a signed token
+    and opens the frontend with ``?content_type=app.model&token=...``; the frontend fetches
+    ``/api/v2/page_preview/?content_type=...&token=...``. Tokens expire after
+    ``PREVIEW_TOKEN_TTL`` seconds. Previews are never cached.
+    """
+
+    name = "page_preview"
+    known_query_parameters = frozenset(["content_type", "token", "fields", "format"])
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super(CachedResponseMixin, self).dispatch(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def preview_view(self, request):
+        unknown = set(request.GET) - self.known_query_parameters
+        if unknown:
+            raise BadRequestError("unknown query parameters: " + ", ".join(sorted(unknown)))
+        token = request.GET.get("token", "")
+        if not token:
+            return Response({"message": "A preview token is required."}, status=401)
+        model = self.preview_model(request.GET.get("content_type", ""))
+        try:
+            model.get_preview_signer().unsign(token, max_age=settings.PREVIEW_TOKEN_TTL)
+        except SignatureExpired:
+            return Response(
+                {"message": "This preview has expired. Press Preview in the admin again."},
+                status=401,
+            )
+        except BadSignature:
+            return Response({"message": "This preview token is not valid."}, status=403)
+        preview = PagePreview.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), token=token
+        ).first()
+        if preview is None:
+            raise Http404("No preview of this content type has this token.")
+        page = preview.as_page()
+        self._cached_object = page
+        if hasattr(page, "prepare_api_detail"):
+            page.prepare_api_detail(self.get_base_queryset(), preview=True)
+        self.collect_references(page, detail=True)
+        self.references.load()
+        return Response(self.get_serializer(page).data)
+
+    @staticmethod
+    def preview_model(content_type):
+        try:
+            app_label, model_name = content_type.lower().split(".")
+            model = ContentType.objects.get_by_natural_key(app_label, model_name).model_class()
+        except (ValueError, ContentType.DoesNotExist) as e:
+            raise Http404(f"No page type {content_type!r}.") from e
+        if model is None or not hasattr(model, "get_preview_signer"):
+            raise Http404(f"No page type {content_type!r} can be previewed.")
+        return model
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "preview_view"}), name="detail")]
+
+
 def find_redirect(request, html_path):
     site = Site.find_for_request(request)
     old_path = Redirect.normalise_path(html_path)
@@ -250,7 +326,9 @@ class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet)
         context = {"request": request, "references": self.references}
 
         def links_data(stream):
-            return [link.block.get_api_representation(link.value, context) for link in stream]
+            links = (link.block.get_api_representation(link.value, context) for link in stream)
+            # A link to a page visitors cannot see is left out, not shown as a dead end.
+            return [link for link in links if link["href"]]
 
         return Response(
             {
@@ -281,3 +359,4 @@ api_router.register_endpoint("images", ImagesEndpoint)
 api_router.register_endpoint("documents", DocumentsEndpoint)
 api_router.register_endpoint("redirects", RedirectsEndpoint)
 api_router.register_endpoint("site", SiteSettingsEndpoint)
+api_router.register_endpoint("page_preview", PagePreviewEndpoint)

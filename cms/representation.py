@@ -32,6 +32,7 @@ RENDITIONS = {
 
 _A_TAG = re.compile(r"<a\b([^>]*)>")
 _EMBED_TAG = re.compile(r"<embed\b([^>]*)/>")
+_DEAD_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
 _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 
 
@@ -196,6 +197,8 @@ class References:
 
     def page_path(self, page):
         """The page's path relative to its site's root, e.g. ``/articles/ketamine/``."""
+        if not page.url_path:
+            return None  # previewed before its first save
         parts = page.get_url_parts(self.request)
         return parts[2] if parts else None
 
@@ -220,7 +223,8 @@ class References:
             html = html.source
         if not html:
             return ""
-        return self._rewriter(html)
+        # A link whose target is gone or not public is plain text, not a link to a 404.
+        return _DEAD_LINK.sub(r"\1", self._rewriter(html))
 
     @property
     def _rewriter(self):

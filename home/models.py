@@ -6,11 +6,12 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
+from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from articles.blocks import RICH_TEXT_FEATURES, LinkBlock
 
 
-class HomePage(Page):
+class HomePage(HeadlessPreviewMixin, Page):
     template = "headless_page.html"
 
     hero_title = models.CharField(max_length=150, blank=True)

@@ -60,7 +60,16 @@ class Command(BaseCommand):
                 refs.pages[spec.slug] = article.pk
             self.feature_articles(home, refs)
             self.clinic_settings(site, refs)
+            self.contact_page(home)
         self.report()
+
+    def contact_page(self, home):
+        from contact.demo import ensure_contact_page
+        from contact.models import ContactPage
+
+        existed = ContactPage.objects.child_of(home).exists()
+        ensure_contact_page(home)
+        (self.found if existed else self.created)["contact page"] += 1
 
     # Snippets and images
 
