@@ -64,13 +64,18 @@ class TableOfContentsField(ReferenceField):
         ]
 
 
-class RelatedArticlesField(ReferenceField):
-    """Up to three live articles sharing a condition, as listing items."""
+class ArticleListingField(ReferenceField):
+    """Articles as the same items the article listing gives."""
+
+    def to_representation(self, articles):
+        from .models import ArticlePage
+
+        serializer_class = self.context["view"].listing_serializer_class(ArticlePage)
+        return serializer_class(articles, many=True, context=self.context).data
+
+
+class RelatedArticlesField(ArticleListingField):
+    """Up to three live articles sharing a condition."""
 
     def get_attribute(self, instance):
         return getattr(instance, "related_articles", [])
-
-    def to_representation(self, articles):
-        view = self.context["view"]
-        serializer_class = view.listing_serializer_class(type(self.parent.instance))
-        return serializer_class(articles, many=True, context=self.context).data

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.signing import BadSignature, SignatureExpired
 from django.http import Http404, JsonResponse
-from django.utils.cache import patch_cache_control
 from django.urls import path
+from django.utils.cache import patch_cache_control
 from rest_framework.response import Response
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter

@@ -179,13 +179,17 @@ BLOCK_SCHEMAS = {
 }
 
 
-# Page fields whose serializer our code provides. Each entry takes the builder and the page model.
+# Page fields by serializer class: ours, and the Wagtail ones the pages endpoint uses. Each entry
+# takes the builder, the page model and the bound serializer field.
 
 SERIALIZER_SCHEMAS = {
     api_fields.ImageField: lambda builder, model, field: nullable(ref("Image")),
     api_fields.RichTextField: lambda builder, model, field: ref("RichTextHTML"),
     api_fields.PagePathField: lambda builder, model, field: STRING,
     api_fields.StreamField: lambda builder, model, field: builder.stream_field(model, field),
+    wagtail_serializers.StreamField: lambda builder, model, field: builder.stream_field(
+        model, field
+    ),
     article_fields.ClinicianField: lambda builder, model, field: nullable(ref("Clinician")),
     article_fields.ConditionsField: lambda builder, model, field: array(ref("Condition")),
     article_fields.TreatmentsField: lambda builder, model, field: array(ref("Treatment")),

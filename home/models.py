@@ -3,12 +3,20 @@
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
+from articles.api import ArticleListingField
 from articles.blocks import RICH_TEXT_FEATURES, LinkBlock
+from cms import api_fields
+
+
+class FeaturedArticlesField(ArticleListingField):
+    def get_attribute(self, instance):
+        return getattr(instance, "featured_article_pages", [])
 
 
 class HomePage(HeadlessPreviewMixin, Page):
@@ -37,6 +45,31 @@ class HomePage(HeadlessPreviewMixin, Page):
     ]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
+
+    api_fields = [
+        APIField("hero_title"),
+        APIField("hero_text"),
+        APIField("hero_image", serializer=api_fields.ImageField()),
+        APIField("hero_image_alt"),
+        APIField("intro", serializer=api_fields.RichTextField()),
+        APIField("featured_articles", serializer=FeaturedArticlesField()),
+    ]
+
+    def prepare_api_detail(self, public_pages, preview=False):
+        """Fetch the featured articles visitors may see, in the editor's order."""
+        from articles.models import ArticlePage
+
+        chosen = [item.article_id for item in self.featured_articles.all()]
+        visible = ArticlePage.api_queryset(
+            ArticlePage.objects.filter(pk__in=chosen).filter(pk__in=public_pages.values("pk"))
+        ).in_bulk()
+        self.featured_article_pages = [visible[pk] for pk in chosen if pk in visible]
+
+    def collect_api_references(self, references, detail):
+        references.add_image(self.hero_image)
+        references.add_rich_text(self.intro)
+        for article in getattr(self, "featured_article_pages", ()):
+            article.collect_api_references(references, detail=False)
 
 
 class FeaturedArticle(Orderable):

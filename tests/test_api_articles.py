@@ -403,3 +403,26 @@ def test_site_settings_endpoint(client, site, article):
     ]
     assert data["footer_links"][0]["href"] == "https://x.org/p"
     assert client.get("/api/v2/site/", {"x": "1"}).status_code == 400
+
+
+def test_home_page_gives_hero_intro_and_visible_featured_articles(
+    client, home, article, other_article, image
+):
+    from home.models import FeaturedArticle
+
+    home.hero_title = "Relief, explained"
+    home.hero_image = image
+    home.intro = f'<p>Start with <a linktype="page" id="{article.pk}">this</a>.</p>'
+    home.featured_articles = [
+        FeaturedArticle(article=other_article),
+        FeaturedArticle(article=article),
+    ]
+    home.save_revision().publish()
+    other_article.unpublish()
+
+    data = detail(client, home)
+    assert data["hero_title"] == "Relief, explained"
+    assert data["hero_image"]["renditions"]["large"]["url"].startswith("http://cms.test/")
+    assert data["intro"] == '<p>Start with <a href="/articles/ketamine-fibromyalgia/">this</a>.</p>'
+    assert [item["id"] for item in data["featured_articles"]] == [article.pk]
+    assert data["featured_articles"][0]["meta"]["path"] == "/articles/ketamine-fibromyalgia/"

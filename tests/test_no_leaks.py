@@ -1,0 +1,122 @@
+"""Nothing unpublished, scheduled or private reaches a public API response."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from home.models import ClinicSettings
+from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, ConditionFactory
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Zebra secret words"
+
+
+def restrict(page, restriction_type, **extra):
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=restriction_type, **extra
+    )
+    if restriction_type == PageViewRestriction.GROUPS:
+        restriction.groups.set([Group.objects.create(name="Staff only")])
+
+
+def make_hidden(kind, article_index, home, condition):
+    parent = article_index
+    if kind == "private subtree":
+        parent = ArticleIndexPageFactory(parent=home, title="Staff", slug="staff")
+        restrict(parent, PageViewRestriction.LOGIN)
+    page = ArticlePageFactory(parent=parent, title=SECRET, slug="hidden", summary=SECRET)
+    page.conditions.set([condition])
+    page.save_revision().publish()
+    if kind == "unpublished":
+        page.unpublish()
+    elif kind == "scheduled":
+        # Published with a go-live date next week: Wagtail keeps it offline until then.
+        page.unpublish()
+        page.go_live_at = timezone.now() + datetime.timedelta(days=7)
+        page.save_revision().publish()
+    elif kind == "password":
+        restrict(page, PageViewRestriction.PASSWORD, password="letmein")
+    elif kind == "login":
+        restrict(page, PageViewRestriction.LOGIN)
+    elif kind == "groups":
+        restrict(page, PageViewRestriction.GROUPS)
+    page.refresh_from_db()
+    return page
+
+
+@pytest.fixture(
+    params=["unpublished", "scheduled", "password", "login", "groups", "private subtree"]
+)
+def world(request, article_index, home, site):
+    condition = ConditionFactory(name="Migraine", slug="migraine")
+    hidden = make_hidden(request.param, article_index, home, condition)
+    reader = ArticlePageFactory(
+        parent=article_index,
+        title="Public article",
+        slug="public",
+        body=[
+            (
+                "paragraph",
+                f'<p>Also read <a linktype="page" id="{hidden.pk}">the other one</a>.</p>',
+            ),
+            ("call_to_action", {"label": "Go", "page": hidden, "url": ""}),
+        ],
+    )
+    reader.conditions.set([condition])
+    reader.save_revision().publish()
+    ClinicSettings.objects.update_or_create(
+        site=site,
+        defaults={
+            "main_navigation": [
+                ("link", {"label": "Hidden", "page": hidden, "url": ""}),
+                ("link", {"label": "Public", "page": reader, "url": ""}),
+            ]
+        },
+    )
+    return {"kind": request.param, "hidden": hidden, "reader": reader}
+
+
+def test_hidden_page_appears_in_no_public_response(client, world):
+    hidden, reader = world["hidden"], world["reader"]
+    assert not hidden.live or hidden.get_view_restrictions()
+    assert client.get(f"/api/v2/pages/{hidden.pk}/").status_code == 404
+    find = client.get("/api/v2/pages/find/", {"html_path": hidden.url_path.split("/", 2)[2]})
+    assert find.status_code == 404
+
+    responses = [
+        client.get("/api/v2/pages/"),
+        client.get("/api/v2/pages/", {"type": "articles.ArticlePage"}),
+        client.get("/api/v2/pages/", {"search": "zebra"}),
+        client.get("/api/v2/pages/", {"type": "articles.ArticlePage", "condition": "migraine"}),
+        client.get(f"/api/v2/pages/{reader.pk}/"),
+        client.get("/api/v2/site/"),
+    ]
+    for response in responses:
+        assert response.status_code == 200
+        assert SECRET.encode() not in response.content, response.request["QUERY_STRING"]
+        assert f'"id": {hidden.pk},'.encode() not in response.content
+
+    body = responses[4].json()["body"]
+    assert body[0]["value"] == "<p>Also read the other one.</p>"
+    assert body[1]["value"]["page"] is None and body[1]["value"]["href"] is None
+    assert responses[4].json()["related_articles"] == []
+    assert [link["label"] for link in responses[5].json()["main_navigation"]] == ["Public"]
+
+
+def test_draft_changes_stay_out_of_the_published_page(client, article_index):
+    page = ArticlePageFactory(parent=article_index, title="Live title", slug="live")
+    page.save_revision().publish()
+    page.title = "Unpublished draft title"
+    page.summary = "Draft summary"
+    page.save_revision()
+    for response in (
+        client.get(f"/api/v2/pages/{page.pk}/"),
+        client.get("/api/v2/pages/", {"type": "articles.ArticlePage"}),
+        client.get("/api/v2/pages/find/", {"html_path": "/articles/live/"}),
+    ):
+        assert b"Live title" in response.content
+        assert b"Unpublished draft" not in response.content
