@@ -194,8 +194,9 @@ SERIALIZER_SCHEMAS = {
     article_fields.ConditionsField: lambda builder, model, field: array(ref("Condition")),
     article_fields.TreatmentsField: lambda builder, model, field: array(ref("Treatment")),
     article_fields.TableOfContentsField: lambda builder, model, field: array(ref("TocEntry")),
-    article_fields.RelatedArticlesField: lambda builder, model, field: array(
-        ref(f"{model._meta.label}ListingItem")
+    # Related and featured articles are article listing items, whatever page holds them.
+    article_fields.ArticleListingField: lambda builder, model, field: array(
+        ref("articles.ArticlePageListingItem")
     ),
     wagtail_serializers.DetailUrlField: lambda builder, model, field: URL,
     wagtail_serializers.PageHtmlUrlField: lambda builder, model, field: nullable(URL),
