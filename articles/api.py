@@ -79,3 +79,15 @@ class RelatedArticlesField(ArticleListingField):
 
     def get_attribute(self, instance):
         return getattr(instance, "related_articles", [])
+
+
+class StructuredDataField(ReferenceField):
+    """JSON-LD objects (schema.org) a frontend puts in the page head."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        from .structured_data import structured_data
+
+        return structured_data(page, self.context.get("request"))

@@ -1,12 +1,15 @@
 """Article pages and the taxonomy they are filed under."""
 
 import math
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -16,13 +19,24 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail.search import index
+from wagtail_headless_preview.models import HeadlessPreviewMixin
 
+from cms import api_fields
+
+from . import api
 from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
+from .panels import NextReviewPanel
 
 WORDS_PER_MINUTE = 220
+
+
+def medical_review_interval():
+    """How long a medical review stays current (``MEDICAL_REVIEW_INTERVAL_DAYS``, default 365)."""
+    return timedelta(days=getattr(settings, "MEDICAL_REVIEW_INTERVAL_DAYS", 365))
 
 
 class Clinician(index.Indexed, models.Model):
@@ -101,18 +115,24 @@ class Treatment(TaxonomyTerm):
     panels = TaxonomyTerm.panels + [FieldPanel("regulatory_note")]
 
 
-class ArticleIndexPage(Page):
+class ArticleIndexPage(HeadlessPreviewMixin, Page):
     template = "headless_page.html"
 
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    api_fields = [APIField("intro", serializer=api_fields.RichTextField())]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["articles.ArticlePage"]
     max_count_per_parent = 1
 
+    def permissions_for_user(self, user):
+        from .review import ArticleIndexPermissionTester
 
-class ArticlePage(Page):
+        return ArticleIndexPermissionTester(user, self)
+
+
+class ArticlePage(HeadlessPreviewMixin, Page):
     template = "headless_page.html"
 
     summary = models.CharField(
@@ -175,10 +195,37 @@ class ArticlePage(Page):
     review_panels = [
         FieldRowPanel([FieldPanel("author"), FieldPanel("reviewer")]),
         FieldPanel("last_reviewed"),
+        NextReviewPanel(heading="Next review"),
         FieldPanel("conditions", widget=forms.CheckboxSelectMultiple),
         FieldPanel("treatments", widget=forms.CheckboxSelectMultiple),
     ]
     promote_panels = Page.promote_panels + [FieldPanel("social_image")]
+
+    api_fields = [
+        APIField("summary"),
+        APIField("hero_image", serializer=api_fields.ImageField()),
+        APIField("hero_image_alt"),
+        APIField("author", serializer=api.ClinicianField()),
+        APIField("reviewer", serializer=api.ClinicianField()),
+        APIField("last_reviewed"),
+        APIField("conditions", serializer=api.ConditionsField()),
+        APIField("treatments", serializer=api.TreatmentsField()),
+        APIField("reading_time"),
+        APIField("table_of_contents", serializer=api.TableOfContentsField(source="body")),
+        APIField("body", serializer=api_fields.StreamField()),
+        APIField("related_articles", serializer=api.RelatedArticlesField()),
+        APIField("social_image", serializer=api_fields.ImageField()),
+        APIField("structured_data", serializer=api.StructuredDataField()),
+    ]
+    api_listing_fields = [
+        "summary",
+        "hero_image",
+        "hero_image_alt",
+        "author",
+        "conditions",
+        "reading_time",
+        "last_reviewed",
+    ]
 
     edit_handler = TabbedInterface(
         [
@@ -194,9 +241,74 @@ class ArticlePage(Page):
         if self.hero_image_id and not self.hero_image_alt.strip():
             raise ValidationError({"hero_image_alt": "Describe the hero image for screen readers."})
 
+    @classmethod
+    def api_queryset(cls, queryset, detail=False):
+        """What the API needs of each article, fetched with the articles themselves."""
+        queryset = queryset.select_related(
+            "hero_image", "social_image", "author__photo", "reviewer__photo"
+        )
+        if detail:
+            # Conditions are fetched together with the related articles' (prepare_api_detail).
+            return queryset.prefetch_related("treatments")
+        return queryset.prefetch_related("conditions")
+
+    def prepare_api_detail(self, public_pages, preview=False):
+        """Find the related articles among ``public_pages`` and fetch all their conditions.
+
+        A preview's conditions live in the unsaved draft, not in the database.
+        """
+        if preview:
+            conditions = [condition.pk for condition in self.conditions.all()]
+        else:
+            conditions = ArticlePage.conditions.through.objects.filter(
+                articlepage_id=self.pk
+            ).values("condition_id")
+        related = (
+            ArticlePage.objects.filter(pk__in=public_pages.values("pk"), conditions__in=conditions)
+            .exclude(pk=self.pk)
+            .order_by("-first_published_at", "-pk")
+            .distinct()
+        )
+        self.related_articles = list(
+            related.select_related("hero_image", "author__photo", "reviewer__photo")[:3]
+        )
+        # One query for every article's conditions; a preview already holds its own.
+        prefetch_related_objects(
+            self.related_articles if preview else [self, *self.related_articles], "conditions"
+        )
+
+    def collect_api_references(self, references, detail):
+        for image in (self.hero_image, self.social_image):
+            references.add_image(image)
+        for clinician in (self.author, self.reviewer):
+            if clinician:
+                references.add_image(clinician.photo)
+        if detail:
+            references.add_stream(self.body)
+            for article in getattr(self, "related_articles", ()):
+                article.collect_api_references(references, detail=False)
+
     def save(self, *args, **kwargs):
         self.reading_time = self.compute_reading_time()
         return super().save(*args, **kwargs)
+
+    @property
+    def next_review_date(self):
+        """The date the medical review must be renewed by; None if never reviewed."""
+        if self.last_reviewed is None:
+            return None
+        return self.last_reviewed + medical_review_interval()
+
+    @property
+    def review_is_due(self):
+        """Never reviewed, or reviewed longer ago than the review interval."""
+        due = self.next_review_date
+        return due is None or due < timezone.localdate()
+
+    def permissions_for_user(self, user):
+        from .review import ArticlePermissionTester
+
+        return ArticlePermissionTester(user, self)
 
     def compute_reading_time(self):
         words = sum(len(text.split()) for text in self.body_texts())
@@ -206,6 +318,33 @@ class ArticlePage(Page):
         """The readable text of every body block, for reading time and search."""
         for block in self.body:
             yield from _block_texts(block.block, block.value)
+
+
+class MedicalReviewTask(AbstractGroupApprovalTask):
+    """A workflow step approved by a medical reviewer, who is then recorded on the article.
+
+    Approving stamps the approver's clinician as the article's reviewer and today as its
+    ``last_reviewed`` date in a new revision, which is the one the workflow goes on to publish.
+    """
+
+    @transaction.atomic
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve":
+            from .review import record_review
+
+            record_review(task_state, user)
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return (
+            "Members of the chosen groups approve articles; the approver's clinician profile is "
+            "recorded as the medical reviewer."
+        )
+
+    class Meta:
+        verbose_name = "medical review task"
+        verbose_name_plural = "medical review tasks"
 
 
 def _block_texts(block, value):

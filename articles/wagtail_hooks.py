@@ -1,7 +1,12 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Clinician, Condition, Treatment
+from .reports import ReviewsDueReportView
+from .review import REVIEW_LOG_ACTION
 
 
 class ClinicianViewSet(SnippetViewSet):
@@ -31,3 +36,42 @@ class MedicalViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(MedicalViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_review_log_action(actions):
+    actions.register_action(REVIEW_LOG_ACTION, "Medical review recorded", "Medical review recorded")
+
+
+@hooks.register("register_admin_urls")
+def register_reviews_due_report_urls():
+    return [
+        path(
+            "reports/reviews-due/",
+            ReviewsDueReportView.as_view(),
+            name="articles_reviews_due",
+        ),
+        path(
+            "reports/reviews-due/results/",
+            ReviewsDueReportView.as_view(results_only=True),
+            name="articles_reviews_due_results",
+        ),
+    ]
+
+
+class ReviewsDueMenuItem(MenuItem):
+    def is_shown(self, request):
+        return ReviewsDueReportView.permission_policy.user_has_any_permission(
+            request.user, ReviewsDueReportView.any_permission_required
+        )
+
+
+@hooks.register("register_reports_menu_item")
+def register_reviews_due_menu_item():
+    return ReviewsDueMenuItem(
+        "Medical reviews due",
+        reverse("articles_reviews_due"),
+        name="medical-reviews-due",
+        icon_name="doc-full-inverse",
+        order=1050,
+    )

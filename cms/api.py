@@ -100,6 +100,7 @@ class PagesEndpoint(CachedResponseMixin, ReferencesMixin, PagesAPIViewSet):
         "body",
         "table_of_contents",
         "related_articles",
+        "structured_data",
     ]
 
     @classmethod

@@ -194,6 +194,14 @@ SERIALIZER_SCHEMAS = {
     article_fields.ConditionsField: lambda builder, model, field: array(ref("Condition")),
     article_fields.TreatmentsField: lambda builder, model, field: array(ref("Treatment")),
     article_fields.TableOfContentsField: lambda builder, model, field: array(ref("TocEntry")),
+    # JSON-LD is schema.org's vocabulary, validated by its consumers; here only its envelope.
+    article_fields.StructuredDataField: lambda builder, model, field: array(
+        {
+            "type": "object",
+            "required": ["@context", "@type"],
+            "properties": {"@context": {"const": "https://schema.org"}, "@type": STRING},
+        }
+    ),
     # Related and featured articles are article listing items, whatever page holds them.
     article_fields.ArticleListingField: lambda builder, model, field: array(
         ref("articles.ArticlePageListingItem")

@@ -426,3 +426,15 @@ def test_home_page_gives_hero_intro_and_visible_featured_articles(
     assert data["intro"] == '<p>Start with <a href="/articles/ketamine-fibromyalgia/">this</a>.</p>'
     assert [item["id"] for item in data["featured_articles"]] == [article.pk]
     assert data["featured_articles"][0]["meta"]["path"] == "/articles/ketamine-fibromyalgia/"
+
+
+def test_detail_carries_structured_data_for_search_engines(client, article):
+    data = detail(client, article)["structured_data"]
+    types = [item["@type"] for item in data]
+    assert types == ["MedicalWebPage", "FAQPage"]
+    page = data[0]
+    assert page["url"] == "http://localhost/articles/ketamine-fibromyalgia/"
+    assert page["lastReviewed"] == "2026-01-15"
+    assert page["reviewedBy"]["name"] == "Dr Ben Roe"
+    assert [q["name"] for q in data[1]["mainEntity"]] == ["Does it hurt?", "How long?"]
+    assert data[1]["mainEntity"][0]["acceptedAnswer"]["text"] == "Rarely."

@@ -88,7 +88,9 @@ def test_unsaved_draft_reaches_the_frontend_in_the_published_shape(editor, artic
 
 
 def test_preview_of_an_unsaved_new_page(editor, article_index):
-    url = reverse("wagtailadmin_pages:preview_on_add", args=("articles", "articlepage", article_index.pk))
+    url = reverse(
+        "wagtailadmin_pages:preview_on_add", args=("articles", "articlepage", article_index.pk)
+    )
     data = nested_form_data(
         {
             "title": "Brand new",
@@ -141,7 +143,9 @@ def test_expired_token_is_401(client, article, settings):
 
 def test_token_for_another_content_type_is_404(client, article, home):
     _, token = make_token(article)
-    response = client.get("/api/v2/page_preview/", {"content_type": "home.homepage", "token": token})
+    response = client.get(
+        "/api/v2/page_preview/", {"content_type": "home.homepage", "token": token}
+    )
     assert response.status_code == 404
     assert response.json()["message"]
     response = client.get("/api/v2/page_preview/", {"content_type": "no.such", "token": token})
@@ -159,7 +163,9 @@ def test_signed_token_without_a_stored_preview_is_404(client, article):
 def test_a_token_never_opens_another_pages_draft(client, article, article_index):
     other = ArticlePageFactory(parent=article_index, title="Other draft", slug="other")
     content_type, token = make_token(article)
-    data = client.get("/api/v2/page_preview/", {"content_type": content_type, "token": token}).json()
+    data = client.get(
+        "/api/v2/page_preview/", {"content_type": content_type, "token": token}
+    ).json()
     assert data["id"] == article.pk and data["title"] == "Published title"
     assert other.pk != article.pk
     with pytest.raises(signing.BadSignature):
@@ -173,5 +179,7 @@ def test_preview_related_articles_follow_the_drafts_conditions(client, article, 
     related.save_revision().publish()
     article.conditions.set([condition])  # in the draft only
     content_type, token = make_token(article)
-    data = client.get("/api/v2/page_preview/", {"content_type": content_type, "token": token}).json()
+    data = client.get(
+        "/api/v2/page_preview/", {"content_type": content_type, "token": token}
+    ).json()
     assert [item["id"] for item in data["related_articles"]] == [related.pk]

@@ -1,0 +1,188 @@
+"""schema.org JSON-LD for an article, for the frontend to put in the page head.
+
+:func:`structured_data` gives a list of objects, each one ``<script type="application/ld+json">``:
+
+- a ``MedicalWebPage`` for the article: its dates, ``lastReviewed``, ``author`` and
+  ``reviewedBy``, the conditions it is ``about``, the treatments it ``mentions``, the works it
+  cites (``citation``) and the clinic as ``publisher`` (a ``MedicalClinic`` from the clinic
+  settings of the article's site);
+- a ``FAQPage`` when the body has accordions, each item a ``Question`` answered in plain text.
+
+Every URL is absolute. A clinician is a ``Physician`` when their credentials include a medical
+degree (MD, DO, or the UK's MBBS/MBChB), otherwise a ``Person``.
+"""
+
+import html
+import re
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.utils.html import strip_tags
+from wagtail.models import Site
+from wagtail.rich_text import RichText
+
+SCHEMA_ORG = "https://schema.org"
+MEDICAL_DEGREES = {"MD", "DO", "MBBS", "MBCHB"}
+"""Credentials that make a clinician a schema.org ``Physician`` (compared without dots/case)."""
+
+_BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|blockquote|div)>", re.IGNORECASE)
+
+
+def structured_data(page, request=None):
+    """The JSON-LD objects describing ``page``, an :class:`~articles.models.ArticlePage`."""
+    # With a request, the site and its settings come from the request's own cache: no queries.
+    site = Site.find_for_request(request) if request is not None else page.get_site()
+    url = absolute_url(page.get_full_url(request) or page.url_path)
+    publisher = clinic(site, request) if site else None
+    objects = [medical_web_page(page, url, publisher)]
+    questions = faq_questions(page)
+    if questions:
+        objects.append(
+            {"@context": SCHEMA_ORG, "@type": "FAQPage", "url": url, "mainEntity": questions}
+        )
+    return objects
+
+
+def medical_web_page(page, url, publisher):
+    published = page.first_published_at
+    modified = page.last_published_at or page.latest_revision_created_at
+    data = {
+        "@context": SCHEMA_ORG,
+        "@type": "MedicalWebPage",
+        "@id": url,
+        "url": url,
+        "name": page.seo_title or page.title,
+        "description": page.search_description or page.summary,
+        "datePublished": published.isoformat() if published else None,
+        "dateModified": modified.isoformat() if modified else None,
+        "lastReviewed": page.last_reviewed.isoformat() if page.last_reviewed else None,
+        "author": clinician(page.author),
+        "reviewedBy": clinician(page.reviewer),
+        "about": [
+            {"@type": "MedicalCondition", "name": condition.name}
+            for condition in page.conditions.all()
+        ],
+        "mentions": [
+            {"@type": "MedicalTherapy", "name": treatment.name}
+            for treatment in page.treatments.all()
+        ],
+        "citation": citations(page),
+        "publisher": publisher,
+    }
+    return _without_empty(data)
+
+
+def clinician(person):
+    """A clinician as a schema.org ``Physician`` or ``Person``, with their credentials."""
+    if person is None:
+        return None
+    credentials = [c for c in re.split(r"[,;/\s]+", person.credentials) if c]
+    is_physician = any(c.replace(".", "").upper() in MEDICAL_DEGREES for c in credentials)
+    data = {
+        "@type": "Physician" if is_physician else "Person",
+        "name": person.name,
+        "url": person.profile_url,
+        "hasCredential": [
+            {"@type": "EducationalOccupationalCredential", "name": credential}
+            for credential in credentials
+        ],
+    }
+    if is_physician:
+        data["medicalSpecialty"] = person.specialty
+        data["usNPI"] = person.npi
+    else:
+        data["honorificSuffix"] = person.credentials
+        data["jobTitle"] = person.specialty
+    return _without_empty(data)
+
+
+def clinic(site, request=None):
+    """The clinic from the site's clinic settings, as the ``MedicalClinic`` that publishes."""
+    from home.models import ClinicSettings
+
+    if request is not None:
+        clinic_settings = ClinicSettings.for_request(request)
+    else:
+        clinic_settings = ClinicSettings.for_site(site)
+    home_url = absolute_url(site.root_url + "/")
+    return _without_empty(
+        {
+            "@type": "MedicalClinic",
+            "@id": f"{home_url}#clinic",
+            "name": clinic_settings.clinic_name,
+            "url": home_url,
+            "telephone": clinic_settings.phone,
+            "email": clinic_settings.email,
+            "address": ", ".join(
+                line.strip().rstrip(",")
+                for line in clinic_settings.address.splitlines()
+                if line.strip()
+            ),
+        }
+    )
+
+
+def citations(page):
+    """The references blocks' citations as ``CreativeWork``s, DOIs and PMIDs as resolver URLs."""
+    works = []
+    for block in page.body:
+        if block.block_type != "references":
+            continue
+        for citation in block.value:
+            doi = (citation.get("doi") or "").strip()
+            pmid = (citation.get("pmid") or "").strip()
+            if doi:
+                url, identifier = f"https://doi.org/{doi}", ("DOI", doi)
+            elif pmid:
+                url, identifier = f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/", ("PMID", pmid)
+            else:
+                url, identifier = citation.get("url"), None
+            works.append(
+                _without_empty(
+                    {
+                        "@type": "CreativeWork",
+                        "name": citation.get("text"),
+                        "publisher": citation.get("publisher"),
+                        "datePublished": str(citation["year"]) if citation.get("year") else None,
+                        "url": url,
+                        "identifier": identifier
+                        and {
+                            "@type": "PropertyValue",
+                            "propertyID": identifier[0],
+                            "value": identifier[1],
+                        },
+                    }
+                )
+            )
+    return works
+
+
+def faq_questions(page):
+    """Every accordion item in the body as a ``Question`` with a plain-text answer."""
+    return [
+        {
+            "@type": "Question",
+            "name": item["title"],
+            "acceptedAnswer": {"@type": "Answer", "text": plain_text(item["body"])},
+        }
+        for block in page.body
+        if block.block_type == "accordion"
+        for item in block.value["items"]
+    ]
+
+
+def plain_text(value):
+    """Rich text as plain text: tags dropped, entities decoded, one line per paragraph."""
+    source = value.source if isinstance(value, RichText) else str(value or "")
+    text = html.unescape(strip_tags(_BLOCK_END.sub("\n", source)))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def absolute_url(url):
+    """``url`` made absolute against ``WAGTAILADMIN_BASE_URL`` if it is not already."""
+    return urljoin(settings.WAGTAILADMIN_BASE_URL + "/", url)
+
+
+def _without_empty(data):
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
