@@ -1,0 +1,479 @@
+"""Publish events reach frontends: signed, after the commit, from the worker, retried.
+
+Every test POSTs to a real HTTP server on 127.0.0.1 and runs the real worker command
+(``db_worker --batch``) on the database queue, as production does.
+"""
+
+import hashlib
+import hmac
+import io
+import json
+import signal
+import socket
+import threading
+import uuid
+from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from wagtail_factories import ImageFactory
+
+from tests.factories import (
+    ArticleIndexPageFactory,
+    ArticlePageFactory,
+    ClinicianFactory,
+    ConditionFactory,
+)
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+SECRET = "test-webhook-secret"
+
+
+class Receiver:
+    """A frontend stand-in: records every POST and answers with the statuses it is given."""
+
+    def __init__(self):
+        self.requests = []
+        self.statuses = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                receiver.requests.append({"headers": self.headers, "body": body, "status": status})
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"ok" if status == 200 else b"frontend error")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/api/revalidate"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+
+    def events(self):
+        return [json.loads(request["body"]) for request in self.requests]
+
+
+@pytest.fixture
+def receiver():
+    receiver = Receiver()
+    receiver.thread.start()
+    yield receiver
+    receiver.server.shutdown()
+    receiver.server.server_close()
+
+
+@pytest.fixture
+def webhooks(settings, receiver):
+    settings.WEBHOOK_URLS = [f"{receiver.url}|{SECRET}"]
+    settings.WEBHOOK_RETRY_DELAYS = [0]
+    settings.WEBHOOK_MAX_ATTEMPTS = 6
+    settings.WEBHOOK_TIMEOUT = 2
+    return receiver
+
+
+@pytest.fixture
+def run_worker(monkeypatch):
+    """Run the webhook worker until its queue is empty, as `manage.py db_worker` would."""
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker drops stale connections between tasks; here that is the test's transaction.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def run():
+        call_command(
+            "db_worker",
+            "--backend=webhooks",
+            "--batch",
+            "--interval=0",
+            "--no-startup-delay",
+            "--no-reload",
+            verbosity=0,
+        )
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+    return run
+
+
+@pytest.fixture
+def article(article_index):
+    page = ArticlePageFactory(parent=article_index, title="Ketamine infusions")
+    page.save_revision().publish()  # outside a captured commit: sends nothing
+    return page
+
+
+def publish(page, capture):
+    with capture(execute=True):
+        page.save_revision().publish()
+
+
+def verify(request, secret=SECRET):
+    expected = hmac.new(secret.encode(), request["body"], hashlib.sha256).hexdigest()
+    received = request["headers"]["X-Webhook-Signature"].removeprefix("sha256=")
+    return hmac.compare_digest(expected, received)
+
+
+def test_publishing_posts_a_signed_event(
+    webhooks, article, run_worker, django_capture_on_commit_callbacks
+):
+    publish(article, django_capture_on_commit_callbacks)
+    run_worker()
+
+    [request] = webhooks.requests
+    assert verify(request)
+    assert not verify(request, secret="another-secret")
+    event = json.loads(request["body"])
+    assert event["event"] == "page.published"
+    assert event["page"] == {
+        "id": article.pk,
+        "type": "articles.ArticlePage",
+        "path": "/articles/ketamine-infusions/",
+    }
+    assert event["affected_paths"] == ["/articles/"]
+    assert request["headers"]["X-Webhook-Id"] == event["delivery_id"]
+    assert request["headers"]["X-Webhook-Event"] == "page.published"
+    assert datetime.fromisoformat(event["timestamp"]).tzinfo is not None
+
+
+def test_each_delivery_has_its_own_id(
+    webhooks, article, run_worker, django_capture_on_commit_callbacks
+):
+    publish(article, django_capture_on_commit_callbacks)
+    publish(article, django_capture_on_commit_callbacks)
+    run_worker()
+
+    ids = {event["delivery_id"] for event in webhooks.events()}
+    assert len(ids) == 2
+
+
+def test_pages_linking_to_a_published_page_are_affected(
+    webhooks, article, article_index, run_worker, django_capture_on_commit_callbacks
+):
+    linking = ArticlePageFactory(
+        parent=article_index,
+        title="Living with CRPS",
+        body=[("paragraph", f'<p>See <a linktype="page" id="{article.pk}">this</a>.</p>')],
+    )
+    publish(article, django_capture_on_commit_callbacks)
+    run_worker()
+
+    [event] = webhooks.events()
+    assert event["affected_paths"] == ["/articles/", linking.get_url_parts()[2]]
+
+
+def test_failing_endpoint_gets_the_event_once_after_retries(
+    webhooks, article, run_worker, django_capture_on_commit_callbacks, settings
+):
+    settings.WEBHOOK_RETRY_DELAYS = [0, 0, 0]
+    webhooks.statuses = [500, 500, 200]
+    publish(article, django_capture_on_commit_callbacks)
+    run_worker()
+
+    assert [request["status"] for request in webhooks.requests] == [500, 500, 200]
+    assert len({request["headers"]["X-Webhook-Id"] for request in webhooks.requests}) == 1
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED
+    assert delivery.attempts == 3
+    attempts = WebhookAttempt.objects.filter(delivery=delivery).order_by("number")
+    assert [attempt.status_code for attempt in attempts] == [500, 500, 200]
+    assert "frontend error" in attempts[0].error
+    assert attempts[2].error == ""
+
+
+def test_retries_wait_for_the_backoff_delay(
+    webhooks, article, run_worker, django_capture_on_commit_callbacks, settings
+):
+    settings.WEBHOOK_RETRY_DELAYS = [600]
+    webhooks.statuses = [503]
+    publish(article, django_capture_on_commit_callbacks)
+    run_worker()
+
+    assert len(webhooks.requests) == 1
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.RETRYING
+    assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=500)
+
+
+def test_endpoint_that_is_down_neither_blocks_nor_breaks_publishing(
+    settings, article, run_worker, django_capture_on_commit_callbacks
+):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.WEBHOOK_URLS = [f"http://127.0.0.1:{port}/hook|{SECRET}"]
+    settings.WEBHOOK_RETRY_DELAYS = [0]
+    settings.WEBHOOK_MAX_ATTEMPTS = 5
+
+    publish(article, django_capture_on_commit_callbacks)
+
+    article.refresh_from_db()
+    assert article.live
+    delivery = WebhookDelivery.objects.get()
+    # Publishing only queued the delivery; nothing was sent while the editor waited.
+    assert delivery.status == WebhookDelivery.Status.PENDING
+    assert not WebhookAttempt.objects.exists()
+
+    run_worker()
+
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.FAILED
+    assert delivery.attempts == 5
+    attempts = WebhookAttempt.objects.filter(delivery=delivery)
+    assert {attempt.status_code for attempt in attempts} == {None}
+    assert all("refused" in attempt.error.lower() for attempt in attempts)
+
+
+def test_an_error_building_an_event_does_not_fail_the_publish(
+    webhooks, article, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("webhooks.events.page_event", broken)
+    publish(article, django_capture_on_commit_callbacks)
+
+    article.refresh_from_db()
+    assert article.live
+    assert not article.has_unpublished_changes
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_rolled_back_changes_send_nothing(webhooks, article, run_worker):
+    # Without a commit, the on-commit callbacks never run.
+    article.save_revision().publish()
+    run_worker()
+
+    assert webhooks.requests == []
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_unpublishing_posts_an_event(
+    webhooks, article, run_worker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article.unpublish()
+    run_worker()
+
+    [event] = webhooks.events()
+    assert event["event"] == "page.unpublished"
+    assert event["page"]["path"] == "/articles/ketamine-infusions/"
+
+
+def test_deleting_a_live_page_posts_one_deleted_event(
+    webhooks, article, run_worker, django_capture_on_commit_callbacks
+):
+    page_id = article.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    run_worker()
+
+    [event] = webhooks.events()
+    assert event["event"] == "page.deleted"
+    assert event["page"]["id"] == page_id
+    assert event["page"]["path"] == "/articles/ketamine-infusions/"
+    assert event["affected_paths"] == ["/articles/"]
+
+
+def test_moving_a_page_posts_old_and_new_paths(
+    webhooks, home, article, run_worker, django_capture_on_commit_callbacks
+):
+    guides = ArticleIndexPageFactory(parent=home, title="Guides", slug="guides")
+    with django_capture_on_commit_callbacks(execute=True):
+        article.move(guides, pos="last-child")
+    run_worker()
+
+    [event] = webhooks.events()
+    assert event["event"] == "page.moved"
+    assert event["page"]["path"] == "/guides/ketamine-infusions/"
+    assert event["page"]["old_path"] == "/articles/ketamine-infusions/"
+    assert event["affected_paths"] == ["/articles/", "/guides/"]
+
+
+def test_moving_a_section_lists_its_pages_old_and_new_paths(
+    webhooks, home, article_index, article, run_worker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article_index.slug = "library"
+        article_index.save_revision().publish()
+    run_worker()
+
+    moved = next(event for event in webhooks.events() if event["event"] == "page.moved")
+    assert moved["page"]["path"] == "/library/"
+    assert moved["page"]["old_path"] == "/articles/"
+    assert "/articles/ketamine-infusions/" in moved["affected_paths"]
+    assert "/library/ketamine-infusions/" in moved["affected_paths"]
+
+
+def test_scheduled_publishing_posts_the_same_event(
+    webhooks, article_index, run_worker, django_capture_on_commit_callbacks
+):
+    page = ArticlePageFactory(parent=article_index, title="Nerve blocks", live=False)
+    page.save_revision(approved_go_live_at=timezone.now() - timedelta(minutes=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_scheduled", verbosity=0)
+    run_worker()
+
+    [event] = webhooks.events()
+    assert event["event"] == "page.published"
+    assert event["page"]["path"] == "/articles/nerve-blocks/"
+
+
+def test_changing_a_snippet_lists_the_live_pages_that_show_it(
+    webhooks, article_index, run_worker, django_capture_on_commit_callbacks
+):
+    author = ClinicianFactory()
+    condition = ConditionFactory(name="Fibromyalgia")
+    shown = ArticlePageFactory(parent=article_index, title="Pacing", author=author)
+    shown.conditions.add(condition)
+    shown.save()
+    ArticlePageFactory(parent=article_index, title="Draft", author=author, live=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        author.name = "Dr Renamed"
+        author.save()
+        condition.description = "Widespread pain."
+        condition.save()
+    run_worker()
+
+    events = {event["object"]["type"]: event for event in webhooks.events()}
+    assert events["articles.Clinician"]["event"] == "snippet.changed"
+    assert events["articles.Clinician"]["object"]["id"] == author.pk
+    assert events["articles.Clinician"]["affected_paths"] == ["/articles/pacing/"]
+    assert events["articles.Condition"]["affected_paths"] == ["/articles/pacing/"]
+
+
+def test_a_snippet_no_live_page_shows_sends_nothing(
+    db, webhooks, run_worker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ClinicianFactory()
+    run_worker()
+
+    assert webhooks.requests == []
+
+
+def test_changing_an_image_lists_the_pages_that_show_it(
+    webhooks, article_index, run_worker, django_capture_on_commit_callbacks
+):
+    hero, photo = ImageFactory(), ImageFactory()
+    ArticlePageFactory(
+        parent=article_index, title="Hero", hero_image=hero, hero_image_alt="A clinic"
+    )
+    # Shown through the author's photo: two references away.
+    ArticlePageFactory(parent=article_index, title="Byline", author=ClinicianFactory(photo=photo))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hero.title = "Clinic entrance"
+        hero.save()
+        photo.title = "Portrait"
+        photo.save()
+    run_worker()
+
+    events = {event["object"]["id"]: event for event in webhooks.events()}
+    assert events[hero.pk]["event"] == "image.changed"
+    assert events[hero.pk]["affected_paths"] == ["/articles/hero/"]
+    assert events[photo.pk]["affected_paths"] == ["/articles/byline/"]
+
+
+def test_endpoint_added_in_the_admin_gets_deliveries(
+    admin_client, receiver, article, run_worker, django_capture_on_commit_callbacks
+):
+    home = admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("webhookendpoint:index") in home  # in the Settings menu
+    form = admin_client.get(reverse("webhookendpoint:add"))
+    assert form.status_code == 200
+    assert 'name="secret"' in form.content.decode()
+
+    response = admin_client.post(
+        reverse("webhookendpoint:add"),
+        {"url": receiver.url, "secret": "from-the-admin", "active": "on", "description": "Next"},
+    )
+    assert response.status_code == 302
+    WebhookEndpoint.objects.create(url=receiver.url + "?off", secret="x", active=False)
+
+    publish(article, django_capture_on_commit_callbacks)
+    run_worker()
+
+    [request] = receiver.requests
+    assert verify(request, secret="from-the-admin")
+    assert json.loads(request["body"])["event"] == "page.published"
+
+
+def test_new_admin_endpoints_get_a_generated_secret(db):
+    first = WebhookEndpoint.objects.create(url="https://a.example/hook")
+    second = WebhookEndpoint.objects.create(url="https://b.example/hook")
+    assert len(first.secret) >= 32
+    assert first.secret != second.secret
+
+
+def test_admin_shows_the_delivery_log(
+    admin_client, webhooks, article, run_worker, django_capture_on_commit_callbacks
+):
+    webhooks.statuses = [502]
+    publish(article, django_capture_on_commit_callbacks)
+    run_worker()
+    delivery = WebhookDelivery.objects.get()
+
+    listing = admin_client.get(reverse("webhookdelivery:index"), {"status": "succeeded"})
+    assert listing.status_code == 200
+    assert "page.published" in listing.content.decode()
+
+    detail = admin_client.get(reverse("webhookdelivery:inspect", args=[delivery.pk]))
+    assert detail.status_code == 200
+    content = detail.content.decode()
+    assert "502" in content
+    assert "200" in content
+    assert str(delivery.delivery_id) in content
+
+
+def test_the_delivery_log_cannot_be_edited(admin_client):
+    delivery = WebhookDelivery.objects.create(
+        delivery_id=uuid.uuid4(),
+        url="https://frontend.test/hook",
+        event="page.published",
+        payload={},
+    )
+    response = admin_client.post(
+        reverse("webhookdelivery:delete", args=[delivery.pk]), follow=False
+    )
+    assert response.status_code in (302, 403)
+    assert WebhookDelivery.objects.filter(pk=delivery.pk).exists()
+    edit = admin_client.get(reverse("webhookdelivery:edit", args=[delivery.pk]))
+    assert edit.status_code in (302, 403)
+    assert (
+        reverse("webhookdelivery:add")
+        not in admin_client.get(reverse("webhookdelivery:index")).content.decode()
+    )
+
+
+def test_old_finished_deliveries_can_be_pruned(db):
+    def delivery(status, days_old):
+        created = WebhookDelivery.objects.create(
+            delivery_id=uuid.uuid4(),
+            url="https://frontend.test/hook",
+            event="page.published",
+            payload={},
+            status=status,
+        )
+        created_at = timezone.now() - timedelta(days=days_old)
+        WebhookDelivery.objects.filter(pk=created.pk).update(created_at=created_at)
+        return created
+
+    old = delivery(WebhookDelivery.Status.SUCCEEDED, days_old=40)
+    recent = delivery(WebhookDelivery.Status.FAILED, days_old=2)
+    retrying = delivery(WebhookDelivery.Status.RETRYING, days_old=40)
+
+    call_command("prune_webhook_deliveries", "--days=30", stdout=io.StringIO())
+
+    remaining = set(WebhookDelivery.objects.values_list("pk", flat=True))
+    assert remaining == {recent.pk, retrying.pk}
+    assert old.pk not in remaining

@@ -1,0 +1,110 @@
+"""Signal receivers that turn editors' changes into publish events.
+
+Each builds its payload while the change is in hand (a deleted page's path is still known in
+``pre_delete``) and queues it for after the commit. A failure here is logged, never raised:
+the editor's publish must not fail because of webhooks.
+"""
+
+import functools
+import logging
+
+from django.db.models.signals import post_save, pre_delete
+from wagtail.images import get_image_model
+from wagtail.models import Page
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from . import dispatch, events
+
+logger = logging.getLogger(__name__)
+
+
+def event_receiver(receiver):
+    """Run ``receiver`` only when some endpoint listens, and never let it fail the change."""
+
+    @functools.wraps(receiver)
+    def wrapper(*args, **kwargs):
+        try:
+            if dispatch.has_endpoints():
+                receiver(*args, **kwargs)
+        except Exception:
+            logger.exception("Could not queue a webhook event")
+
+    return wrapper
+
+
+@event_receiver
+def page_was_published(sender, instance, **kwargs):
+    dispatch.queue(events.page_event(events.PAGE_PUBLISHED, instance))
+
+
+@event_receiver
+def page_was_unpublished(sender, instance, **kwargs):
+    dispatch.queue(
+        events.page_event(events.PAGE_UNPUBLISHED, instance), unless_page_deleted=instance.pk
+    )
+
+
+@event_receiver
+def page_will_be_deleted(sender, instance, **kwargs):
+    if instance.first_published_at is None:
+        return  # never on the frontend
+    dispatch.queue(events.page_event(events.PAGE_DELETED, instance))
+
+
+@event_receiver
+def page_was_moved(sender, instance, url_path_before, url_path_after, **kwargs):
+    if url_path_before == url_path_after or not instance.live:
+        return  # a reorder among siblings changes no path; a draft has none a frontend knows
+    old_path = events.path_for_url_path(url_path_before)
+    descendants = instance.get_descendants().live().only("url_path", "path", "depth")
+    moved_paths = []
+    for page in descendants:
+        moved_paths.append(events.page_path(page))
+        old_url_path = url_path_before + page.url_path[len(url_path_after) :]
+        moved_paths.append(events.path_for_url_path(old_url_path))
+    old_parent = kwargs.get("parent_page_before")
+    if old_parent is not None and old_parent.live:
+        moved_paths.append(events.page_path(old_parent))
+    dispatch.queue(
+        events.page_event(events.PAGE_MOVED, instance, old_path=old_path, also_affected=moved_paths)
+    )
+
+
+@event_receiver
+def page_slug_was_changed(sender, instance, instance_before, **kwargs):
+    # A new slug on a live page moves it as surely as a new parent does.
+    if instance_before.live:
+        page_was_moved(
+            sender,
+            instance,
+            url_path_before=instance_before.url_path,
+            url_path_after=instance.url_path,
+        )
+
+
+@event_receiver
+def embedded_object_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return  # loading fixtures
+    event = events.IMAGE_CHANGED if sender is get_image_model() else events.SNIPPET_CHANGED
+    dispatch.queue(events.object_event(event, instance))
+
+
+def embedded_models():
+    """Models whose changes pages show: the snippets articles choose, and images."""
+    from articles.models import Clinician, Condition, Treatment
+
+    return [Clinician, Condition, Treatment, get_image_model()]
+
+
+def connect():
+    page_published.connect(page_was_published, dispatch_uid="webhooks_published")
+    page_unpublished.connect(page_was_unpublished, dispatch_uid="webhooks_unpublished")
+    post_page_move.connect(page_was_moved, dispatch_uid="webhooks_moved")
+    page_slug_changed.connect(page_slug_was_changed, dispatch_uid="webhooks_slug_changed")
+    # Deleting any page deletes its base Page row, so this sees every page once.
+    pre_delete.connect(page_will_be_deleted, sender=Page, dispatch_uid="webhooks_deleted")
+    for model in embedded_models():
+        uid = f"webhooks_{model._meta.label_lower}"
+        post_save.connect(embedded_object_changed, sender=model, dispatch_uid=f"{uid}_saved")
+        pre_delete.connect(embedded_object_changed, sender=model, dispatch_uid=f"{uid}_deleted")
