@@ -250,7 +250,8 @@ class ArticlePage(HeadlessPreviewMixin, Page):
         if detail:
             # Conditions are fetched together with the related articles' (prepare_api_detail).
             return queryset.prefetch_related("treatments")
-        return queryset.prefetch_related("conditions")
+        # A card needs no body: decoding 50 bodies would cost more than the whole query.
+        return queryset.defer_streamfields().prefetch_related("conditions")
 
     def prepare_api_detail(self, public_pages, preview=False):
         """Find the related articles among ``public_pages`` and fetch all their conditions.
@@ -270,7 +271,9 @@ class ArticlePage(HeadlessPreviewMixin, Page):
             .distinct()
         )
         self.related_articles = list(
-            related.select_related("hero_image", "author__photo", "reviewer__photo")[:3]
+            related.defer_streamfields().select_related(
+                "hero_image", "author__photo", "reviewer__photo"
+            )[:3]
         )
         # One query for every article's conditions; a preview already holds its own.
         prefetch_related_objects(

@@ -79,11 +79,11 @@ class CachedResponseMixin:
     def dispatch(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return super().dispatch(request, *args, **kwargs)
-        cached = api_cache.get(request)
+        cached, generation = api_cache.lookup(request)
         if cached is not None:
             return cached
         response = super().dispatch(request, *args, **kwargs)
-        return api_cache.store(request, response)
+        return api_cache.store(request, response, generation)
 
 
 class PagesEndpoint(CachedResponseMixin, ReferencesMixin, PagesAPIViewSet):

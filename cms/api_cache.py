@@ -1,6 +1,6 @@
 """Rendered API responses in the shared cache, dropped the moment published content changes.
 
-Every cached response is filed under the current *content generation*, a counter in the same
+Every cached response is filed with the current *content generation*, a counter in the same
 cache. Publishing, unpublishing, moving or deleting a page, and saving or deleting anything a
 page can embed (snippets, images, documents, redirects, site settings), bumps the counter, so
 no response rendered before the change is served again. Invalidation is deliberately coarse:
@@ -34,14 +34,6 @@ def _log_failure(exc):
         logger.warning("API response cache unavailable, serving from the database: %s", exc)
 
 
-def generation():
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
-
-
 def bump(**kwargs):
     """Signal receiver: content changed, so every cached response is stale."""
     try:
@@ -53,9 +45,9 @@ def bump(**kwargs):
         _log_failure(exc)
 
 
-def _key(request, gen):
+def _key(request):
     raw = f"{request.get_host()}|{request.get_full_path()}".encode()
-    return f"api:response:{gen}:{hashlib.sha256(raw).hexdigest()}"
+    return f"api:response:{hashlib.sha256(raw).hexdigest()}"
 
 
 def _cache_headers(response):
@@ -66,32 +58,44 @@ def _cache_headers(response):
     return response
 
 
-def get(request):
-    """The cached response for this request, or None."""
+def lookup(request):
+    """The cached response for this request (or None), and the generation it answers under.
+
+    One round trip fetches both the current generation and the entry; an entry filed under an
+    older generation is stale and ignored. The generation is read *before* a miss is rendered,
+    so a publish during rendering leaves that response filed under the old generation.
+    """
     if not settings.API_RESPONSE_CACHE:
-        return None
+        return None, None
+    key = _key(request)
     try:
-        entry = cache.get(_key(request, generation()))
+        found = cache.get_many([GENERATION_KEY, key])
+        gen = found.get(GENERATION_KEY)
+        if gen is None:
+            cache.add(GENERATION_KEY, 1, timeout=None)
+            gen = cache.get(GENERATION_KEY, 1)
     except Exception as exc:
         _log_failure(exc)
-        return None
-    if entry is None:
-        return None
-    response = HttpResponse(entry["content"], content_type=entry["content_type"])
+        return None, None
+    entry = found.get(key)
+    if entry is None or entry[0] != gen:
+        return None, gen
+    _, content_type, content = entry
+    response = HttpResponse(content, content_type=content_type)
     response["X-Cache"] = "hit"
     patch_vary_headers(response, ["Accept"])
-    return _cache_headers(response)
+    return _cache_headers(response), gen
 
 
-def store(request, response):
+def store(request, response, gen):
     """Cache a successful rendered response; always return it with its cache headers."""
-    if settings.API_RESPONSE_CACHE and response.status_code == 200 and not response.streaming:
+    if gen is not None and response.status_code == 200 and not response.streaming:
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         try:
             cache.set(
-                _key(request, generation()),
-                {"content": response.content, "content_type": response["Content-Type"]},
+                _key(request),
+                (gen, response["Content-Type"], response.content),
                 timeout=settings.API_RESPONSE_CACHE_TIMEOUT,
             )
         except Exception as exc:

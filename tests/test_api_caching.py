@@ -16,7 +16,10 @@ def linked(article_index):
 
 
 @pytest.fixture
-def article(article_index, linked):
+def article(article_index, linked, site):
+    from home.models import ClinicSettings
+
+    ClinicSettings.for_site(site)  # a real site has its settings row already
     page = ArticlePageFactory(
         parent=article_index,
         title="Original title",

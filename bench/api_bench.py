@@ -1,0 +1,673 @@
+"""Requests per second and latency of the pages API, against stock Wagtail and served bytes.
+
+Run from the project root::
+
+    .venv/bin/python bench/api_bench.py [--articles 60 --blocks 200 --duration 10
+        --concurrency 8 --db sqlite|postgres --redis redis://127.0.0.1:6379/15|none]
+
+In a throwaway database (a temporary SQLite file, or ``cms_bench`` on the local PostgreSQL,
+dropped and created here) and a temporary media directory, it builds articles with long
+bodies, serves them with gunicorn (``bench.wsgi``) and measures, for an article's detail and
+the article listing:
+
+1. this API with its response cache off (``API_RESPONSE_CACHE=0``),
+2. this API served from its response cache,
+3. stock Wagtail API v2 on the same pages (``bench.views.StockPagesAPIViewSet``),
+4. a view returning the bytes this API answered, prerendered (``bench.views.prerendered``).
+
+The cache is Redis (its database is flushed first) unless ``--redis none`` asks for Django's
+per-process LocMem cache. The load comes from threads in this process, on the same machine.
+"""
+
+import argparse
+import http.client
+import io
+import os
+import platform
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LISTING = "/api/v2/pages/?type=articles.ArticlePage&limit=50"
+DETAIL = "/api/v2/pages/{}/"
+STOCK_DETAIL = "/stock-api/v2/pages/{}/?fields=-parent"  # ours leaves the parent out too
+PRERENDERED = "/bench/prerendered/{}/"
+
+WORDS = (
+    "pain nerve signal relief dose clinic patient treatment daily movement sleep "
+    "inflammation chronic acute evidence trial therapy review symptom function receptor "
+    "infusion session week month careful gentle response baseline follow-up measure "
+    "physician plan goal tolerance effect benefit risk exercise routine"
+).split()
+BLOCK_CYCLE = (
+    "heading",
+    "paragraph",
+    "paragraph",
+    "image",
+    "paragraph",
+    "call_to_action",
+    "accordion",
+    "paragraph",
+    "callout",
+    "paragraph",
+)
+"""Ten blocks; 200 blocks are 20 each of headings, images, calls to action, accordions and
+callouts, and 100 paragraphs."""
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=60)
+    parser.add_argument("--blocks", type=int, default=200, help="body blocks per article")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved slices per measurement")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--postgres-url",
+        default="postgres://postgres@127.0.0.1:5432/cms_bench",
+        help="dropped and created by the bench",
+    )
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/15",
+        help="cache URL, flushed first; 'none' for per-process LocMem",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if (
+        args.articles < 2
+        or args.blocks < 1
+        or args.duration <= 0
+        or args.concurrency < 1
+        or args.rounds < 1
+    ):
+        parser.error("need at least 2 articles, 1 block, a positive duration and 1 thread")
+    return args
+
+
+# Throwaway database and cache
+
+
+def recreate_postgres(url, drop_only=False):
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def flush_redis(url):
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+# Content
+
+
+class Text:
+    """Filler prose in our own words, with links to other articles."""
+
+    def __init__(self, rng, article_ids):
+        self.rng = rng
+        self.article_ids = article_ids
+
+    def words(self, low, high):
+        return " ".join(self.rng.choice(WORDS) for _ in range(self.rng.randint(low, high)))
+
+    def sentence(self):
+        return self.words(8, 16).capitalize() + "."
+
+    def link(self, exclude):
+        target = self.rng.choice([pk for pk in self.article_ids if pk != exclude])
+        return f'<a linktype="page" id="{target}">{self.words(2, 4)}</a>'
+
+    def paragraph(self, exclude, links=2):
+        parts = [self.sentence() for _ in range(4)]
+        for _ in range(links):
+            parts.insert(self.rng.randrange(len(parts)), self.link(exclude))
+        parts.insert(self.rng.randrange(len(parts)), f"<b>{self.words(2, 3)}</b>")
+        return "<p>" + " ".join(parts) + "</p>"
+
+
+def body_data(text, article_id, blocks, image_ids):
+    rng = text.rng
+    others = [pk for pk in text.article_ids if pk != article_id]
+    data = []
+    for index in range(blocks):
+        kind = BLOCK_CYCLE[index % len(BLOCK_CYCLE)]
+        if kind == "heading":
+            value = {"text": text.words(3, 6).capitalize(), "level": rng.choice(["h2", "h3"])}
+        elif kind == "paragraph":
+            value = text.paragraph(article_id)
+        elif kind == "image":
+            value = {
+                "image": rng.choice(image_ids),
+                "alt_text": text.words(4, 8),
+                "decorative": False,
+                "caption": text.sentence(),
+                "credit": "Bench studio",
+            }
+        elif kind == "call_to_action":
+            value = {"label": text.words(2, 4).capitalize(), "page": rng.choice(others), "url": ""}
+        elif kind == "accordion":
+            value = {
+                "title": text.words(2, 5).capitalize(),
+                "items": [
+                    {
+                        "type": "item",
+                        "id": f"{article_id}-{index}-{item}",
+                        "value": {"title": text.sentence(), "body": text.paragraph(article_id, 1)},
+                    }
+                    for item in range(3)
+                ],
+                "open_first": False,
+            }
+        else:
+            value = {
+                "variant": rng.choice(["info", "tip", "warning"]),
+                "text": text.paragraph(article_id, 1),
+            }
+        data.append({"type": kind, "value": value, "id": f"{article_id}-{index}"})
+    return data
+
+
+def make_image(number):
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+    from wagtail.images import get_image_model
+
+    colour = [(40 + 50 * number) % 256, (120 + 70 * number) % 256, (200 + 30 * number) % 256]
+    picture = PILImage.new("RGB", (1200, 675), tuple(colour))
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse((200 + 60 * number, 120, 700 + 60 * number, 560), fill=(250, 245, 235))
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=80)
+    image = get_image_model()(
+        title=f"Bench image {number}", file=ImageFile(buffer, name=f"bench-{number}.jpg")
+    )
+    image._set_image_file_metadata()
+    image.save()
+    return image
+
+
+def build_content(articles, blocks, seed):
+    """A home page as the default site's root, an articles index and published articles."""
+    from django.db import transaction
+    from wagtail.models import Page, Site
+
+    from articles.models import ArticleIndexPage, ArticlePage, Clinician, Condition, Treatment
+    from home.models import HomePage
+
+    rng = random.Random(seed)
+    with transaction.atomic():
+        images = [make_image(number) for number in range(1, 5)]
+        clinicians = [
+            Clinician.objects.create(
+                name=f"Dr Bench {number}",
+                credentials="MD",
+                specialty="Pain medicine",
+                photo=images[number % len(images)],
+                bio="Treats long-standing pain and writes for patients.",
+            )
+            for number in range(1, 5)
+        ]
+        conditions = [
+            Condition.objects.create(
+                name=f"Condition {number}", slug=f"condition-{number}", description="A condition."
+            )
+            for number in range(1, 6)
+        ]
+        treatments = [
+            Treatment.objects.create(
+                name=f"Treatment {number}",
+                slug=f"treatment-{number}",
+                regulatory_note="Off-label for chronic pain." if number == 1 else "",
+            )
+            for number in range(1, 4)
+        ]
+
+        root = Page.get_first_root_node()
+        site = Site.objects.get(is_default_site=True)
+        welcome = site.root_page
+        home = HomePage(title="Home", slug="bench-home", hero_title="Pain clinic")
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        site.root_page = home
+        site.save()
+        welcome.delete()
+
+        index = ArticleIndexPage(title="Articles", slug="articles", intro="<p>All articles.</p>")
+        home.add_child(instance=index)
+        index.save_revision().publish()
+
+        # Created first and published once every id exists, so bodies can link to any article.
+        pages = []
+        for number in range(1, articles + 1):
+            page = ArticlePage(
+                title=f"Article {number}",
+                slug=f"article-{number}",
+                summary="What the article covers, in a sentence or two.",
+                hero_image=images[number % len(images)],
+                hero_image_alt="A calm illustration",
+                author=clinicians[number % len(clinicians)],
+                reviewer=clinicians[(number + 1) % len(clinicians)],
+                last_reviewed=date.today() - timedelta(days=number),
+                live=False,
+            )
+            index.add_child(instance=page)
+            pages.append(page)
+        text = Text(rng, [page.pk for page in pages])
+        image_ids = [image.pk for image in images]
+        for number, page in enumerate(pages):
+            page.body = body_data(text, page.pk, blocks, image_ids)
+            page.conditions = rng.sample(conditions, 2)
+            page.treatments = [treatments[number % len(treatments)]]
+            page.save_revision().publish()
+    return [page.pk for page in pages]
+
+
+# Measuring
+
+
+def one_request_costs(article_ids, prerendered_dir):
+    """Per scenario, the SQL queries and the bytes of one request, rendered in this process.
+
+    Also renders every article once, which generates the image renditions before any timing.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    client = Client()
+    sample = article_ids[len(article_ids) // 2]
+
+    def get(url, expect_hit=None):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}: {response.content[:300]}")
+        if expect_hit is not None and (response.get("X-Cache") == "hit") != expect_hit:
+            raise SystemExit(f"GET {url}: expected X-Cache {'hit' if expect_hit else 'not hit'}")
+        return len(queries), response.content
+
+    costs = {}
+    with override_settings(API_RESPONSE_CACHE=False):
+        for pk in article_ids:
+            _, content = get(DETAIL.format(pk))
+            (prerendered_dir / f"detail-{pk}.json").write_bytes(content)
+        _, content = get(LISTING)
+        (prerendered_dir / "listing.json").write_bytes(content)
+        costs["ours, uncached"] = (get(DETAIL.format(sample)), get(LISTING))
+    get(DETAIL.format(sample), expect_hit=False)
+    get(LISTING, expect_hit=False)
+    costs["ours, cached"] = (get(DETAIL.format(sample), True), get(LISTING, True))
+    get(STOCK_DETAIL.format(sample))
+    costs["stock Wagtail"] = (get(STOCK_DETAIL.format(sample)), get(stock_listing()))
+    costs["prerendered bytes"] = (
+        get(PRERENDERED.format(f"detail-{sample}")),
+        get(PRERENDERED.format("listing")),
+    )
+    for name, ((detail_queries, _), (listing_queries, _)) in costs.items():
+        print(f"  {name:<18} detail {detail_queries:>4} queries, listing {listing_queries:>4}")
+    return costs
+
+
+def stock_listing():
+    """The stock listing asked for the fields ours lists by default (stock lists none)."""
+    from articles.models import ArticlePage
+    from bench.views import StockPagesAPIViewSet
+
+    stock_fields = {field.name for field in StockPagesAPIViewSet.get_body_fields(ArticlePage)}
+    fields = ",".join(name for name in ArticlePage.api_listing_fields if name in stock_fields)
+    return f"/stock-api/v2/pages/?type=articles.ArticlePage&limit=50&fields={fields}"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(workers, log_path, **env):
+    """A gunicorn serving ``bench.wsgi`` on a free local port, stopped on exit."""
+    port = free_port()
+    log = open(log_path, "ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench.wsgi", "-w", str(workers)]
+        + ["-b", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"],
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn exited; see {log_path}:\n{Path(log_path).read_text()}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/v2/site/")
+                conn.getresponse().read()
+                conn.close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"gunicorn did not answer in 60s; see {log_path}") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def fetch(port, path):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise SystemExit(f"GET {path} answered {response.status}: {body[:300]}")
+        return body
+    finally:
+        conn.close()
+
+
+def load(port, paths, duration, concurrency):
+    """GET ``paths`` round-robin from ``concurrency`` threads for ``duration`` seconds.
+
+    Each thread keeps one connection (http.client reopens it when gunicorn's sync workers
+    close it) and times every request from sending it to reading the last byte.
+    """
+    deadline = time.perf_counter() + duration
+    results = []
+
+    def worker(offset):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        latencies, failures, hits = [], 0, 0
+        turn = offset
+        while True:
+            started = time.perf_counter()
+            if started >= deadline:
+                break
+            path = paths[turn % len(paths)]
+            turn += 1
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                failures += 1
+                conn.close()
+                continue
+            elapsed = time.perf_counter() - started
+            if response.status == 200:
+                latencies.append(elapsed)
+                hits += response.getheader("X-Cache") == "hit"
+            else:
+                failures += 1
+        conn.close()
+        results.append((latencies, failures, hits))
+
+    started = time.perf_counter()
+    threads = [
+        threading.Thread(target=worker, args=(offset * len(paths) // concurrency,))
+        for offset in range(concurrency)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {
+        "wall": time.perf_counter() - started,
+        "latencies": [latency for result in results for latency in result[0]],
+        "failures": sum(result[1] for result in results),
+        "hits": sum(result[2] for result in results),
+    }
+
+
+def summarise(slices):
+    latencies = sorted(latency for part in slices for latency in part["latencies"])
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / sum(part["wall"] for part in slices),
+        "p50": percentile(latencies, 0.50),
+        "p99": percentile(latencies, 0.99),
+        "failures": sum(part["failures"] for part in slices),
+        "hits": sum(part["hits"] for part in slices),
+    }
+
+
+def percentile(sorted_values, fraction):
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, int(fraction * len(sorted_values)))] * 1000
+
+
+def measure(port, scenarios, args):
+    """Measure scenarios served by one server, in interleaved slices.
+
+    ``scenarios`` maps a name to its ``{"detail": paths, "listing": paths}``. Each measurement
+    is cut into ``--rounds`` slices taken in turn with the other scenario's, so that whatever
+    else the machine is doing weighs on both alike.
+    """
+    warmup = min(1.0, args.duration / 5)
+    for paths in scenarios.values():
+        for endpoint in ("detail", "listing"):
+            load(port, paths[endpoint], warmup, args.concurrency)
+    slices = {name: {"detail": [], "listing": []} for name in scenarios}
+    for round_number in range(args.rounds):
+        names = list(scenarios) if round_number % 2 == 0 else list(reversed(scenarios))
+        for endpoint in ("detail", "listing"):
+            for name in names:
+                part = load(
+                    port, scenarios[name][endpoint], args.duration / args.rounds, args.concurrency
+                )
+                slices[name][endpoint].append(part)
+    numbers = {}
+    for name in scenarios:
+        numbers[name] = {endpoint: summarise(parts) for endpoint, parts in slices[name].items()}
+        for endpoint, result in numbers[name].items():
+            print(
+                f"  {name:<18} {endpoint:<8} {result['rps']:8.1f} req/s  "
+                f"p50 {result['p50']:7.1f} ms  p99 {result['p99']:7.1f} ms  "
+                f"failures {result['failures']}",
+                flush=True,
+            )
+    return numbers
+
+
+def report(results, costs, sizes, args, cache_label, database_label, byte_check, loads):
+    print()
+    print(
+        f"{args.articles} articles x {args.blocks} blocks, {database_label}, cache {cache_label}, "
+        f"gunicorn -w {args.workers} (sync), {args.concurrency} client threads, "
+        f"{args.duration:g}s per measurement in {args.rounds} interleaved slices, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, 1-minute load average "
+        f"{loads[0]:.1f} before measuring and {loads[1]:.1f} after"
+    )
+    header = (
+        f"{'scenario':<18} {'endpoint':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'requests':>9} {'failed':>7} {'queries':>8} {'bytes':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for scenario, numbers in results.items():
+        for index, endpoint in enumerate(("detail", "listing")):
+            result = numbers[endpoint]
+            queries, content = costs[scenario][index]
+            print(
+                f"{scenario:<18} {endpoint:<8} {result['rps']:8.1f} {result['p50']:8.1f} "
+                f"{result['p99']:8.1f} {result['requests']:9d} {result['failures']:7d} "
+                f"{queries:8d} {len(content):9d}"
+            )
+    print()
+
+    def ratio(a, b, endpoint):
+        return results[a][endpoint]["rps"] / results[b][endpoint]["rps"]
+
+    ratios = {
+        endpoint: (
+            ratio("ours, uncached", "stock Wagtail", endpoint),
+            ratio("ours, cached", "prerendered bytes", endpoint),
+        )
+        for endpoint in ("detail", "listing")
+    }
+    for endpoint, (versus_stock, versus_bytes) in ratios.items():
+        print(
+            f"{endpoint:<8} ours uncached / stock {versus_stock:5.2f}    "
+            f"ours cached / prerendered bytes {versus_bytes:5.2f}"
+        )
+    cached = results["ours, cached"]
+    hits = cached["detail"]["hits"] + cached["listing"]["hits"]
+    served = cached["detail"]["requests"] + cached["listing"]["requests"]
+    print(f"cached scenario: {hits} of {served} responses were X-Cache: hit")
+    print(
+        f"response bytes, ours vs stock: detail {sizes['detail'][0]} vs {sizes['detail'][1]}, "
+        f"listing {sizes['listing'][0]} vs {sizes['listing'][1]}"
+    )
+    print(f"prerendered bytes identical to what gunicorn served: {byte_check}")
+    goals = {
+        "uncached detail at least as fast as stock": ratios["detail"][0] >= 1,
+        "cached detail at least 70% of prerendered bytes": ratios["detail"][1] >= 0.7,
+    }
+    for goal, met in goals.items():
+        print(f"goal: {goal}: {'met' if met else 'NOT met'}")
+
+
+def main():
+    args = parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="cms-bench-"))
+    prerendered_dir = workdir / "prerendered"
+    prerendered_dir.mkdir()
+    if args.db == "postgres":
+        database_url = args.postgres_url
+        database_label = f"PostgreSQL ({urlsplit(database_url).path.lstrip('/')})"
+    else:
+        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        database_label = "SQLite"
+    redis_url = "" if args.redis == "none" else args.redis
+    cache_label = f"Redis {redis_url}" if redis_url else "LocMem (per process)"
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=database_url,
+        MEDIA_ROOT=str(workdir / "media"),
+        BENCH_PRERENDERED_DIR=str(prerendered_dir),
+        REDIS_URL=redis_url,
+        CACHE_KEY_PREFIX="bench",
+        API_RESPONSE_CACHE="1",
+    )
+    try:
+        if args.db == "postgres":
+            recreate_postgres(database_url)
+        if redis_url:
+            flush_redis(redis_url)
+        return run(args, workdir, prerendered_dir, redis_url, cache_label, database_label)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.db == "postgres":
+            recreate_postgres(database_url, drop_only=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
+    import django
+    from django.core.management import call_command
+    from django.db import connections
+
+    django.setup()
+    started = time.monotonic()
+    call_command("migrate", verbosity=0, interactive=False)
+    print(f"migrated in {time.monotonic() - started:.0f}s", flush=True)
+    started = time.monotonic()
+    article_ids = build_content(args.articles, args.blocks, args.seed)
+    print(f"built {len(article_ids)} articles in {time.monotonic() - started:.0f}s", flush=True)
+
+    started = time.monotonic()
+    print("one request each, rendered in this process (renditions are generated here):")
+    costs = one_request_costs(article_ids, prerendered_dir)
+    print(f"  done in {time.monotonic() - started:.0f}s", flush=True)
+    sizes = {
+        "detail": (len(costs["ours, uncached"][0][1]), len(costs["stock Wagtail"][0][1])),
+        "listing": (len(costs["ours, uncached"][1][1]), len(costs["stock Wagtail"][1][1])),
+    }
+    connections.close_all()
+    if redis_url:
+        flush_redis(redis_url)
+
+    details = [DETAIL.format(pk) for pk in article_ids]
+    results = {}
+    log_path = workdir / "gunicorn.log"
+    loads = [os.getloadavg()[0]]
+    print("measuring:", flush=True)
+    with gunicorn(args.workers, log_path, API_RESPONSE_CACHE="0") as port:
+        # What the server answers is what the prerendered view will serve.
+        identical = True
+        for path, name in [
+            *((DETAIL.format(pk), f"detail-{pk}") for pk in article_ids),
+            (LISTING, "listing"),
+        ]:
+            body = fetch(port, path)
+            prerendered = prerendered_dir / f"{name}.json"
+            identical &= body == prerendered.read_bytes()
+            prerendered.write_bytes(body)
+        scenarios = {
+            "ours, uncached": {"detail": details, "listing": [LISTING]},
+            "stock Wagtail": {
+                "detail": [STOCK_DETAIL.format(pk) for pk in article_ids],
+                "listing": [stock_listing()],
+            },
+        }
+        results.update(measure(port, scenarios, args))
+    with gunicorn(args.workers, log_path, API_RESPONSE_CACHE="1") as port:
+        for path in [*details, LISTING]:
+            fetch(port, path)  # fills the response cache
+        scenarios = {
+            "ours, cached": {"detail": details, "listing": [LISTING]},
+            "prerendered bytes": {
+                "detail": [PRERENDERED.format(f"detail-{pk}") for pk in article_ids],
+                "listing": [PRERENDERED.format("listing")],
+            },
+        }
+        results.update(measure(port, scenarios, args))
+    loads.append(os.getloadavg()[0])
+    results = {name: results[name] for name in costs}
+    report(results, costs, sizes, args, cache_label, database_label, identical, loads)
+    failures = sum(numbers[e]["failures"] for numbers in results.values() for e in numbers)
+    if failures:
+        print(f"{failures} requests failed; the end of the gunicorn log:")
+        print("\n".join(log_path.read_text().splitlines()[-40:]))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
