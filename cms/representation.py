@@ -66,6 +66,7 @@ class References:
         self._page_ids = set()
         self._document_ids = set()
         self._page_objects = {}
+        self._paths = {}
         self.images = {}
         self.pages = {}
         self.documents = {}
@@ -199,8 +200,11 @@ class References:
         """The page's path relative to its site's root, e.g. ``/articles/ketamine/``."""
         if not page.url_path:
             return None  # previewed before its first save
-        parts = page.get_url_parts(self.request)
-        return parts[2] if parts else None
+        key = (page.pk, page.url_path)
+        if key not in self._paths:
+            parts = page.get_url_parts(self.request)
+            self._paths[key] = parts[2] if parts else None
+        return self._paths[key]
 
     def page_data(self, page):
         """A page chooser's value as an object, or None when the page is not public."""
