@@ -143,3 +143,18 @@ def test_cache_failure_falls_back_to_the_database(client, article, settings, cap
         response = get(client, article)
         assert response.status_code == 200
         assert response.json()["title"] == "Original title"
+
+
+def test_an_emptied_shared_cache_never_revives_this_processs_old_copies(client, article):
+    from django.core.cache import cache
+
+    from articles.models import ArticlePage
+
+    assert get(client, article).json()["title"] == "Original title"
+    assert get(client, article)["X-Cache"] == "hit"
+    # Changed behind the CMS's back, then the shared cache restarts empty.
+    ArticlePage.objects.filter(pk=article.pk).update(title="Changed meanwhile")
+    cache.clear()
+    response = get(client, article)
+    assert response["X-Cache"] == "miss"
+    assert response.json()["title"] == "Changed meanwhile"
