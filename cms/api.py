@@ -11,6 +11,7 @@ from django.core.signing import BadSignature, SignatureExpired
 from django.http import Http404, JsonResponse
 from django.urls import path
 from django.utils.cache import patch_cache_control
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
@@ -75,6 +76,9 @@ class ReferencesMixin:
 
 class CachedResponseMixin:
     """Serve GETs from the shared cache until content changes; see :mod:`cms.api_cache`."""
+
+    # JSON only: the browsable HTML API is for humans poking at a DRF project, not frontends.
+    renderer_classes = [JSONRenderer]
 
     def dispatch(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):

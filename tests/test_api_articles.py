@@ -438,3 +438,12 @@ def test_detail_carries_structured_data_for_search_engines(client, article):
     assert page["reviewedBy"]["name"] == "Dr Ben Roe"
     assert [q["name"] for q in data[1]["mainEntity"]] == ["Does it hurt?", "How long?"]
     assert data[1]["mainEntity"][0]["acceptedAnswer"]["text"] == "Rarely."
+
+
+def test_api_speaks_json_only(client, article):
+    response = client.get("/api/v2/images/", {"format": "api"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert (
+        client.get("/api/v2/pages/", HTTP_ACCEPT="text/html")["Content-Type"] == "application/json"
+    )

@@ -1,0 +1,251 @@
+"""The article rules an editor meets in the Wagtail admin: the page form refuses bad content
+and says which field to fix, and accepts good content."""
+
+import html
+
+import pytest
+import wagtail_factories
+from django.urls import reverse
+from django.utils.html import strip_tags
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from articles.blocks import RICH_TEXT_FEATURES
+from articles.models import ArticlePage
+from tests.factories import ArticlePageFactory
+
+
+def paragraph(html_source):
+    return rich_text(html_source, features=RICH_TEXT_FEATURES)
+
+
+def list_items(values):
+    """ListBlock form data, as the admin's JavaScript submits it."""
+    data = {
+        str(index): {"value": value, "deleted": "", "order": str(index)}
+        for index, value in enumerate(values)
+    }
+    data["count"] = str(len(values))
+    return data
+
+
+def accordion_item(title="What is it?", body="<p>An answer in a sentence.</p>"):
+    return {"title": title, "body": paragraph(body)}
+
+
+def accordion(*items):
+    return {"title": "", "items": list_items(items), "open_first": ""}
+
+
+def call_to_action(page="", url=""):
+    return {"label": "Book a consultation", "page": page, "url": url}
+
+
+def citation(url="", doi="", pmid=""):
+    return {
+        "text": "Author A, Author B. A study of something.",
+        "publisher": "A journal",
+        "year": "2020",
+        "url": url,
+        "doi": doi,
+        "pmid": pmid,
+    }
+
+
+def article_form(body=(), **fields):
+    """Everything the ArticlePage form posts when an editor publishes it."""
+    data = {
+        "title": "Living with chronic pain",
+        "slug": "living-with-chronic-pain",
+        "summary": "What helps, and what to ask your clinician.",
+        "hero_image_alt": "",
+        "body": streamfield(list(body)),
+        "comments": inline_formset([]),
+        "action-publish": "action-publish",
+    }
+    data.update(fields)
+    return nested_form_data(data)
+
+
+@pytest.fixture
+def editor(client, django_user_model):
+    user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def add_article(editor, article_index):
+    url = reverse("wagtailadmin_pages:add", args=("articles", "articlepage", article_index.id))
+
+    def post(data):
+        return editor.post(url, data)
+
+    return post
+
+
+def body_error(response, *path):
+    """The messages the StreamField editor shows at a block inside the body.
+
+    ``path`` leads from the body to the block: stream and list indexes, struct child names.
+    Only the body may have errors.
+    """
+    errors = response.context["form"].errors
+    assert list(errors) == ["body"], errors
+    error = errors.as_data()["body"][0].as_json_data()
+    for step in path:
+        error = error["blockErrors"][step]
+    return error["messages"]
+
+
+def shown(response, message):
+    """The message is in the re-rendered page (escaped into the editor's JSON or the HTML)."""
+    content = html.unescape(response.content.decode())
+    return message in content or message.replace("'", "\\u0027") in content
+
+
+def assert_refused(response):
+    assert response.status_code == 200
+    assert not ArticlePage.objects.exists()
+
+
+def test_an_accordion_needs_at_least_one_item(add_article):
+    response = add_article(article_form(body=[("accordion", accordion())]))
+
+    assert_refused(response)
+    assert body_error(response, 0, "items") == ["The minimum number of items is 1"]
+    assert shown(response, "The minimum number of items is 1")
+
+
+def test_an_accordion_item_needs_a_title(add_article):
+    item = accordion_item(title="")
+    response = add_article(article_form(body=[("accordion", accordion(item))]))
+
+    assert_refused(response)
+    assert body_error(response, 0, "items", 0, "title") == ["This field is required."]
+
+
+@pytest.mark.parametrize(
+    ("with_page", "url", "message"),
+    [
+        (True, "https://example.org/booking", "Choose either a page or a URL, not both."),
+        (False, "", "Choose a page or enter a URL."),
+    ],
+    ids=["both", "neither"],
+)
+def test_a_call_to_action_links_to_a_page_or_a_url(
+    add_article, article_index, with_page, url, message
+):
+    page = str(article_index.id) if with_page else ""
+    response = add_article(article_form(body=[("call_to_action", call_to_action(page, url))]))
+
+    assert_refused(response)
+    assert body_error(response, 0, "page") == [message]
+    assert body_error(response, 0, "url") == [message]
+    assert shown(response, message)
+
+
+def test_an_image_needs_alt_text_unless_it_is_decorative(add_article, article_index):
+    image = wagtail_factories.ImageFactory()
+    block = {"image": str(image.id), "alt_text": "", "decorative": "", "caption": "", "credit": ""}
+
+    response = add_article(article_form(body=[("image", block)]))
+
+    assert_refused(response)
+    message = "Add alt text, or tick 'decorative' if the image adds no information."
+    assert body_error(response, 0, "alt_text") == [message]
+    assert shown(response, message)
+
+    response = add_article(article_form(body=[("image", {**block, "decorative": "on"})]))
+
+    assert response.status_code == 302
+    article = ArticlePage.objects.child_of(article_index).get()
+    assert article.body[0].value["image"] == image
+    assert article.body[0].value["decorative"] is True
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        (
+            {"doi": "doi:10.1000/xyz"},
+            {"doi": "A DOI starts with '10.' then a slash, e.g. 10.1000/xyz123."},
+        ),
+        ({"pmid": "PMID 1234"}, {"pmid": "A PubMed ID is a number of up to nine digits."}),
+        (
+            {"doi": "10.1000/xyz123", "pmid": "31234567"},
+            {
+                "doi": "Give at most one identifier: a URL, a DOI or a PubMed ID.",
+                "pmid": "Give at most one identifier: a URL, a DOI or a PubMed ID.",
+            },
+        ),
+    ],
+    ids=["malformed-doi", "malformed-pmid", "two-identifiers"],
+)
+def test_a_citation_has_at_most_one_well_formed_identifier(add_article, fields, errors):
+    references = list_items([citation(**fields)])
+    response = add_article(article_form(body=[("references", references)]))
+
+    assert_refused(response)
+    for field, message in errors.items():
+        assert body_error(response, 0, 0, field) == [message]
+        assert shown(response, message)
+
+
+def test_a_summary_is_at_most_300_characters(add_article):
+    response = add_article(article_form(summary="x" * 301))
+
+    assert_refused(response)
+    errors = response.context["form"].errors
+    assert errors == {"summary": ["Ensure this value has at most 300 characters (it has 301)."]}
+    assert shown(response, "Ensure this value has at most 300 characters (it has 301).")
+
+
+def test_an_edit_with_invalid_content_leaves_the_article_unchanged(editor, article_index):
+    article = ArticlePageFactory(parent=article_index, title="Pacing", slug="pacing")
+    url = reverse("wagtailadmin_pages:edit", args=(article.id,))
+
+    response = editor.post(
+        url,
+        article_form(
+            title="Pacing",
+            slug="pacing",
+            summary="A new summary.",
+            body=[("accordion", accordion(accordion_item(title="")))],
+        ),
+    )
+
+    assert response.status_code == 200
+    assert body_error(response, 0, "items", 0, "title") == ["This field is required."]
+    article.refresh_from_db()
+    assert article.summary == "A short summary of the article."
+    assert len(article.body) == 0
+    assert not article.has_unpublished_changes
+
+
+def test_a_valid_article_is_published_with_its_blocks(add_article, article_index):
+    body = [
+        ("heading", {"text": "What to expect", "level": "h2"}),
+        ("paragraph", paragraph("<p>Most visits take an hour.</p>")),
+        (
+            "accordion",
+            accordion(
+                accordion_item("Does it hurt?", "<p>Rarely, and briefly.</p>"),
+                accordion_item("How long does it last?", "<p>About an hour.</p>"),
+            ),
+        ),
+    ]
+
+    response = add_article(article_form(body=body))
+
+    assert response.status_code == 302
+    article = ArticlePage.objects.child_of(article_index).get()
+    assert article.live
+    assert [block.block_type for block in article.body] == ["heading", "paragraph", "accordion"]
+    assert article.body[0].value["text"] == "What to expect"
+    assert strip_tags(article.body[1].value.source) == "Most visits take an hour."
+    items = article.body[2].value["items"]
+    assert [item["title"] for item in items] == ["Does it hurt?", "How long does it last?"]
+    assert [strip_tags(item["body"].source) for item in items] == [
+        "Rarely, and briefly.",
+        "About an hour.",
+    ]
