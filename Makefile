@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install bootstrap run test lint lock serve worker clean
+.PHONY: install bootstrap run test lint lock serve worker clean audit fuzz load
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,16 @@ bootstrap: install
 	$(BIN)/python manage.py load_demo_content
 	$(BIN)/python manage.py ensure_admin
 
+# The site, and beside it the worker that sends webhook deliveries (docs/webhooks.md).
+# Ctrl-C stops both.
 run: bootstrap
+	$(BIN)/python manage.py db_worker --backend webhooks --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Only the webhook worker; production runs one beside `make serve`, with the same settings.
+worker: install
+	$(BIN)/python manage.py db_worker --backend webhooks
 
 test: bootstrap
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -30,6 +38,30 @@ test: bootstrap
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Production: gunicorn with cms.settings.production; the environment it needs is in
+# docs/production.md.
+WEB_CONCURRENCY ?= 3
+serve: install
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/gunicorn cms.wsgi \
+		--workers $(WEB_CONCURRENCY) --bind 0.0.0.0:$(PORT) --access-logfile - \
+		--max-requests 2000 --max-requests-jitter 200
+
+# Known vulnerabilities in the locked dependencies (PyPI's advisory data, via pip-audit).
+audit: install
+	$(BIN)/pip-audit --requirement requirements.lock --no-deps --disable-pip --strict \
+		--vulnerability-service pypi --progress-spinner off
+
+# The API under thousands of generated requests (CI runs a few hundred in the test suite).
+FUZZ_EXAMPLES ?= 5000
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz_api.py -p no:cacheprovider
+
+# Sustained concurrent load on gunicorn and PostgreSQL; see bench/load_test.py.
+load: install
+	$(BIN)/python bench/load_test.py
 
 # Regenerate requirements.lock after editing pyproject.toml.
 lock:

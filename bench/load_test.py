@@ -4,7 +4,7 @@ Run from the project root (``make load`` runs it with the defaults)::
 
     .venv/bin/python bench/load_test.py [--duration 30 --concurrency 8 --workers 3
         --postgres-url postgres://postgres@127.0.0.1:5432/cms_load
-        --redis redis://127.0.0.1:6379/15|none]
+        --redis redis://127.0.0.1:6379/11|none]
 
 It creates the throwaway database (dropped first, dropped again at the end), migrates it, loads
 the demo content, and serves it with ``gunicorn cms.wsgi`` under ``cms.settings.production``.
@@ -48,7 +48,7 @@ def parse_args():
         help="dropped and created by the script",
     )
     parser.add_argument(
-        "--redis", default="redis://127.0.0.1:6379/15", help="cache URL, flushed; or 'none'"
+        "--redis", default="redis://127.0.0.1:6379/11", help="cache URL, flushed; or 'none'"
     )
     args = parser.parse_args()
     if args.duration <= 0 or args.concurrency < 1 or args.workers < 1:

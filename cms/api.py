@@ -22,6 +22,8 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Site
+from wagtail.search.backends import get_search_backend
+from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 from wagtail_headless_preview.models import PagePreview
 
 from articles.models import ArticlePage
@@ -59,6 +61,35 @@ class TaxonomyFilter:
         return queryset
 
 
+class SafeSearchFilter(SearchFilter):
+    """Wagtail's full-text search, with input its backends choke on answered 400 first."""
+
+    operators = ("and", "or")
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        operator = request.GET.get("search_operator")
+        if operator is not None and operator not in self.operators:
+            raise BadRequestError("search_operator must be 'and' or 'or'")
+        # Quotes are query syntax to some backends (SQLite's FTS5) and a parse error to others.
+        terms = request.GET["search"].replace('"', " ").strip()
+        if not terms:
+            raise BadRequestError("search needs at least one word")
+        if getattr(queryset, "_filtered_by_tag", False):
+            raise BadRequestError("filtering by tag with a search query is not supported")
+        try:
+            return get_search_backend().search(
+                terms, queryset, operator=operator, order_by_relevance="order" not in request.GET
+            )
+        except (FilterFieldError, OrderByFieldError) as e:
+            raise BadRequestError(f"cannot search with this filter or order: {e}") from e
+
+
+def with_safe_search(backends):
+    return [SafeSearchFilter if backend is SearchFilter else backend for backend in backends]
+
+
 class ReferencesMixin:
     """Collect and batch-load every response's references before serializing it."""
 
@@ -94,7 +125,7 @@ class PagesEndpoint(CachedResponseMixin, ReferencesMixin, PagesAPIViewSet):
     base_serializer_class = FrontendPageSerializer
     filter_backends = [
         backend for backend in PagesAPIViewSet.filter_backends if backend is not SearchFilter
-    ] + [TaxonomyFilter, SearchFilter]
+    ] + [TaxonomyFilter, SafeSearchFilter]
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(TaxonomyFilter.params)
     meta_fields = PagesAPIViewSet.meta_fields + ["path"]
     listing_default_fields = PagesAPIViewSet.listing_default_fields + ["path"]
@@ -277,11 +308,11 @@ def redirect_data(redirect, references):
 
 
 class ImagesEndpoint(CachedResponseMixin, ImagesAPIViewSet):
-    pass
+    filter_backends = with_safe_search(ImagesAPIViewSet.filter_backends)
 
 
 class DocumentsEndpoint(CachedResponseMixin, DocumentsAPIViewSet):
-    pass
+    filter_backends = with_safe_search(DocumentsAPIViewSet.filter_backends)
 
 
 class RedirectsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):

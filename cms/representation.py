@@ -7,6 +7,7 @@ what they will need, then :meth:`References.load` fetches each kind in one query
 ``*_data`` methods render from memory.
 """
 
+import logging
 import re
 from urllib.parse import urljoin
 
@@ -19,9 +20,12 @@ from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page, PageViewRestriction
 from wagtail.rich_text import RichText
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
+
+logger = logging.getLogger(__name__)
 
 RENDITIONS = {
     "thumbnail": "fill-480x270",
@@ -34,6 +38,10 @@ _A_TAG = re.compile(r"<a\b([^>]*)>")
 _EMBED_TAG = re.compile(r"<embed\b([^>]*)/>")
 _DEAD_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
 _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+def _file_url(rendition_or_image):
+    return getattr(rendition_or_image, "url", None) or rendition_or_image.file.url
 
 
 def absolute_url(url):
@@ -169,7 +177,13 @@ class References:
         if image is None:
             return None
         image = self.images.get(image.pk, image)
-        renditions = image.get_renditions(*RENDITIONS.values())
+        try:
+            renditions = image.get_renditions(*RENDITIONS.values())
+        except SourceImageIOError:
+            # The original is missing from storage: answer with what the database knows rather
+            # than fail the whole page; the frontend's image request will 404 on its own.
+            logger.warning("Image %s has no file in storage; renditions unavailable", image.pk)
+            renditions = dict.fromkeys(RENDITIONS.values(), image)
         focal_point = None
         if image.has_focal_point():
             focal_point = {
@@ -188,7 +202,7 @@ class References:
             "focal_point": focal_point,
             "renditions": {
                 name: {
-                    "url": absolute_url(renditions[spec].url),
+                    "url": absolute_url(_file_url(renditions[spec])),
                     "width": renditions[spec].width,
                     "height": renditions[spec].height,
                 }
@@ -265,7 +279,12 @@ class References:
             if image is None:
                 embeds.append("")
                 continue
-            rendition = image.get_renditions(RENDITIONS["medium"])[RENDITIONS["medium"]]
+            try:
+                rendition = image.get_renditions(RENDITIONS["medium"])[RENDITIONS["medium"]]
+            except SourceImageIOError:
+                logger.warning("Image %s has no file in storage; left out of rich text", image.pk)
+                embeds.append("")
+                continue
             format_name = escape(attrs.get("format", ""))
             embeds.append(
                 f'<img src="{escape(absolute_url(rendition.url))}" alt="{escape(attrs.get("alt", ""))}"'

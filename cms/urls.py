@@ -6,6 +6,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from .api import api_router, not_found
 
+# A 503 rather than an error page while the database is unreachable; /healthz is answered by
+# cms.health.HealthCheckMiddleware, before any URL is resolved.
+handler500 = "cms.health.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -347,6 +347,8 @@ def test_write_methods_are_refused(client, article, method):
         {"offset": "minus"},
         {"condition": "fibromyalgia"},  # needs type=articles.ArticlePage
         {"html_path": "/x/"},  # find's own parameter, not the listing's
+        {"search": "pain", "search_operator": "xor"},
+        {"search": "   "},
     ],
 )
 def test_bad_listing_parameters_get_400_with_a_message(client, article, params):
@@ -447,3 +449,21 @@ def test_api_speaks_json_only(client, article):
     assert (
         client.get("/api/v2/pages/", HTTP_ACCEPT="text/html")["Content-Type"] == "application/json"
     )
+
+
+@pytest.mark.parametrize("url", ["/api/v2/pages/", "/api/v2/images/", "/api/v2/documents/"])
+def test_search_syntax_never_breaks_the_backend(client, article, url):
+    for query in ['ketamine "infusion', 'pain"', "a AND (", "*", "NOT", "x:y"]:
+        response = client.get(url, {"search": query})
+        assert response.status_code == 200, (url, query, response.content)
+    response = client.get(url, {"search": '""'})
+    assert response.status_code == 400
+    assert response.json()["message"] == "search needs at least one word"
+
+
+def test_an_image_missing_from_storage_does_not_break_the_page(client, article, image):
+    image.file.storage.delete(image.file.name)
+    response = client.get(f"/api/v2/pages/{article.pk}/")
+    assert response.status_code == 200
+    hero = response.json()["hero_image"]
+    assert hero["renditions"]["thumbnail"]["url"] == hero["url"]

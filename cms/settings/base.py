@@ -4,7 +4,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+
+from cms.security import origin
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -26,7 +29,9 @@ INSTALLED_APPS = [
     "home",
     "articles",
     "contact",
+    "webhooks",
     "cms",
+    "wagtail_headless_preview",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -40,11 +45,14 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail.api.v2",
     "wagtail",
+    "django_tasks_db",
     "modelcluster",
     "taggit",
     "rest_framework",
     "corsheaders",
     "django_filters",
+    "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,9 +62,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a load balancer's probe needs no allowed Host header, HTTPS or session.
+    "cms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "cms.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -64,7 +75,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -101,6 +115,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails requests in seconds (a 503, see cms/health.py), not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -121,13 +138,33 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Ignored cache errors are still logged, once a minute at most (see LOGGING below).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "cms.cache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Admin sign-in throttling (django-axes): five failures for one username from one address
+# lock that pair out for an hour. Lockouts are listed under Settings > Sign-in lockouts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
+AXES_LOCKOUT_TEMPLATE = "cms/lockout.html"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -177,6 +214,9 @@ WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 # Browsers and CDNs may reuse an API answer this long; the server-side copy lives until content
 # changes (see cms/api_cache.py).
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
+# Each app server keeps copies of recent responses (checked against the shared generation on
+# every request) so a hit does not move the body over the network.
+API_LOCAL_CACHE_BYTES = int(os.environ.get("API_LOCAL_CACHE_BYTES", str(32 * 1024 * 1024)))
 API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", str(24 * 3600)))
 # Off only to measure rendering cost (bench/api_bench.py); headers are sent either way.
 API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
@@ -200,18 +240,85 @@ CONTACT_HONEYPOT_FIELD = "website"
 # HTTP_X_REAL_IP), so rate limits count per client rather than per proxy.
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 
+# Preview: the admin's Preview shows the draft in the frontend, which fetches it from
+# /api/v2/page_preview/. FRONTEND_PREVIEW_URLS gives per-site URLs as "hostname=url,...".
+FRONTEND_PREVIEW_URL = os.environ.get("FRONTEND_PREVIEW_URL", "http://localhost:3000/api/preview")
+WAGTAIL_HEADLESS_PREVIEW = {
+    "CLIENT_URLS": {
+        "default": FRONTEND_PREVIEW_URL,
+        **dict(entry.split("=", 1) for entry in env_list("FRONTEND_PREVIEW_URLS") if "=" in entry),
+    },
+    "ENFORCE_TRAILING_SLASH": False,
+}
+PREVIEW_TOKEN_TTL = int(os.environ.get("PREVIEW_TOKEN_TTL", "3600"))
+
+# Background tasks. Wagtail's own (reference and search index updates) run in the request, as
+# before; webhook deliveries (docs/webhooks.md) are queued in the database and sent by
+# `manage.py db_worker --backend webhooks`, so publishing never waits on a frontend.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+
+# Frontends told about publish events: comma-separated `url` or `url|secret` entries, besides
+# the endpoints editors manage under Settings > Webhook endpoints. WEBHOOK_SECRET signs for the
+# entries that name no secret of their own.
+WEBHOOK_URLS = env_list("WEBHOOK_URLS")
+WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET", "")
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))
+# Seconds to wait before each retry of a failed delivery; the last delay repeats.
+WEBHOOK_RETRY_DELAYS = [10, 30, 120, 600, 1800]
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+
+# Content security policy (django-csp), written for the Wagtail admin, the only HTML served
+# here: it still renders inline scripts and style attributes, so those are allowed; all else
+# comes from this origin, except images from the media host, the frontend shown in the preview
+# panel, and the admin's check for a newer Wagtail release.
+CSP_MEDIA_ORIGINS = [origin(MEDIA_URL)]
+if AWS_STORAGE_BUCKET_NAME:
+    CSP_MEDIA_ORIGINS += [
+        origin(f"https://{os.environ.get('AWS_S3_CUSTOM_DOMAIN', '')}"),
+        origin(os.environ.get("AWS_S3_ENDPOINT_URL")) or "https://*.amazonaws.com",
+    ]
+CONTENT_SECURITY_POLICY = {
+    # Documents are files a browser may open inline (PDFs); the admin's policy is not for them.
+    "EXCLUDE_URL_PREFIXES": ["/documents/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *filter(None, CSP_MEDIA_ORIGINS)],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF, "https://releases.wagtail.org"],
+        "frame-src": [
+            SELF,
+            *filter(None, map(origin, WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"].values())),
+        ],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
+# Editors' avatars are uploaded here, not fetched from Gravatar with their email address.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # During an outage every request fails alike: say so once a minute, not once a request.
+    "filters": {"once_a_minute": {"()": "cms.logging.OncePerInterval", "interval": 60}},
     "loggers": {
         # One line per background task state change drowns everything else out.
         "django_tasks": {"level": "WARNING"},
+        "cms.cache": {"filters": ["once_a_minute"]},
+        "cms.database": {"filters": ["once_a_minute"]},
     },
 }
 

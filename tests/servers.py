@@ -1,0 +1,149 @@
+"""Real servers for the tests that need more than the test client: gunicorn and PostgreSQL.
+
+Each helper starts a process the test owns and stops it on exit, whatever happened.
+"""
+
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(**overrides):
+    """What cms.settings.production needs to start, for a server on this machine."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": "a-test-server-secret-key-that-is-long-and-random-enough-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "FORM_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "REDIS_URL": "",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.update(overrides)
+    return env
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    @property
+    def text(self):
+        return self.body.decode(errors="replace")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def request(port, path, method="GET", body=None, headers=None, timeout=30):
+    """One request as a proxy terminating HTTPS would forward it."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(
+            method,
+            path,
+            body=body,
+            headers={"X-Forwarded-Proto": "https", **(headers or {})},
+        )
+        response = conn.getresponse()
+        return Response(response.status, response.headers, response.read())
+    finally:
+        conn.close()
+
+
+@contextmanager
+def gunicorn(env, log_path, workers=1):
+    """``gunicorn cms.wsgi`` on a free port with ``env``; yields the port once it answers."""
+    port = free_port()
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "cms.wsgi", "--workers", str(workers)]
+            + ["--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{Path(log_path).read_text()}")
+            try:
+                request(port, "/healthz", timeout=5)
+                break
+            except OSError as exc:
+                if time.monotonic() > deadline:
+                    log = Path(log_path).read_text()
+                    raise RuntimeError(f"gunicorn did not answer:\n{log}") from exc
+                time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own, in a temporary directory, on a free port.
+
+    PostgreSQL will not run as root, so as root the cluster belongs to the ``postgres`` user.
+    Durability is switched off: the data is thrown away.
+    """
+
+    def __init__(self):
+        self.bin = POSTGRES_BINARIES[-1].parent
+        self.dir = Path(tempfile.mkdtemp(prefix="cms-pg-"))
+        self.data = self.dir / "data"
+        self.port = free_port()
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
+        self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "--no-sync")
+
+    def _run(self, tool, *args):
+        command = [str(self.bin / tool), *map(str, args)]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+    def start(self):
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run("pg_ctl", "-D", self.data, "-o", options, "-l", self.dir / "log", "-w", "start")
+
+    def stop(self):
+        self._run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+
+    def remove(self):
+        try:
+            self.stop()
+        except subprocess.CalledProcessError:
+            pass  # not running
+        shutil.rmtree(self.dir, ignore_errors=True)
