@@ -43,6 +43,16 @@ def production_env(**overrides):
     return env
 
 
+def collectstatic(env):
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status

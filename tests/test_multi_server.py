@@ -51,7 +51,10 @@ def two_servers(shared_services, settings, tmp_path):
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         # The session the test signs the editor in with is signed with the test's key.
         SECRET_KEY=settings.SECRET_KEY,
+        STATIC_ROOT=str(tmp_path / "static"),
     )
+    # Production serves hashed static files from a manifest, as a deploy's collectstatic writes.
+    servers.collectstatic(env)
     with (
         servers.gunicorn(env, tmp_path / "a.log", workers=2) as a,
         servers.gunicorn(env, tmp_path / "b.log", workers=2) as b,
