@@ -26,19 +26,18 @@ import os
 import platform
 import random
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests import servers  # noqa: E402
 
 LISTING = "/api/v2/pages/?type=articles.ArticlePage&limit=50"
 DETAIL = "/api/v2/pages/{}/"
@@ -342,48 +341,9 @@ def stock_listing():
     return f"/stock-api/v2/pages/?type=articles.ArticlePage&limit=50&fields={fields}"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
 def gunicorn(workers, log_path, **env):
     """A gunicorn serving ``bench.wsgi`` on a free local port, stopped on exit."""
-    port = free_port()
-    log = open(log_path, "ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "bench.wsgi", "-w", str(workers)]
-        + ["-b", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"],
-        env={**os.environ, **env},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"gunicorn exited; see {log_path}:\n{Path(log_path).read_text()}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/api/v2/site/")
-                conn.getresponse().read()
-                conn.close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"gunicorn did not answer in 60s; see {log_path}") from None
-                time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    return servers.gunicorn({**os.environ, **env}, log_path, workers=workers, app="bench.wsgi")
 
 
 def fetch(port, path):

@@ -23,17 +23,19 @@ import os
 import platform
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests import servers  # noqa: E402
+
 HEADERS = {"X-Forwarded-Proto": "https", "Host": "localhost"}  # as the proxy forwards them
 
 
@@ -67,12 +69,6 @@ def recreate_database(url, drop_only=False):
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def get(port, path, timeout=30):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -83,38 +79,8 @@ def get(port, path, timeout=30):
         conn.close()
 
 
-@contextmanager
 def gunicorn(env, workers, log_path):
-    port = free_port()
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "cms.wsgi", "--workers", str(workers)]
-            + ["--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"gunicorn exited; see {log_path}")
-            try:
-                if get(port, "/healthz", timeout=5)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit(f"gunicorn did not answer in 60s; see {log_path}")
-            time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return servers.gunicorn(env, log_path, workers=workers)
 
 
 def request_mix(port):

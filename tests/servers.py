@@ -84,12 +84,15 @@ def request(port, path, method="GET", body=None, headers=None, timeout=30):
 
 
 @contextmanager
-def gunicorn(env, log_path, workers=1):
-    """``gunicorn cms.wsgi`` on a free port with ``env``; yields the port once it answers."""
+def gunicorn(env, log_path, workers=1, app="cms.wsgi"):
+    """``gunicorn app`` on a free port with ``env``; yields the port once ``/healthz`` answers.
+
+    Shared by the tests and the scripts in bench/.
+    """
     port = free_port()
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "cms.wsgi", "--workers", str(workers)]
+            [sys.executable, "-m", "gunicorn", app, "--workers", str(workers)]
             + ["--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"],
             env=env,
             stdout=log,
