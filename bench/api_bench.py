@@ -28,15 +28,15 @@ import random
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import loadgen  # noqa: E402
 from tests import servers  # noqa: E402
 
 LISTING = "/api/v2/pages/?type=articles.ArticlePage&limit=50"
@@ -99,18 +99,6 @@ def parse_args():
 
 
 # Throwaway database and cache
-
-
-def recreate_postgres(url, drop_only=False):
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def flush_redis(url):
@@ -359,75 +347,16 @@ def fetch(port, path):
         conn.close()
 
 
-def load(port, paths, duration, concurrency):
-    """GET ``paths`` round-robin from ``concurrency`` threads for ``duration`` seconds.
-
-    Each thread keeps one connection (http.client reopens it when gunicorn's sync workers
-    close it) and times every request from sending it to reading the last byte.
-    """
-    deadline = time.perf_counter() + duration
-    results = []
-
-    def worker(offset):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        latencies, failures, hits = [], 0, 0
-        turn = offset
-        while True:
-            started = time.perf_counter()
-            if started >= deadline:
-                break
-            path = paths[turn % len(paths)]
-            turn += 1
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                response.read()
-            except (OSError, http.client.HTTPException):
-                failures += 1
-                conn.close()
-                continue
-            elapsed = time.perf_counter() - started
-            if response.status == 200:
-                latencies.append(elapsed)
-                hits += response.getheader("X-Cache") == "hit"
-            else:
-                failures += 1
-        conn.close()
-        results.append((latencies, failures, hits))
-
-    started = time.perf_counter()
-    threads = [
-        threading.Thread(target=worker, args=(offset * len(paths) // concurrency,))
-        for offset in range(concurrency)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return {
-        "wall": time.perf_counter() - started,
-        "latencies": [latency for result in results for latency in result[0]],
-        "failures": sum(result[1] for result in results),
-        "hits": sum(result[2] for result in results),
-    }
-
-
 def summarise(slices):
     latencies = sorted(latency for part in slices for latency in part["latencies"])
     return {
         "requests": len(latencies),
         "rps": len(latencies) / sum(part["wall"] for part in slices),
-        "p50": percentile(latencies, 0.50),
-        "p99": percentile(latencies, 0.99),
-        "failures": sum(part["failures"] for part in slices),
+        "p50": loadgen.percentile(latencies, 0.50),
+        "p99": loadgen.percentile(latencies, 0.99),
+        "failures": sum(len(part["failures"]) for part in slices),
         "hits": sum(part["hits"] for part in slices),
     }
-
-
-def percentile(sorted_values, fraction):
-    if not sorted_values:
-        return float("nan")
-    return sorted_values[min(len(sorted_values) - 1, int(fraction * len(sorted_values)))] * 1000
 
 
 def measure(port, scenarios, args):
@@ -440,13 +369,13 @@ def measure(port, scenarios, args):
     warmup = min(1.0, args.duration / 5)
     for paths in scenarios.values():
         for endpoint in ("detail", "listing"):
-            load(port, paths[endpoint], warmup, args.concurrency)
+            loadgen.load(port, paths[endpoint], warmup, args.concurrency)
     slices = {name: {"detail": [], "listing": []} for name in scenarios}
     for round_number in range(args.rounds):
         names = list(scenarios) if round_number % 2 == 0 else list(reversed(scenarios))
         for endpoint in ("detail", "listing"):
             for name in names:
-                part = load(
+                part = loadgen.load(
                     port, scenarios[name][endpoint], args.duration / args.rounds, args.concurrency
                 )
                 slices[name][endpoint].append(part)
@@ -545,7 +474,7 @@ def main():
     )
     try:
         if args.db == "postgres":
-            recreate_postgres(database_url)
+            loadgen.recreate_database(database_url)
         if redis_url:
             flush_redis(redis_url)
         return run(args, workdir, prerendered_dir, redis_url, cache_label, database_label)
@@ -554,7 +483,7 @@ def main():
 
         connections.close_all()
         if args.db == "postgres":
-            recreate_postgres(database_url, drop_only=True)
+            loadgen.recreate_database(database_url, drop_only=True)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

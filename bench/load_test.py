@@ -21,19 +21,17 @@ import http.client
 import json
 import os
 import platform
-import random
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import loadgen  # noqa: E402
 from tests import servers  # noqa: E402
 
 HEADERS = {"X-Forwarded-Proto": "https", "Host": "localhost"}  # as the proxy forwards them
@@ -56,17 +54,6 @@ def parse_args():
     if args.duration <= 0 or args.concurrency < 1 or args.workers < 1:
         parser.error("need a positive duration, one thread and one worker at least")
     return args
-
-
-def recreate_database(url, drop_only=False):
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def get(port, path, timeout=30):
@@ -105,56 +92,18 @@ def request_mix(port):
 
 
 def load(port, paths, duration, concurrency):
-    """GET random ``paths`` from ``concurrency`` threads for ``duration`` seconds."""
-    deadline = time.perf_counter() + duration
-    results = []
-
-    def worker(seed):
-        rng = random.Random(seed)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        latencies, failures = [], []
-        while time.perf_counter() < deadline:
-            path = rng.choice(paths)
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path, headers=HEADERS)
-                response = conn.getresponse()
-                response.read()
-            except (OSError, http.client.HTTPException) as exc:
-                failures.append(f"{path}: {exc!r}")
-                conn.close()
-                continue
-            if response.status == 200:
-                latencies.append(time.perf_counter() - started)
-            else:
-                failures.append(f"{path}: HTTP {response.status}")
-        conn.close()
-        results.append((latencies, failures))
-
-    threads = [threading.Thread(target=worker, args=(seed,)) for seed in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    latencies = sorted(latency for result in results for latency in result[0])
-    failures = [failure for result in results for failure in result[1]]
+    """A run's throughput and latency percentiles, and what failed."""
+    run = loadgen.load(port, paths, duration, concurrency, headers=HEADERS)
+    latencies = sorted(run["latencies"])
     return {
-        "requests": len(latencies) + len(failures),
-        "rps": len(latencies) / wall,
-        "p50": percentile(latencies, 0.50),
-        "p95": percentile(latencies, 0.95),
-        "p99": percentile(latencies, 0.99),
+        "requests": len(latencies) + len(run["failures"]),
+        "rps": len(latencies) / run["wall"],
+        "p50": loadgen.percentile(latencies, 0.50),
+        "p95": loadgen.percentile(latencies, 0.95),
+        "p99": loadgen.percentile(latencies, 0.99),
         "max": latencies[-1] * 1000 if latencies else float("nan"),
-        "failures": failures,
+        "failures": run["failures"],
     }
-
-
-def percentile(sorted_values, fraction):
-    if not sorted_values:
-        return float("nan")
-    return sorted_values[min(len(sorted_values) - 1, int(fraction * len(sorted_values)))] * 1000
 
 
 def main():
@@ -177,7 +126,7 @@ def main():
     }
     log_path = workdir / "gunicorn.log"
     try:
-        recreate_database(args.postgres_url)
+        loadgen.recreate_database(args.postgres_url)
         started = time.monotonic()
         for command in (["migrate", "--noinput", "-v0"], ["load_demo_content", "-v0"]):
             subprocess.run(
@@ -215,7 +164,7 @@ def main():
             return 1
         return 0
     finally:
-        recreate_database(args.postgres_url, drop_only=True)
+        loadgen.recreate_database(args.postgres_url, drop_only=True)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
