@@ -31,7 +31,7 @@ from home.models import ClinicSettings
 
 from . import api_cache
 from .api_fields import PagePathField
-from .representation import References, public_pages
+from .representation import References, is_public, public_pages
 
 
 class PreviewSafeDetailUrlField(DetailUrlField):
@@ -174,8 +174,6 @@ class PagesEndpoint(CachedResponseMixin, ReferencesMixin, PagesAPIViewSet):
                 page = model.api_queryset(model.objects.filter(pk=page.pk), detail=True).get()
             else:
                 page = page.specific
-            if hasattr(page, "prepare_api_detail"):
-                page.prepare_api_detail(self.get_base_queryset())
             self._cached_object = page
         return self._cached_object
 
@@ -187,10 +185,15 @@ class PagesEndpoint(CachedResponseMixin, ReferencesMixin, PagesAPIViewSet):
         return pages
 
     def detail_view(self, request, pk):
-        page = self.get_object()
+        self.prepare_detail(self.get_object())
+        return super().detail_view(request, pk)
+
+    def prepare_detail(self, page, preview=False):
+        """Fetch what the page's detail shows beyond its own row, then its references."""
+        if hasattr(page, "prepare_api_detail"):
+            page.prepare_api_detail(self.get_base_queryset(), preview=preview)
         self.collect_references(page, detail=True)
         self.references.load()
-        return super().detail_view(request, pk)
 
     def collect_references(self, page, detail):
         self.references.add_page(page)
@@ -255,12 +258,8 @@ class PagePreviewEndpoint(PagesEndpoint):
         ).first()
         if preview is None:
             raise Http404("No preview of this content type has this token.")
-        page = preview.as_page()
-        self._cached_object = page
-        if hasattr(page, "prepare_api_detail"):
-            page.prepare_api_detail(self.get_base_queryset(), preview=True)
-        self.collect_references(page, detail=True)
-        self.references.load()
+        page = self._cached_object = preview.as_page()
+        self.prepare_detail(page, preview=True)
         return Response(self.get_serializer(page).data)
 
     @staticmethod
@@ -293,12 +292,11 @@ def find_redirect(request, html_path):
 
 def redirect_data(redirect, references):
     page = redirect.redirect_page
-    target = None
-    if page is not None:
-        if page.live:
-            target = references.page_path(page)
-    else:
+    if page is None:
         target = redirect.redirect_link
+    else:
+        # A redirect to a page visitors cannot see must not reveal where that page lives.
+        target = references.page_path(page) if is_public(page, references.request) else None
     return {
         "old_path": redirect.old_path,
         "target": target,

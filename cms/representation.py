@@ -23,7 +23,14 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page, PageViewRestriction
 from wagtail.rich_text import RichText
-from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
+from wagtail.rich_text.rewriters import (
+    FIND_A_TAG,
+    FIND_EMBED_TAG,
+    EmbedRewriter,
+    LinkRewriter,
+    MultiRuleRewriter,
+    extract_attrs,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +41,7 @@ RENDITIONS = {
 }
 """Named renditions every image carries. ``fill`` crops around the editor's focal point."""
 
-_A_TAG = re.compile(r"<a\b([^>]*)>")
-_EMBED_TAG = re.compile(r"<embed\b([^>]*)/>")
 _DEAD_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
-_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 
 
 def _file_url(rendition_or_image):
@@ -51,18 +55,12 @@ def absolute_url(url):
     return urljoin(settings.WAGTAILAPI_BASE_URL + "/", url.lstrip("/"))
 
 
-def _attrs(tag_attrs):
-    return dict(_ATTR.findall(tag_attrs))
-
-
-def _int_ids(values):
-    ids = set()
-    for value in values:
-        try:
-            ids.add(int(value))
-        except (TypeError, ValueError):
-            continue
-    return ids
+def _tag_id(attrs):
+    """The object id a rich-text tag names, or None when it names none."""
+    try:
+        return int(attrs.get("id"))
+    except (TypeError, ValueError):
+        return None
 
 
 class References:
@@ -102,16 +100,17 @@ class References:
             html = html.source
         if not html:
             return
-        for tag in _A_TAG.findall(html):
-            attrs = _attrs(tag)
-            if attrs.get("linktype") == "page":
-                self._page_ids |= _int_ids([attrs.get("id")])
-            elif attrs.get("linktype") == "document":
-                self._document_ids |= _int_ids([attrs.get("id")])
-        for tag in _EMBED_TAG.findall(html):
-            attrs = _attrs(tag)
-            if attrs.get("embedtype") == "image":
-                self._image_ids |= _int_ids([attrs.get("id")])
+        wanted = {
+            ("linktype", "page"): self._page_ids,
+            ("linktype", "document"): self._document_ids,
+            ("embedtype", "image"): self._image_ids,
+        }
+        for kind, pattern in (("linktype", FIND_A_TAG), ("embedtype", FIND_EMBED_TAG)):
+            for tag in pattern.findall(html):
+                attrs = extract_attrs(tag)
+                ids, pk = wanted.get((kind, attrs.get(kind))), _tag_id(attrs)
+                if ids is not None and pk is not None:
+                    ids.add(pk)
 
     def add_stream(self, stream_value):
         """Everything a StreamField value refers to, at any depth."""
@@ -261,21 +260,21 @@ class References:
     def _page_links(self, attrs_list):
         links = []
         for attrs in attrs_list:
-            page = self.pages.get(next(iter(_int_ids([attrs.get("id")])), None))
+            page = self.pages.get(_tag_id(attrs))
             links.append(f'<a href="{escape(self.page_path(page))}">' if page else "<a>")
         return links
 
     def _document_links(self, attrs_list):
         links = []
         for attrs in attrs_list:
-            document = self.documents.get(next(iter(_int_ids([attrs.get("id")])), None))
+            document = self.documents.get(_tag_id(attrs))
             links.append(f'<a href="{escape(absolute_url(document.url))}">' if document else "<a>")
         return links
 
     def _image_embeds(self, attrs_list):
         embeds = []
         for attrs in attrs_list:
-            image = self.images.get(next(iter(_int_ids([attrs.get("id")])), None))
+            image = self.images.get(_tag_id(attrs))
             if image is None:
                 embeds.append("")
                 continue
@@ -319,13 +318,13 @@ def is_public(page, request):
     return page.live and not any(page.path.startswith(path) for path in restricted_paths(request))
 
 
-def public_pages(request, model=Page):
+def public_pages(request):
     """Live pages of the request's site that an anonymous visitor may see.
 
     The same rules as Wagtail's ``get_public_pages_queryset``, with the view restrictions read
     once per request and shared by everything that checks visibility while serializing.
     """
-    queryset = model._default_manager.live()
+    queryset = Page.objects.live()
     for path in restricted_paths(request):
         queryset = queryset.exclude(path__startswith=path)
     site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj

@@ -120,3 +120,13 @@ def test_draft_changes_stay_out_of_the_published_page(client, article_index):
     ):
         assert b"Live title" in response.content
         assert b"Unpublished draft" not in response.content
+
+
+def test_a_redirect_to_a_hidden_page_does_not_reveal_its_path(client, world):
+    from wagtail.contrib.redirects.models import Redirect
+
+    Redirect.objects.create(old_path="/old-secret", redirect_page=world["hidden"])
+    found = client.get("/api/v2/pages/find/", {"html_path": "/old-secret"}).json()
+    assert found["redirect"]["target"] is None
+    listed = client.get("/api/v2/redirects/")
+    assert b"hidden" not in listed.content and SECRET.encode() not in listed.content
