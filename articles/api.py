@@ -1,93 +1,37 @@
-"""How articles, their authors and taxonomy appear in the API."""
+"""How the API filters article listings: by condition and by treatment."""
 
-from cms.api_fields import ReferenceField
+from wagtail.api.v2.utils import BadRequestError
 
+from headless import endpoints
+from headless.filters import SafeSearchFilter
 
-class ClinicianField(ReferenceField):
-    """An author or reviewer as an object, with their photo."""
-
-    def get_attribute(self, instance):
-        return getattr(instance, self.source, None)
-
-    def to_representation(self, clinician):
-        if clinician is None:
-            return None
-        return {
-            "id": clinician.pk,
-            "name": clinician.name,
-            "credentials": clinician.credentials,
-            "specialty": clinician.specialty,
-            "bio": clinician.bio,
-            "npi": clinician.npi or None,
-            "profile_url": clinician.profile_url or None,
-            "photo": self.references.image_data(clinician.photo),
-        }
+from .fields import ARTICLE_MODEL
 
 
-class ConditionsField(ReferenceField):
-    def to_representation(self, manager):
-        return [
-            {"id": term.pk, "name": term.name, "slug": term.slug, "description": term.description}
-            for term in manager.all()
-        ]
+class TaxonomyFilter:
+    """``?condition=<slug>`` and ``?treatment=<slug>`` on article listings."""
+
+    params = {"condition": "conditions__slug", "treatment": "treatments__slug"}
+
+    def filter_queryset(self, request, queryset, view):
+        for param, lookup in self.params.items():
+            if param not in request.GET:
+                continue
+            if queryset.model._meta.label != ARTICLE_MODEL:
+                raise BadRequestError(f"filtering by {param} needs type={ARTICLE_MODEL}")
+            queryset = queryset.filter(**{lookup: request.GET[param]})
+        return queryset
 
 
-class TreatmentsField(ReferenceField):
-    def to_representation(self, manager):
-        return [
-            {
-                "id": term.pk,
-                "name": term.name,
-                "slug": term.slug,
-                "description": term.description,
-                "regulatory_note": term.regulatory_note or None,
-            }
-            for term in manager.all()
-        ]
+class PagesEndpoint(endpoints.PagesEndpoint):
+    """The pages endpoint, with article listings filtered by condition and treatment."""
 
-
-class TableOfContentsField(ReferenceField):
-    """The body's headings in order, with the same anchors the heading blocks carry."""
-
-    def to_representation(self, body):
-        from .blocks import HeadingBlock, heading_anchor
-
-        seen = {}
-        return [
-            {
-                "anchor": heading_anchor(child.value["text"], seen),
-                "text": child.value["text"],
-                "level": child.value["level"],
-            }
-            for child in body
-            if isinstance(child.block, HeadingBlock)
-        ]
-
-
-class ArticleListingField(ReferenceField):
-    """Articles as the same items the article listing gives."""
-
-    def to_representation(self, articles):
-        from .models import ArticlePage
-
-        serializer_class = self.context["view"].listing_serializer_class(ArticlePage)
-        return serializer_class(articles, many=True, context=self.context).data
-
-
-class RelatedArticlesField(ArticleListingField):
-    """Up to three live articles sharing a condition."""
-
-    def get_attribute(self, instance):
-        return getattr(instance, "related_articles", [])
-
-
-class StructuredDataField(ReferenceField):
-    """JSON-LD objects (schema.org) a frontend puts in the page head."""
-
-    def get_attribute(self, instance):
-        return instance
-
-    def to_representation(self, page):
-        from .structured_data import structured_data
-
-        return structured_data(page, self.context.get("request"))
+    # Before the search: a search's results can no longer be filtered.
+    filter_backends = [
+        *(b for b in endpoints.PagesEndpoint.filter_backends if b is not SafeSearchFilter),
+        TaxonomyFilter,
+        SafeSearchFilter,
+    ]
+    known_query_parameters = endpoints.PagesEndpoint.known_query_parameters.union(
+        TaxonomyFilter.params
+    )

@@ -6,5 +6,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Connects the receiver that puts every new articles index under medical review.
-        from . import review  # noqa: F401
+        # Signal handlers import models, which Django allows only once the apps are ready.
+        from .signal_handlers import register_signal_handlers  # noqa: PLC0415
+
+        register_signal_handlers()

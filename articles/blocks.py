@@ -10,35 +10,38 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
-from wagtail.images import blocks as image_blocks
 
-from cms.representation import References
-
-RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "image"]
-"""What article prose needs: emphasis, links to pages, documents and URLs, lists, images."""
+from headless import schema
+from headless.blocks import ImageChooserBlock, RichTextBlock
+from home.blocks import RICH_TEXT_FEATURES, LinkBlock
+from home.models import ClinicSettings
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
 
 
-def references(context, collect):
-    """The response's batch loader, or a one-off loader for a value rendered on its own."""
-    if context and "references" in context:
-        return context["references"]
-    refs = References(context.get("request") if context else None)
-    collect(refs)
-    refs.load()
-    return refs
+def doi_url(doi):
+    """The resolver URL of a DOI, e.g. ``https://doi.org/10.1000/xyz123``."""
+    return f"https://doi.org/{doi}"
 
 
-class ImageChooserBlock(image_blocks.ImageChooserBlock):
-    def get_api_representation(self, value, context=None):
-        return references(context, lambda refs: refs.add_image(value)).image_data(value)
+def pubmed_url(pmid):
+    """The PubMed page of a PubMed ID."""
+    return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
 
 
-class PageChooserBlock(blocks.PageChooserBlock):
-    def get_api_representation(self, value, context=None):
-        return references(context, lambda refs: refs.add_page(value)).page_data(value)
+def citation_link(citation):
+    """Where a citation points: its DOI's or PubMed's page, else its URL; and the identifier.
+
+    Returns ``(url or None, (kind, value) or None)``, kind being ``"DOI"`` or ``"PMID"``.
+    """
+    doi = (citation.get("doi") or "").strip()
+    pmid = (citation.get("pmid") or "").strip()
+    if doi:
+        return doi_url(doi), ("DOI", doi)
+    if pmid:
+        return pubmed_url(pmid), ("PMID", pmid)
+    return citation.get("url") or None, None
 
 
 def heading_anchor(text, seen):
@@ -69,8 +72,11 @@ class HeadingBlock(blocks.StructBlock):
             "anchor": heading_anchor(value["text"], seen),
         }
 
+    def api_schema(self, builder):
+        return builder.struct_block(self, anchor=schema.STRING)
 
-class ParagraphBlock(blocks.RichTextBlock):
+
+class ParagraphBlock(RichTextBlock):
     def __init__(self, **kwargs):
         kwargs.setdefault("features", RICH_TEXT_FEATURES)
         super().__init__(**kwargs)
@@ -78,9 +84,6 @@ class ParagraphBlock(blocks.RichTextBlock):
     class Meta:
         icon = "pilcrow"
         label = "Paragraph"
-
-    def get_api_representation(self, value, context=None):
-        return references(context, lambda refs: refs.add_rich_text(value)).rich_text(value)
 
 
 class ImageBlock(blocks.StructBlock):
@@ -151,37 +154,6 @@ class AccordionBlock(blocks.StructBlock):
         help_text = "Collapsible sections, e.g. frequently asked questions."
 
 
-class LinkBlock(blocks.StructBlock):
-    """A labelled link to exactly one target: a page on this site or an outside URL."""
-
-    label = blocks.CharBlock(max_length=80)
-    page = PageChooserBlock(required=False, help_text="A page on this site…")
-    url = blocks.URLBlock(required=False, help_text="…or an address elsewhere. Choose one.")
-
-    class Meta:
-        icon = "link"
-        label = "Link"
-
-    def get_api_representation(self, value, context=None):
-        data = super().get_api_representation(value, context)
-        # One field to link to, whichever target the editor chose.
-        data["href"] = data["page"]["path"] if data["page"] else (data["url"] or None)
-        return data
-
-    def clean(self, value):
-        value = super().clean(value)
-        if bool(value.get("page")) == bool(value.get("url")):
-            message = (
-                "Choose either a page or a URL, not both."
-                if value.get("page")
-                else "Choose a page or enter a URL."
-            )
-            raise StructBlockValidationError(
-                block_errors={"page": ValidationError(message), "url": ValidationError(message)}
-            )
-        return value
-
-
 class CallToActionBlock(LinkBlock):
     class Meta:
         icon = "link"
@@ -229,15 +201,12 @@ class CitationBlock(blocks.StructBlock):
 
     def get_api_representation(self, value, context=None):
         data = super().get_api_representation(value, context)
-        doi, pmid = (data.get("doi") or "").strip(), (data.get("pmid") or "").strip()
-        data["link"] = (
-            f"https://doi.org/{doi}"
-            if doi
-            else f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
-            if pmid
-            else data.get("url") or None
-        )
+        data["link"], _ = citation_link(data)
         return data
+
+    def api_schema(self, builder):
+        # link: the DOI or PubMed page, else the URL.
+        return builder.struct_block(self, link=schema.nullable(schema.URL))
 
 
 class ReferencesBlock(blocks.ListBlock):
@@ -265,10 +234,12 @@ class DisclaimerBlock(blocks.StructBlock):
             text = default_disclaimer(context.get("request") if context else None)
         return {"text": text, "is_default": not (value.get("text") or "").strip()}
 
+    def api_schema(self, builder):
+        # text falls back to the clinic's default disclaimer; is_default says it did.
+        return schema.obj({"text": schema.STRING, "is_default": schema.BOOLEAN})
+
 
 def default_disclaimer(request):
-    from home.models import ClinicSettings
-
     if request is None:
         return ""
     return ClinicSettings.for_request(request).default_disclaimer

@@ -12,6 +12,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalManyToManyField
+from wagtail import blocks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -22,21 +23,27 @@ from wagtail.admin.panels import (
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import AbstractGroupApprovalTask, Page
+from wagtail.rich_text import RichText
 from wagtail.search import index
-from wagtail_headless_preview.models import HeadlessPreviewMixin
 
-from cms import api_fields
+from headless import fields
+from headless.pages import HeadlessPage
+from home.blocks import RICH_TEXT_FEATURES
 
-from . import api
-from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
+from . import fields as article_fields
+from .blocks import ArticleBodyBlock
 from .panels import NextReviewPanel
+from .permissions import ArticleIndexPermissionTester, ArticlePermissionTester
 
 WORDS_PER_MINUTE = 220
 
+REVIEW_LOG_ACTION = "articles.medical_review"
+"""The page history entry of a recorded medical review."""
+
 
 def medical_review_interval():
-    """How long a medical review stays current (``MEDICAL_REVIEW_INTERVAL_DAYS``, default 365)."""
-    return timedelta(days=getattr(settings, "MEDICAL_REVIEW_INTERVAL_DAYS", 365))
+    """How long a medical review stays current (``MEDICAL_REVIEW_INTERVAL_DAYS``)."""
+    return timedelta(days=settings.MEDICAL_REVIEW_INTERVAL_DAYS)
 
 
 class Clinician(index.Indexed, models.Model):
@@ -115,26 +122,20 @@ class Treatment(TaxonomyTerm):
     panels = TaxonomyTerm.panels + [FieldPanel("regulatory_note")]
 
 
-class ArticleIndexPage(HeadlessPreviewMixin, Page):
-    template = "headless_page.html"
-
+class ArticleIndexPage(HeadlessPage, Page):
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    api_fields = [APIField("intro", serializer=api_fields.RichTextField())]
+    api_fields = [APIField("intro", serializer=fields.RichTextField())]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["articles.ArticlePage"]
     max_count_per_parent = 1
 
     def permissions_for_user(self, user):
-        from .review import ArticleIndexPermissionTester
-
         return ArticleIndexPermissionTester(user, self)
 
 
-class ArticlePage(HeadlessPreviewMixin, Page):
-    template = "headless_page.html"
-
+class ArticlePage(HeadlessPage, Page):
     summary = models.CharField(
         max_length=300, help_text="One or two sentences for article cards and search results."
     )
@@ -203,19 +204,21 @@ class ArticlePage(HeadlessPreviewMixin, Page):
 
     api_fields = [
         APIField("summary"),
-        APIField("hero_image", serializer=api_fields.ImageField()),
+        APIField("hero_image", serializer=fields.ImageField()),
         APIField("hero_image_alt"),
-        APIField("author", serializer=api.ClinicianField()),
-        APIField("reviewer", serializer=api.ClinicianField()),
+        APIField("author", serializer=article_fields.ClinicianField()),
+        APIField("reviewer", serializer=article_fields.ClinicianField()),
         APIField("last_reviewed"),
-        APIField("conditions", serializer=api.ConditionsField()),
-        APIField("treatments", serializer=api.TreatmentsField()),
+        APIField("conditions", serializer=article_fields.ConditionsField()),
+        APIField("treatments", serializer=article_fields.TreatmentsField()),
         APIField("reading_time"),
-        APIField("table_of_contents", serializer=api.TableOfContentsField(source="body")),
-        APIField("body", serializer=api_fields.StreamField()),
-        APIField("related_articles", serializer=api.RelatedArticlesField()),
-        APIField("social_image", serializer=api_fields.ImageField()),
-        APIField("structured_data", serializer=api.StructuredDataField()),
+        APIField(
+            "table_of_contents", serializer=article_fields.TableOfContentsField(source="body")
+        ),
+        APIField("body", serializer=fields.StreamField()),
+        APIField("related_articles", serializer=article_fields.RelatedArticlesField()),
+        APIField("social_image", serializer=fields.ImageField()),
+        APIField("structured_data", serializer=article_fields.StructuredDataField()),
     ]
     api_listing_fields = [
         "summary",
@@ -251,7 +254,8 @@ class ArticlePage(HeadlessPreviewMixin, Page):
             # Conditions are fetched together with the related articles' (prepare_api_detail).
             return queryset.prefetch_related("treatments")
         # A card needs no body: decoding 50 bodies would cost more than the whole query.
-        return queryset.defer_streamfields().prefetch_related("conditions")
+        queryset = queryset.defer_streamfields().prefetch_related("conditions")
+        return queryset.order_by("-first_published_at", "-pk")  # newest first
 
     def prepare_api_detail(self, public_pages, preview=False):
         """Find the related articles among ``public_pages`` and fetch all their conditions.
@@ -309,8 +313,6 @@ class ArticlePage(HeadlessPreviewMixin, Page):
         return due is None or due < timezone.localdate()
 
     def permissions_for_user(self, user):
-        from .review import ArticlePermissionTester
-
         return ArticlePermissionTester(user, self)
 
     def compute_reading_time(self):
@@ -333,10 +335,31 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
         if action_name == "approve":
-            from .review import record_review
-
-            record_review(task_state, user)
+            self.record_review(task_state, user)
         return super().on_action(task_state, user, action_name, **kwargs)
+
+    @staticmethod
+    def record_review(task_state, user):
+        """Record ``user``'s clinician as the reviewer of the article under review, dated today.
+
+        Saves a new revision on top of the latest one, since that is the revision the workflow
+        publishes, and moves ``task_state`` onto it so the approval stands for what goes live.
+        Does nothing when the approver has no clinician profile or the page is not an article.
+        Returns the new revision, or None.
+        """
+        clinician = Clinician.objects.filter(user=user).first() if user else None
+        page = task_state.workflow_state.content_object.specific
+        if clinician is None or not isinstance(page, ArticlePage):
+            return None
+
+        article = page.get_latest_revision_as_object()
+        article.reviewer = clinician
+        article.last_reviewed = timezone.localdate()
+        # The content was validated when it was saved; recording the review must not fail on it.
+        revision = article.save_revision(user=user, log_action=REVIEW_LOG_ACTION, clean=False)
+        task_state.revision = revision
+        task_state.save(update_fields=["revision"])
+        return revision
 
     @classmethod
     def get_description(cls):
@@ -351,9 +374,6 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
 
 
 def _block_texts(block, value):
-    from wagtail import blocks
-    from wagtail.rich_text import RichText
-
     if isinstance(value, RichText):
         yield strip_tags(value.source)
     elif isinstance(value, str):

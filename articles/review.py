@@ -9,37 +9,20 @@ How it fits together:
   ``created=True``, so ``load_demo_content``, the admin and test factories all get it),
   :func:`ensure_review_workflow` assigns that workflow to it and gives each group its page
   permissions there.
+  The handler is in :mod:`articles.signal_handlers`.
 - Approving the task records the approver's clinician and today's date on the article in a new
-  revision (:func:`record_review`); the workflow then publishes that revision
-  (``WAGTAIL_FINISH_WORKFLOW_ACTION``, see :mod:`articles.workflows`).
-- :class:`ArticlePermissionTester` and :class:`ArticleIndexPermissionTester` keep the Publish
-  button (on editing and on creating an article) away from everyone but superusers, so holding
-  ``publish`` on the index (Publishers, Wagtail's default Moderators) means being able to
-  unpublish or unschedule an article, never to put one live without review.
+  revision (:meth:`~articles.models.MedicalReviewTask.record_review`); the workflow then
+  publishes that revision (``WAGTAIL_FINISH_WORKFLOW_ACTION``, see :mod:`articles.workflows`).
+- :mod:`articles.permissions` keeps the Publish button away from everyone but superusers.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
-from wagtail.models import (
-    GroupPagePermission,
-    Page,
-    PagePermissionTester,
-    Workflow,
-    WorkflowPage,
-    WorkflowTask,
-)
+from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
-from .models import (
-    ArticleIndexPage,
-    ArticlePage,
-    Clinician,
-    MedicalReviewTask,
-    medical_review_interval,
-)
+from .models import ArticlePage, MedicalReviewTask, medical_review_interval
 
 WORKFLOW_NAME = "Medical review"
 EDITORS = "Editors"
@@ -55,58 +38,6 @@ PAGE_PERMISSIONS = {
     PUBLISHERS: ["add", "change", "publish", "lock", "unlock"],
 }
 """Page permissions each group holds on an articles index, by Wagtail action name."""
-
-REVIEW_LOG_ACTION = "articles.medical_review"
-
-
-class ArticlePermissionTester(PagePermissionTester):
-    """An article goes live when a medical reviewer approves it, not from the Publish button.
-
-    Only superusers may publish an article directly. Other users' ``publish`` permission still
-    lets them unpublish, unschedule and set privacy on articles.
-    """
-
-    def _holds_publish(self):
-        return super().can_publish()
-
-    def can_publish(self):
-        return self.user.is_superuser and self._holds_publish()
-
-    def can_unschedule(self):
-        return self._holds_publish()
-
-    def can_set_view_restrictions(self):
-        return self._holds_publish()
-
-
-class ArticleIndexPermissionTester(PagePermissionTester):
-    """Creating an article and publishing it in one go would skip review: superusers only."""
-
-    def can_publish_subpage(self):
-        return self.user.is_superuser and super().can_publish_subpage()
-
-
-def record_review(task_state, user):
-    """Record ``user``'s clinician as the reviewer of the article under review, dated today.
-
-    Saves a new revision on top of the latest one, since that is the revision the workflow
-    publishes, and moves ``task_state`` onto it so the approval stands for what goes live. Does
-    nothing when the approver has no clinician profile or the page is not an article.
-    Returns the new revision, or None.
-    """
-    clinician = Clinician.objects.filter(user=user).first() if user else None
-    page = task_state.workflow_state.content_object.specific
-    if clinician is None or not isinstance(page, ArticlePage):
-        return None
-
-    article = page.get_latest_revision_as_object()
-    article.reviewer = clinician
-    article.last_reviewed = timezone.localdate()
-    # The content was validated when it was saved; recording the review must not fail on it.
-    revision = article.save_revision(user=user, log_action=REVIEW_LOG_ACTION, clean=False)
-    task_state.revision = revision
-    task_state.save(update_fields=["revision"])
-    return revision
 
 
 def review_workflow():
@@ -136,12 +67,6 @@ def ensure_review_workflow(index_page):
             GroupPagePermission.objects.get_or_create(
                 group=group, page=index_page, permission=permission
             )
-
-
-@receiver(post_save, sender=ArticleIndexPage)
-def review_new_index(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        ensure_review_workflow(instance)
 
 
 def articles_due_for_review():

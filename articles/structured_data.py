@@ -14,12 +14,15 @@ degree (MD, DO, or the UK's MBBS/MBChB), otherwise a ``Person``.
 
 import html
 import re
-from urllib.parse import urljoin
 
-from django.conf import settings
 from django.utils.html import strip_tags
 from wagtail.models import Site
 from wagtail.rich_text import RichText
+
+from headless.references import absolute_url
+from home.models import ClinicSettings
+
+from .blocks import citation_link
 
 SCHEMA_ORG = "https://schema.org"
 MEDICAL_DEGREES = {"MD", "DO", "MBBS", "MBCHB"}
@@ -98,8 +101,6 @@ def clinician(person):
 
 def clinic(site, request=None):
     """The clinic from the site's clinic settings, as the ``MedicalClinic`` that publishes."""
-    from home.models import ClinicSettings
-
     if request is not None:
         clinic_settings = ClinicSettings.for_request(request)
     else:
@@ -129,14 +130,7 @@ def citations(page):
         if block.block_type != "references":
             continue
         for citation in block.value:
-            doi = (citation.get("doi") or "").strip()
-            pmid = (citation.get("pmid") or "").strip()
-            if doi:
-                url, identifier = f"https://doi.org/{doi}", ("DOI", doi)
-            elif pmid:
-                url, identifier = f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/", ("PMID", pmid)
-            else:
-                url, identifier = citation.get("url"), None
+            url, identifier = citation_link(citation)
             works.append(
                 _without_empty(
                     {
@@ -177,11 +171,6 @@ def plain_text(value):
     text = html.unescape(strip_tags(_BLOCK_END.sub("\n", source)))
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
-
-
-def absolute_url(url):
-    """``url`` made absolute against ``WAGTAILADMIN_BASE_URL`` if it is not already."""
-    return urljoin(settings.WAGTAILADMIN_BASE_URL + "/", url)
 
 
 def _without_empty(data):

@@ -4,9 +4,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Clinician, Condition, Treatment
+from .models import REVIEW_LOG_ACTION, Clinician, Condition, Treatment
 from .reports import ReviewsDueReportView
-from .review import REVIEW_LOG_ACTION
 
 
 class ClinicianViewSet(SnippetViewSet):

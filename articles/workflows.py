@@ -13,7 +13,7 @@ def publish_approved(workflow_state, user=None):
     medical reviewers approve articles they could never publish from the edit view.
     """
     obj = workflow_state.content_object
-    # Approving may have saved a revision (articles.review.record_review) after this object was
+    # Approving may have saved a revision (MedicalReviewTask.record_review) after this object was
     # loaded, so read which revision is latest afresh.
     obj.refresh_from_db(fields=["latest_revision"])
     obj.get_latest_revision().publish(user=user, skip_permission_checks=True)

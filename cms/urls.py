@@ -4,7 +4,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .api import api_router, not_found
+from headless.endpoints import not_found
+
+from .api import api_router
 
 # A 503 rather than an error page while the database is unreachable; /healthz is answered by
 # cms.health.HealthCheckMiddleware, before any URL is resolved.

@@ -20,7 +20,7 @@ def check_encryption_keys(app_configs, **kwargs):
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_encryption_keys_set(app_configs, **kwargs):
-    if getattr(settings, "FORM_ENCRYPTION_KEYS", None):
+    if settings.FORM_ENCRYPTION_KEYS:
         return []
     return [
         checks.Warning(
@@ -34,7 +34,7 @@ def check_encryption_keys_set(app_configs, **kwargs):
 
 @checks.register()
 def check_rate_limit(app_configs, **kwargs):
-    rate = getattr(settings, "CONTACT_RATE_LIMIT", None)
+    rate = settings.CONTACT_RATE_LIMIT
     if not rate or re.fullmatch(r"\d+/\d*[smhd]", rate):
         return []
     return [

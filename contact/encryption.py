@@ -24,7 +24,7 @@ from django.utils.crypto import salted_hmac
 
 def configured_keys():
     """The keys in force, current first; a key derived from SECRET_KEY when none is set."""
-    keys = [key for key in getattr(settings, "FORM_ENCRYPTION_KEYS", []) if key]
+    keys = [key for key in settings.FORM_ENCRYPTION_KEYS if key]
     if keys:
         return tuple(keys)
     derived = salted_hmac(

@@ -5,7 +5,6 @@ from django.db import models, transaction
 from django.http import HttpResponseNotAllowed
 from django.urls import reverse
 from modelcluster.fields import ParentalKey
-from rest_framework import serializers
 from wagtail.admin.mail import send_mail
 from wagtail.admin.panels import (
     FieldPanel,
@@ -22,6 +21,7 @@ from wagtail.contrib.forms.models import (
 )
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 
+from . import fields
 from .encryption import EncryptedJSONField
 
 MULTILINE_MAX_LENGTH = 4000
@@ -102,9 +102,9 @@ class ContactPage(AbstractEmailForm):
 
     api_fields = [
         APIField("intro"),
-        APIField("fields", serializer=serializers.ReadOnlyField(source="form_field_definitions")),
-        APIField("submit_url"),
-        APIField("honeypot_field"),
+        APIField("fields", serializer=fields.form_fields()),
+        APIField("submit_url", serializer=fields.submit_url()),
+        APIField("honeypot_field", serializer=fields.honeypot_field()),
         APIField("success_message"),
         APIField("error_message"),
     ]
@@ -171,7 +171,7 @@ class ContactPage(AbstractEmailForm):
     @property
     def honeypot_field(self):
         """The name of the field a frontend renders hidden from people; ``None`` if disabled."""
-        name = getattr(settings, "CONTACT_HONEYPOT_FIELD", "")
+        name = settings.CONTACT_HONEYPOT_FIELD
         if not name or name in {field.clean_name for field in self.get_form_fields()}:
             return None
         return name

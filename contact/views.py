@@ -21,8 +21,6 @@ from .models import ContactPage
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_BODY_BYTES = 16 * 1024
-
 
 def _json(status, message, **extra):
     return JsonResponse({"message": message, **extra}, status=status)
@@ -41,7 +39,7 @@ def _origin_allowed(request):
 
 def _rate_limited(request):
     """``(limited, seconds until the window ends)`` for this client address."""
-    rate = getattr(settings, "CONTACT_RATE_LIMIT", "5/m")
+    rate = settings.CONTACT_RATE_LIMIT
     if not rate:
         return False, 0
     try:
@@ -57,7 +55,7 @@ def _rate_limited(request):
 
 def _read_json_object(request):
     """The body as a dict, or an error response (413 too large, 400 not a JSON object)."""
-    limit = getattr(settings, "CONTACT_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
+    limit = settings.CONTACT_MAX_BODY_BYTES
     too_large = _json(413, f"A submission may be at most {limit // 1024} KB.")
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -7,21 +7,17 @@ from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
-from wagtail_headless_preview.models import HeadlessPreviewMixin
 
-from articles.api import ArticleListingField
-from articles.blocks import RICH_TEXT_FEATURES, LinkBlock
-from cms import api_fields
+from headless import fields
+from headless.pages import HeadlessPage
 
+from .blocks import RICH_TEXT_FEATURES, LinkBlock
 
-class FeaturedArticlesField(ArticleListingField):
-    def get_attribute(self, instance):
-        return getattr(instance, "featured_article_pages", [])
+ARTICLE_MODEL = "articles.ArticlePage"
+"""Home lists articles but sits below the articles app, so it names their model by string."""
 
 
-class HomePage(HeadlessPreviewMixin, Page):
-    template = "headless_page.html"
-
+class HomePage(HeadlessPage, Page):
     hero_title = models.CharField(max_length=150, blank=True)
     hero_text = models.CharField(max_length=300, blank=True)
     hero_image = models.ForeignKey(
@@ -49,19 +45,21 @@ class HomePage(HeadlessPreviewMixin, Page):
     api_fields = [
         APIField("hero_title"),
         APIField("hero_text"),
-        APIField("hero_image", serializer=api_fields.ImageField()),
+        APIField("hero_image", serializer=fields.ImageField()),
         APIField("hero_image_alt"),
-        APIField("intro", serializer=api_fields.RichTextField()),
-        APIField("featured_articles", serializer=FeaturedArticlesField()),
+        APIField("intro", serializer=fields.RichTextField()),
+        APIField(
+            "featured_articles",
+            serializer=fields.PageListingField(ARTICLE_MODEL, source="featured_article_pages"),
+        ),
     ]
 
     def prepare_api_detail(self, public_pages, preview=False):
         """Fetch the featured articles visitors may see, in the editor's order."""
-        from articles.models import ArticlePage
-
+        article_model = FeaturedArticle.article.field.related_model
         chosen = [item.article_id for item in self.featured_articles.all()]
-        visible = ArticlePage.api_queryset(
-            ArticlePage.objects.filter(pk__in=chosen).filter(pk__in=public_pages.values("pk"))
+        visible = article_model.api_queryset(
+            article_model.objects.filter(pk__in=chosen).filter(pk__in=public_pages.values("pk"))
         ).in_bulk()
         self.featured_article_pages = [visible[pk] for pk in chosen if pk in visible]
 
@@ -74,7 +72,7 @@ class HomePage(HeadlessPreviewMixin, Page):
 
 class FeaturedArticle(Orderable):
     home_page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_articles")
-    article = models.ForeignKey("articles.ArticlePage", on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(ARTICLE_MODEL, on_delete=models.CASCADE, related_name="+")
 
     panels = [FieldPanel("article")]
 

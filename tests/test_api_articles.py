@@ -7,7 +7,7 @@ import pytest
 import wagtail_factories
 from wagtail.documents.models import Document
 
-from cms import api_cache
+from headless import cache as api_cache
 from tests.factories import (
     ArticlePageFactory,
     ClinicianFactory,

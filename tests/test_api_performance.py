@@ -3,7 +3,7 @@
 import pytest
 import wagtail_factories
 
-from cms import api_cache
+from headless import cache as api_cache
 from tests.factories import ArticlePageFactory, ClinicianFactory, ConditionFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,8 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
 from articles.blocks import ArticleBodyBlock
-from cms.api_schema import SchemaBuilder, build_schema
+from cms.api import api_router, build_schema
+from headless.schema_builder import SchemaBuilder
 from home.models import ClinicSettings
 from tests.factories import (
     ArticlePageFactory,
@@ -270,7 +271,7 @@ def test_a_block_that_shapes_its_own_value_must_declare_its_schema():
             return {"embed_html": "<iframe></iframe>"}
 
     with pytest.raises(ImproperlyConfigured, match="VideoBlock overrides get_api_representation"):
-        SchemaBuilder().block(VideoBlock())
+        SchemaBuilder(api_router).block(VideoBlock())
 
 
 def test_export_command_writes_a_stable_valid_json_schema(tmp_path, capsys):

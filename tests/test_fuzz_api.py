@@ -28,8 +28,7 @@ from wagtail.models import Page
 from wagtail_factories import DocumentFactory
 
 from articles.models import Condition, Treatment
-from cms.api import api_router
-from cms.api_schema import build_schema
+from cms.api import api_router, build_schema
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 

@@ -7,6 +7,8 @@ class WebhooksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks, receivers  # noqa: F401  (checks registers itself)
+        # Checks and signal handlers import models, which Django allows only once apps are ready.
+        from . import checks  # noqa: F401, PLC0415  (registers the system checks)
+        from .signal_handlers import register_signal_handlers  # noqa: PLC0415
 
-        receivers.connect()
+        register_signal_handlers()

@@ -1,11 +1,11 @@
 from django.core import checks
 
+from .endpoints import env_endpoints
+
 
 @checks.register()
 def check_webhook_secrets(app_configs, **kwargs):
     """An endpoint from WEBHOOK_URLS without a secret is never sent to: nobody could verify it."""
-    from .dispatch import env_endpoints
-
     return [
         checks.Warning(
             f"The webhook endpoint {endpoint.url} has no secret, so nothing is sent to it.",

@@ -1,69 +1,18 @@
-"""Sending events to frontends: one signed delivery per endpoint, queued after the commit.
+"""Queuing events for frontends: one signed delivery per endpoint, created after the commit.
 
 Nothing here may slow down or break publishing. Deliveries are created once the editor's
-transaction commits and are sent by the worker (``manage.py db_worker --backend webhooks``);
-a failed attempt is logged and retried later, with the delays of ``WEBHOOK_RETRY_DELAYS``,
-until ``WEBHOOK_MAX_ATTEMPTS`` attempts have been made.
+transaction commits and are sent by the worker (``manage.py db_worker --backend webhooks``,
+see :mod:`webhooks.tasks`).
 """
 
-import hashlib
-import hmac
-import http.client
-import json
-import logging
-import time
-import urllib.error
-import urllib.request
 import uuid
-from dataclasses import dataclass
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from wagtail.models import Page
 
-from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-
-logger = logging.getLogger(__name__)
-
-SIGNATURE_HEADER = "X-Webhook-Signature"
-ERROR_MAX_LENGTH = 500
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    url: str
-    secret: str
-    model: WebhookEndpoint | None = None
-
-
-def env_endpoints():
-    """The endpoints of ``WEBHOOK_URLS``: ``url`` or ``url|secret`` entries."""
-    endpoints = []
-    for entry in settings.WEBHOOK_URLS:
-        url, _, secret = entry.partition("|")
-        endpoints.append(Endpoint(url.strip(), secret.strip() or settings.WEBHOOK_SECRET))
-    return endpoints
-
-
-def has_endpoints():
-    """Whether anyone listens; when nobody does, events are not even built."""
-    return bool(settings.WEBHOOK_URLS) or WebhookEndpoint.objects.filter(active=True).exists()
-
-
-def configured_endpoints():
-    """Every endpoint an event goes to: ``WEBHOOK_URLS`` and the active admin-managed ones."""
-    return env_endpoints() + [
-        Endpoint(endpoint.url, endpoint.secret, endpoint)
-        for endpoint in WebhookEndpoint.objects.filter(active=True)
-    ]
-
-
-def sign(body, secret):
-    """The signature header value of a request body: ``sha256=<hex HMAC-SHA256>``."""
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
+from .endpoints import configured_endpoints
+from .models import WebhookDelivery
+from .tasks import deliver
 
 
 def queue(payload, *, unless_page_deleted=None):
@@ -85,8 +34,6 @@ def queue(payload, *, unless_page_deleted=None):
 
 
 def enqueue_deliveries(payload):
-    from .tasks import deliver
-
     for endpoint in configured_endpoints():
         delivery_id = uuid.uuid4()
         delivery = WebhookDelivery.objects.create(
@@ -97,107 +44,3 @@ def enqueue_deliveries(payload):
             payload={"event": payload["event"], "delivery_id": str(delivery_id), **payload},
         )
         deliver.enqueue(delivery.pk)
-
-
-def attempt(delivery_pk):
-    """Make the next attempt of a delivery, and schedule another if it fails."""
-    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_pk).first()
-    if delivery is None or delivery.status in (
-        WebhookDelivery.Status.SUCCEEDED,
-        WebhookDelivery.Status.FAILED,
-    ):
-        return
-
-    number = delivery.attempts + 1
-    started_at = timezone.now()
-    start = time.monotonic()
-    secret = _secret_for(delivery)
-    if secret:
-        status_code, error = _post(delivery, number, secret)
-    else:
-        status_code, error = None, "The endpoint is no longer configured, or has no secret."
-    WebhookAttempt.objects.create(
-        delivery=delivery,
-        number=number,
-        started_at=started_at,
-        duration_ms=round((time.monotonic() - start) * 1000),
-        status_code=status_code,
-        error=error[:ERROR_MAX_LENGTH],
-    )
-
-    delivery.attempts = number
-    delivery.last_response_code = status_code
-    delivery.next_attempt_at = None
-    logger.info(
-        "Webhook %s to %s, attempt %d: %s",
-        delivery.event,
-        delivery.url,
-        number,
-        status_code or error,
-    )
-    if not error:
-        delivery.status = WebhookDelivery.Status.SUCCEEDED
-    elif number >= settings.WEBHOOK_MAX_ATTEMPTS or not secret:
-        delivery.status = WebhookDelivery.Status.FAILED
-        logger.warning("Webhook %s to %s failed for good: %s", delivery.event, delivery.url, error)
-    else:
-        delivery.status = WebhookDelivery.Status.RETRYING
-        delivery.next_attempt_at = timezone.now() + timedelta(seconds=_retry_delay(number))
-    delivery.save(update_fields=["attempts", "last_response_code", "status", "next_attempt_at"])
-
-    if delivery.status == WebhookDelivery.Status.RETRYING:
-        from .tasks import deliver
-
-        deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
-
-
-def _secret_for(delivery):
-    if delivery.endpoint is not None:
-        return delivery.endpoint.secret if delivery.endpoint.active else None
-    for endpoint in env_endpoints():
-        if endpoint.url == delivery.url:
-            return endpoint.secret
-    return None
-
-
-def _retry_delay(failed_attempts):
-    delays = settings.WEBHOOK_RETRY_DELAYS
-    return delays[min(failed_attempts, len(delays)) - 1] if delays else 0
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is a failed delivery: the body must not be re-sent as a GET elsewhere."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
-def _post(delivery, number, secret):
-    """POST the delivery; return (response status or None, error text or "")."""
-    body = json.dumps(delivery.payload).encode()
-    request = urllib.request.Request(
-        delivery.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "painclinic-cms-webhooks",
-            "X-Webhook-Id": str(delivery.delivery_id),
-            "X-Webhook-Event": delivery.event,
-            "X-Webhook-Attempt": str(number),
-            SIGNATURE_HEADER: sign(body, secret),
-        },
-    )
-    try:
-        with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(ERROR_MAX_LENGTH).decode(errors="replace").strip()
-        return exc.code, f"HTTP {exc.code} {exc.reason}: {detail}".rstrip(": ")
-    except urllib.error.URLError as exc:
-        return None, str(exc.reason)
-    except (OSError, http.client.HTTPException, ValueError) as exc:
-        return None, f"{type(exc).__name__}: {exc}"

@@ -9,6 +9,8 @@ from django.db.models import ManyToManyRel
 from django.utils import timezone
 from wagtail.models import Page, ReferenceIndex
 
+from headless.references import site_path
+
 PAGE_PUBLISHED = "page.published"
 PAGE_UNPUBLISHED = "page.unpublished"
 PAGE_DELETED = "page.deleted"
@@ -26,20 +28,14 @@ EVENTS = [
 ]
 
 
-def page_path(page):
-    """The page's path relative to its site root, or None when no site contains it."""
-    parts = page.get_url_parts()
-    return parts[2] if parts else None
-
-
 def path_for_url_path(url_path):
     """The site-relative path a page had at ``url_path`` (e.g. before it moved)."""
-    return page_path(Page(url_path=url_path))
+    return site_path(Page(url_path=url_path))
 
 
 def page_event(event, page, *, old_path=None, also_affected=()):
     """The payload of an event about ``page``, or None when the page has no path."""
-    path = page_path(page)
+    path = site_path(page)
     if path is None:
         return None
     details = {"id": page.pk, "type": _page_type(page), "path": path}
@@ -49,7 +45,7 @@ def page_event(event, page, *, old_path=None, also_affected=()):
     parent = page.get_parent()
     if parent is not None and parent.live:
         # Index pages list their children.
-        affected.add(page_path(parent))
+        affected.add(site_path(parent))
     affected.update(embedding_paths(page))
     return _payload(event, page=details, affected=affected - {path, old_path})
 
@@ -69,7 +65,7 @@ def embedding_paths(obj):
     if isinstance(obj, Page):
         page_ids.discard(obj.pk)
     pages = Page.objects.filter(pk__in=page_ids).live().only("url_path", "path", "depth")
-    return sorted(path for page in pages if (path := page_path(page)) is not None)
+    return sorted(path for page in pages if (path := site_path(page)) is not None)
 
 
 def _referencing_page_ids(obj, hops):

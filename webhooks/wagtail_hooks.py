@@ -1,10 +1,13 @@
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from .models import WebhookDelivery
-from .views import ReadOnlyPermissionPolicy, WebhooksViewSetGroup
+from headless.permissions import ActionsPermissionPolicy
 
-register_permission_policy(WebhookDelivery, ReadOnlyPermissionPolicy(WebhookDelivery))
+from .models import WebhookDelivery
+from .viewsets import WebhooksViewSetGroup
+
+# The delivery log is written by the worker only; people may just read it.
+register_permission_policy(WebhookDelivery, ActionsPermissionPolicy(WebhookDelivery, ["view"]))
 
 
 @hooks.register("register_admin_viewset")

@@ -5,24 +5,13 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
-from django.core.exceptions import ImproperlyConfigured
 
 from cms.security import origin
 
+from .env import env_bool, env_list
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
-
-
-def env_list(name, default=""):
-    """A comma-separated environment variable as a list, blanks dropped."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 INSTALLED_APPS = [
@@ -31,6 +20,7 @@ INSTALLED_APPS = [
     "contact",
     "webhooks",
     "cms",
+    "headless",
     "wagtail_headless_preview",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -321,12 +311,3 @@ LOGGING = {
         "cms.database": {"filters": ["once_a_minute"]},
     },
 }
-
-
-def require_env(*names):
-    """Refuse to start when a setting that matters in production is missing."""
-    missing = [name for name in names if not os.environ.get(name)]
-    if missing:
-        raise ImproperlyConfigured(
-            "Production settings need these environment variables: " + ", ".join(missing)
-        )

@@ -5,7 +5,8 @@ an operator sets is listed in docs/production.md.
 """
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env_bool, env_list, os, require_env
+from .base import STORAGES, os
+from .env import env_bool, env_list, require_env
 
 require_env("SECRET_KEY", "ALLOWED_HOSTS")
 require_env("FORM_ENCRYPTION_KEYS")  # contact form submissions are encrypted with these

@@ -14,11 +14,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='clinicsettings',
             name='footer_links',
-            field=wagtail.fields.StreamField([('link', 3)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 80}), 1: ('articles.blocks.PageChooserBlock', (), {'help_text': 'A page on this site…', 'required': False}), 2: ('wagtail.blocks.URLBlock', (), {'help_text': '…or an address elsewhere. Choose one.', 'required': False}), 3: ('wagtail.blocks.StructBlock', [[('label', 0), ('page', 1), ('url', 2)]], {})}),
+            field=wagtail.fields.StreamField([('link', 3)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 80}), 1: ('headless.blocks.PageChooserBlock', (), {'help_text': 'A page on this site…', 'required': False}), 2: ('wagtail.blocks.URLBlock', (), {'help_text': '…or an address elsewhere. Choose one.', 'required': False}), 3: ('wagtail.blocks.StructBlock', [[('label', 0), ('page', 1), ('url', 2)]], {})}),
         ),
         migrations.AlterField(
             model_name='clinicsettings',
             name='main_navigation',
-            field=wagtail.fields.StreamField([('link', 3)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 80}), 1: ('articles.blocks.PageChooserBlock', (), {'help_text': 'A page on this site…', 'required': False}), 2: ('wagtail.blocks.URLBlock', (), {'help_text': '…or an address elsewhere. Choose one.', 'required': False}), 3: ('wagtail.blocks.StructBlock', [[('label', 0), ('page', 1), ('url', 2)]], {})}),
+            field=wagtail.fields.StreamField([('link', 3)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'max_length': 80}), 1: ('headless.blocks.PageChooserBlock', (), {'help_text': 'A page on this site…', 'required': False}), 2: ('wagtail.blocks.URLBlock', (), {'help_text': '…or an address elsewhere. Choose one.', 'required': False}), 3: ('wagtail.blocks.StructBlock', [[('label', 0), ('page', 1), ('url', 2)]], {})}),
         ),
     ]

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from cms.api_schema import build_schema
+from cms.api import build_schema
 
 
 class Command(BaseCommand):

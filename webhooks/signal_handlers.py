@@ -1,4 +1,4 @@
-"""Signal receivers that turn editors' changes into publish events.
+"""Signal handlers that turn editors' changes into publish events.
 
 Each builds its payload while the change is in hand (a deleted page's path is still known in
 ``pre_delete``) and queues it for after the commit. A failure here is logged, never raised:
@@ -13,7 +13,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from headless.references import embedded_models, site_path
+
 from . import dispatch, events
+from .endpoints import has_endpoints
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +27,7 @@ def event_receiver(receiver):
     @functools.wraps(receiver)
     def wrapper(*args, **kwargs):
         try:
-            if dispatch.has_endpoints():
+            if has_endpoints():
                 receiver(*args, **kwargs)
         except Exception:
             logger.exception("Could not queue a webhook event")
@@ -59,12 +62,12 @@ def page_was_moved(sender, instance, url_path_before, url_path_after, **kwargs):
     descendants = instance.get_descendants().live().only("url_path", "path", "depth")
     moved_paths = []
     for page in descendants:
-        moved_paths.append(events.page_path(page))
+        moved_paths.append(site_path(page))
         old_url_path = url_path_before + page.url_path[len(url_path_after) :]
         moved_paths.append(events.path_for_url_path(old_url_path))
     old_parent = kwargs.get("parent_page_before")
     if old_parent is not None and old_parent.live:
-        moved_paths.append(events.page_path(old_parent))
+        moved_paths.append(site_path(old_parent))
     dispatch.queue(
         events.page_event(events.PAGE_MOVED, instance, old_path=old_path, also_affected=moved_paths)
     )
@@ -82,29 +85,25 @@ def page_slug_was_changed(sender, instance, instance_before, **kwargs):
         )
 
 
-@event_receiver
 def embedded_object_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return  # loading fixtures
+    # Snippets register in wagtail_hooks modules, which load after this app is ready: which
+    # models pages embed is asked at the time of the change, not when connecting.
+    if not raw and issubclass(sender, tuple(embedded_models())):  # raw: loading fixtures
+        queue_object_event(sender, instance)
+
+
+@event_receiver
+def queue_object_event(sender, instance):
     event = events.IMAGE_CHANGED if sender is get_image_model() else events.SNIPPET_CHANGED
     dispatch.queue(events.object_event(event, instance))
 
 
-def embedded_models():
-    """Models whose changes pages show: the snippets articles choose, and images."""
-    from articles.models import Clinician, Condition, Treatment
-
-    return [Clinician, Condition, Treatment, get_image_model()]
-
-
-def connect():
+def register_signal_handlers():
     page_published.connect(page_was_published, dispatch_uid="webhooks_published")
     page_unpublished.connect(page_was_unpublished, dispatch_uid="webhooks_unpublished")
     post_page_move.connect(page_was_moved, dispatch_uid="webhooks_moved")
     page_slug_changed.connect(page_slug_was_changed, dispatch_uid="webhooks_slug_changed")
     # Deleting any page deletes its base Page row, so this sees every page once.
     pre_delete.connect(page_will_be_deleted, sender=Page, dispatch_uid="webhooks_deleted")
-    for model in embedded_models():
-        uid = f"webhooks_{model._meta.label_lower}"
-        post_save.connect(embedded_object_changed, sender=model, dispatch_uid=f"{uid}_saved")
-        pre_delete.connect(embedded_object_changed, sender=model, dispatch_uid=f"{uid}_deleted")
+    post_save.connect(embedded_object_changed, dispatch_uid="webhooks_object_saved")
+    pre_delete.connect(embedded_object_changed, dispatch_uid="webhooks_object_deleted")

@@ -1,20 +1,10 @@
-"""The admin's views of webhooks: endpoints editors manage, and the delivery log they read."""
+"""The admin's viewsets of webhooks: endpoints editors manage, and the delivery log they read."""
 
 from django.utils.html import format_html, format_html_join
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import WebhookDelivery, WebhookEndpoint
-
-
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """The delivery log is written by the worker only; people may just read it."""
-
-    def user_has_permission(self, user, action):
-        if action in {"add", "change", "delete"}:
-            return False
-        return super().user_has_permission(user, action)
 
 
 class WebhookEndpointViewSet(ModelViewSet):

@@ -9,28 +9,22 @@ what they will need, then :meth:`References.load` fetches each kind in one query
 
 import logging
 import re
-from urllib.parse import urljoin
 
-from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.utils.html import escape
-from wagtail import blocks
-from wagtail.api.validators import SiteFilterValidator
+from wagtail.api.utils import get_full_url
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.documents import get_document_model
-from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images import get_image_model
-from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import SourceImageIOError
-from wagtail.models import Page, PageViewRestriction
-from wagtail.rich_text import RichText
-from wagtail.rich_text.rewriters import (
-    FIND_A_TAG,
-    FIND_EMBED_TAG,
-    EmbedRewriter,
-    LinkRewriter,
-    MultiRuleRewriter,
-    extract_attrs,
-)
+from wagtail.models import Page
+from wagtail.rich_text import RichText, extract_references_from_rich_text
+from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
+from wagtail.snippets.models import get_snippet_models
+
+from . import schema
+from .visibility import is_public, public_pages
 
 logger = logging.getLogger(__name__)
 
@@ -41,18 +35,48 @@ RENDITIONS = {
 }
 """Named renditions every image carries. ``fill`` crops around the editor's focal point."""
 
+PAGE_FIELDS = ("id", "title", "url_path", "content_type_id", "depth", "path", "locale_id", "live")
+"""What a link to a page needs of it."""
+
 _DEAD_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
+
+
+def embedded_models():
+    """Models whose objects pages show, besides other pages.
+
+    Snippets (chosen in fields and blocks), site settings (shown on every page), images and
+    documents (in fields, blocks and rich text) and redirects (answered by find-by-path). The
+    response cache and the webhooks both watch exactly these.
+    """
+    return [
+        *get_snippet_models(),
+        *settings_registry,
+        get_image_model(),
+        get_document_model(),
+        Redirect,
+    ]
+
+
+def absolute_url(url):
+    """A media, document or page URL as an absolute one (``WAGTAILAPI_BASE_URL``)."""
+    if not url or url.startswith("//"):
+        return url  # empty, or a storage's protocol-relative URL: already as absolute as it gets
+    return get_full_url(None, url)
+
+
+def site_path(page, request=None):
+    """The page's path relative to its site's root (``/articles/ketamine/``), or None.
+
+    None when no site contains the page, or for a page previewed before its first save.
+    """
+    if not page.url_path:
+        return None
+    parts = page.get_url_parts(request)
+    return parts[2] if parts else None
 
 
 def _file_url(rendition_or_image):
     return getattr(rendition_or_image, "url", None) or rendition_or_image.file.url
-
-
-def absolute_url(url):
-    """Media and document URLs as absolute URLs; storage URLs that already are stay as they are."""
-    if not url or url.startswith(("http://", "https://", "//")):
-        return url
-    return urljoin(settings.WAGTAILAPI_BASE_URL + "/", url.lstrip("/"))
 
 
 def _tag_id(attrs):
@@ -95,47 +119,49 @@ class References:
         else:
             self._page_objects.setdefault(page.pk, page)
 
+    def add_document(self, document):
+        if document is not None:
+            self._document_ids.add(document if isinstance(document, int) else document.pk)
+
+    def add_object(self, model, pk):
+        """A reference as Wagtail's reference extraction gives it: a model and an id."""
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return
+        if issubclass(model, Page):
+            self.add_page(pk)
+        elif issubclass(model, get_image_model()):
+            self.add_image(pk)
+        elif issubclass(model, get_document_model()):
+            self.add_document(pk)
+
     def add_rich_text(self, html):
         if isinstance(html, RichText):
             html = html.source
-        if not html:
-            return
-        wanted = {
-            ("linktype", "page"): self._page_ids,
-            ("linktype", "document"): self._document_ids,
-            ("embedtype", "image"): self._image_ids,
-        }
-        for kind, pattern in (("linktype", FIND_A_TAG), ("embedtype", FIND_EMBED_TAG)):
-            for tag in pattern.findall(html):
-                attrs = extract_attrs(tag)
-                ids, pk = wanted.get((kind, attrs.get(kind))), _tag_id(attrs)
-                if ids is not None and pk is not None:
-                    ids.add(pk)
+        for model, pk, _, _ in extract_references_from_rich_text(html or ""):
+            self.add_object(model, pk)
 
     def add_stream(self, stream_value):
-        """Everything a StreamField value refers to, at any depth."""
-        for child in stream_value or ():
-            self._add_block_value(child.block, child.value)
+        """Everything a StreamField value refers to, at any depth.
 
-    def _add_block_value(self, block, value):
-        if value is None:
+        Wagtail's own reference extraction walks the blocks: choosers give their object, rich
+        text its links and embeds. A chosen image is taken as the stream loaded it, so that
+        loading adds only its renditions.
+        """
+        if not stream_value:
             return
-        if isinstance(block, ImageChooserBlock):
-            self.add_image(value)
-        elif isinstance(block, blocks.PageChooserBlock):
-            self.add_page(value)
-        elif isinstance(block, DocumentChooserBlock):
-            self._document_ids.add(value.pk)
-        elif isinstance(block, blocks.RichTextBlock):
-            self.add_rich_text(value)
-        elif isinstance(block, blocks.StructBlock):
-            for name, child_block in block.child_blocks.items():
-                self._add_block_value(child_block, value.get(name))
-        elif isinstance(block, blocks.ListBlock):
-            for item in value:
-                self._add_block_value(block.child_block, item)
-        elif isinstance(block, blocks.StreamBlock):
-            self.add_stream(value)
+        stream_block = stream_value.stream_block
+        image_model = get_image_model()
+        for model, pk, _, content_path in stream_block.extract_references(stream_value):
+            if issubclass(model, image_model):
+                bound = stream_block.get_block_by_content_path(
+                    stream_value, content_path.split(".")
+                )
+                if bound is not None and isinstance(bound.value, image_model):
+                    self.add_image(bound.value)
+                    continue
+            self.add_object(model, pk)
 
     # Loading
 
@@ -210,13 +236,10 @@ class References:
         }
 
     def page_path(self, page):
-        """The page's path relative to its site's root, e.g. ``/articles/ketamine/``."""
-        if not page.url_path:
-            return None  # previewed before its first save
+        """The page's path relative to its site root, remembered for this response."""
         key = (page.pk, page.url_path)
         if key not in self._paths:
-            parts = page.get_url_parts(self.request)
-            self._paths[key] = parts[2] if parts else None
+            self._paths[key] = site_path(page, self.request)
         return self._paths[key]
 
     def page_data(self, page):
@@ -294,40 +317,67 @@ class References:
         return embeds
 
 
-PAGE_FIELDS = ("id", "title", "url_path", "content_type_id", "depth", "path", "locale_id", "live")
+# The schemas of what References renders (see headless.schema).
 
 
-def _django_request(request):
-    return getattr(request, "_request", request)
+def rich_text_schema(builder):
+    """The schema of :meth:`References.rich_text`; returns a reference to it."""
+    return builder.define(
+        "RichTextHTML",
+        {
+            "type": "string",
+            "contentMediaType": "text/html",
+            "description": "Frontend-ready HTML: real links and images, no Wagtail markup.",
+        },
+    )
 
 
-def restricted_paths(request):
-    """Tree paths of the pages this request may not see (view restrictions), fetched once."""
-    request = _django_request(request)
-    if not hasattr(request, "_restricted_paths"):
-        request._restricted_paths = [
-            restriction.page.path
-            for restriction in PageViewRestriction.objects.select_related("page")
-            if not restriction.accept_request(request)
-        ]
-    return request._restricted_paths
+def image_schema(builder):
+    """The schema of :meth:`References.image_data`; returns a reference to it."""
+    focal_point = builder.define(
+        "FocalPoint",
+        schema.obj(
+            {
+                "x": schema.INTEGER,
+                "y": schema.INTEGER,
+                "width": schema.INTEGER,
+                "height": schema.INTEGER,
+            }
+        ),
+    )
+    rendition = builder.define(
+        "Rendition",
+        schema.obj({"url": schema.URL, "width": schema.INTEGER, "height": schema.INTEGER}),
+    )
+    return builder.define(
+        "Image",
+        schema.obj(
+            {
+                "id": schema.INTEGER,
+                "title": schema.STRING,
+                "alt": schema.STRING,
+                "width": schema.INTEGER,
+                "height": schema.INTEGER,
+                "url": schema.URL,
+                "focal_point": schema.nullable(focal_point),
+                "renditions": schema.obj({name: rendition for name in RENDITIONS}),
+            },
+            description="An image with absolute URLs and the named renditions every image carries.",
+        ),
+    )
 
 
-def is_public(page, request):
-    """Live and under no view restriction this request fails."""
-    return page.live and not any(page.path.startswith(path) for path in restricted_paths(request))
-
-
-def public_pages(request):
-    """Live pages of the request's site that an anonymous visitor may see.
-
-    The same rules as Wagtail's ``get_public_pages_queryset``, with the view restrictions read
-    once per request and shared by everything that checks visibility while serializing.
-    """
-    queryset = Page.objects.live()
-    for path in restricted_paths(request):
-        queryset = queryset.exclude(path__startswith=path)
-    site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
-    if site is None:
-        return queryset.none()
-    return queryset.descendant_of(site.root_page, inclusive=True)
+def page_ref_schema(builder):
+    """The schema of :meth:`References.page_data`; returns a reference to it."""
+    return builder.define(
+        "PageRef",
+        schema.obj(
+            {
+                "id": schema.INTEGER,
+                "title": schema.STRING,
+                "type": schema.nullable(schema.ref("PageType")),
+                "path": schema.nullable(schema.STRING),
+            },
+            description="A link to a live, public page; a page that is not is null instead.",
+        ),
+    )

@@ -37,7 +37,7 @@ def _log_failure(exc):
 
 
 def bump(**kwargs):
-    """Signal receiver: content changed, so every cached response is stale."""
+    """Content changed: every cached response is stale (connected in :mod:`.signal_handlers`)."""
     try:
         try:
             cache.incr(GENERATION_KEY)
@@ -158,37 +158,3 @@ def store(request, response, gen):
         response["X-Cache"] = "miss"
     patch_vary_headers(response, ["Accept"])
     return _cache_headers(response)
-
-
-def connect_signals():
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.contrib.redirects.models import Redirect
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
-
-    from articles.models import Clinician, Condition, Treatment
-    from home.models import ClinicSettings
-
-    for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
-        signal.connect(bump, dispatch_uid=f"api_cache_{signal!r}")
-    embedded = (
-        Clinician,
-        Condition,
-        Treatment,
-        ClinicSettings,
-        Redirect,
-        get_image_model(),
-        get_document_model(),
-    )
-    for model in embedded:
-        post_save.connect(bump, sender=model, dispatch_uid=f"api_cache_save_{model.__name__}")
-        post_delete.connect(bump, sender=model, dispatch_uid=f"api_cache_del_{model.__name__}")
-    post_delete.connect(_page_deleted, dispatch_uid="api_cache_page_delete")
-
-
-def _page_deleted(sender, instance, **kwargs):
-    from wagtail.models import Page
-
-    if isinstance(instance, Page):
-        bump()

@@ -1,0 +1,126 @@
+"""API serializer fields of articles: authors, taxonomy, contents, related articles, JSON-LD."""
+
+from headless import schema
+from headless.fields import PageListingField, ReferenceField
+from headless.references import image_schema
+
+from .blocks import HeadingBlock, heading_anchor
+from .structured_data import structured_data
+
+ARTICLE_MODEL = "articles.ArticlePage"
+
+
+class ClinicianField(ReferenceField):
+    """An author or reviewer as an object, with their photo."""
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.source, None)
+
+    def to_representation(self, clinician):
+        if clinician is None:
+            return None
+        return {
+            "id": clinician.pk,
+            "name": clinician.name,
+            "credentials": clinician.credentials,
+            "specialty": clinician.specialty,
+            "bio": clinician.bio,
+            "npi": clinician.npi or None,
+            "profile_url": clinician.profile_url or None,
+            "photo": self.references.image_data(clinician.photo),
+        }
+
+    def api_schema(self, builder, model):
+        clinician = schema.obj(
+            {
+                "id": schema.INTEGER,
+                "name": schema.STRING,
+                "credentials": schema.STRING,
+                "specialty": schema.STRING,
+                "bio": schema.STRING,
+                "npi": schema.nullable(schema.STRING),
+                "profile_url": schema.nullable(schema.URL),
+                "photo": schema.nullable(image_schema(builder)),
+            }
+        )
+        return schema.nullable(builder.define("Clinician", clinician))
+
+
+def _term(term):
+    return {"id": term.pk, "name": term.name, "slug": term.slug, "description": term.description}
+
+
+TERM_SCHEMA = {
+    "id": schema.INTEGER,
+    "name": schema.STRING,
+    "slug": schema.STRING,
+    "description": schema.STRING,
+}
+
+
+class ConditionsField(ReferenceField):
+    def to_representation(self, manager):
+        return [_term(term) for term in manager.all()]
+
+    def api_schema(self, builder, model):
+        return schema.array(builder.define("Condition", schema.obj(TERM_SCHEMA)))
+
+
+class TreatmentsField(ReferenceField):
+    def to_representation(self, manager):
+        return [
+            {**_term(term), "regulatory_note": term.regulatory_note or None}
+            for term in manager.all()
+        ]
+
+    def api_schema(self, builder, model):
+        treatment = schema.obj({**TERM_SCHEMA, "regulatory_note": schema.nullable(schema.STRING)})
+        return schema.array(builder.define("Treatment", treatment))
+
+
+class TableOfContentsField(ReferenceField):
+    """The body's headings in order, with the same anchors the heading blocks carry."""
+
+    def to_representation(self, body):
+        seen = {}
+        return [
+            {
+                "anchor": heading_anchor(child.value["text"], seen),
+                "text": child.value["text"],
+                "level": child.value["level"],
+            }
+            for child in body
+            if isinstance(child.block, HeadingBlock)
+        ]
+
+    def api_schema(self, builder, model):
+        level = builder.block(HeadingBlock().child_blocks["level"])
+        entry = schema.obj({"anchor": schema.STRING, "text": schema.STRING, "level": level})
+        return schema.array(builder.define("TocEntry", entry))
+
+
+class RelatedArticlesField(PageListingField):
+    """Up to three live articles sharing a condition (found by ``prepare_api_detail``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(ARTICLE_MODEL, **kwargs)
+
+
+class StructuredDataField(ReferenceField):
+    """JSON-LD objects (schema.org) a frontend puts in the page head."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        return structured_data(page, self.context.get("request"))
+
+    def api_schema(self, builder, model):
+        # JSON-LD is schema.org's vocabulary, validated by its consumers; here only its envelope.
+        return schema.array(
+            {
+                "type": "object",
+                "required": ["@context", "@type"],
+                "properties": {"@context": {"const": "https://schema.org"}, "@type": schema.STRING},
+            }
+        )

@@ -1,0 +1,26 @@
+"""Reading settings from the environment: lists, booleans, and the ones production requires."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_list(name, default=""):
+    """A comma-separated environment variable as a list, blanks dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def require_env(*names):
+    """Refuse to start when a setting that matters in production is missing."""
+    missing = [name for name in names if not os.environ.get(name)]
+    if missing:
+        raise ImproperlyConfigured(
+            "Production settings need these environment variables: " + ", ".join(missing)
+        )

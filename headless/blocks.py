@@ -1,0 +1,53 @@
+"""Block primitives whose API value is frontend-ready, for the apps' StreamFields.
+
+Each block's ``get_api_representation`` renders through the response's
+:class:`~headless.references.References` (in the context as ``references``) and declares its
+value's schema in ``api_schema``. A block rendered on its own, outside an API response, gets
+a one-off loader.
+"""
+
+from wagtail import blocks
+from wagtail.images import blocks as image_blocks
+
+from . import schema
+from .references import References, image_schema, page_ref_schema, rich_text_schema
+
+
+def references(context, collect):
+    """The response's batch loader, or a one-off loader for a value rendered on its own."""
+    if context and "references" in context:
+        return context["references"]
+    refs = References(context.get("request") if context else None)
+    collect(refs)
+    refs.load()
+    return refs
+
+
+class ImageChooserBlock(image_blocks.ImageChooserBlock):
+    """An image as the object every image in the API is, or null."""
+
+    def get_api_representation(self, value, context=None):
+        return references(context, lambda refs: refs.add_image(value)).image_data(value)
+
+    def api_schema(self, builder):
+        return schema.nullable(image_schema(builder))
+
+
+class PageChooserBlock(blocks.PageChooserBlock):
+    """A chosen page as ``{id, title, type, path}``, or null when visitors cannot see it."""
+
+    def get_api_representation(self, value, context=None):
+        return references(context, lambda refs: refs.add_page(value)).page_data(value)
+
+    def api_schema(self, builder):
+        return schema.nullable(page_ref_schema(builder))
+
+
+class RichTextBlock(blocks.RichTextBlock):
+    """Rich text as frontend HTML: real links and images, no Wagtail markup."""
+
+    def get_api_representation(self, value, context=None):
+        return references(context, lambda refs: refs.add_rich_text(value)).rich_text(value)
+
+    def api_schema(self, builder):
+        return rich_text_schema(builder)

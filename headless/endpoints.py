@@ -1,0 +1,337 @@
+"""Endpoint base classes of the read-only API: pages, previews, images, documents, redirects.
+
+Stock Wagtail API v2 viewsets, extended through Wagtail's own hooks: every response's
+references (images, pages, documents) are collected first and loaded in a handful of queries,
+then serialized into frontend-ready objects (see :mod:`headless.references`). Page types take
+part through the hooks of :class:`headless.pages.HeadlessPage`. GETs are served from the
+response cache (:mod:`headless.cache`). The project's router (``cms/api.py``) registers them.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.signing import BadSignature, SignatureExpired
+from django.http import Http404, JsonResponse
+from django.urls import path
+from django.utils.cache import patch_cache_control
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.serializers import DetailUrlField, PageSerializer
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Page, Site
+from wagtail_headless_preview.models import PagePreview
+
+from . import cache, schema
+from .fields import PagePathField
+from .filters import SafeSearchFilter, with_safe_search
+from .pages import HeadlessPage
+from .references import References
+from .visibility import is_public, public_pages
+
+
+class PreviewSafeDetailUrlField(DetailUrlField):
+    """A page previewed before its first save has no detail URL yet."""
+
+    def get_attribute(self, instance):
+        return None if instance.pk is None else super().get_attribute(instance)
+
+
+class FrontendPageSerializer(PageSerializer):
+    path = PagePathField()
+    detail_url = PreviewSafeDetailUrlField(read_only=True)
+
+
+class ReferencesMixin:
+    """Collect and batch-load every response's references before serializing it."""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["references"] = self.references
+        return context
+
+    @property
+    def references(self):
+        if not hasattr(self, "_references"):
+            self._references = References(self.request)
+        return self._references
+
+
+class CachedResponseMixin:
+    """Serve GETs from the shared cache until content changes; see :mod:`headless.cache`."""
+
+    # JSON only: the browsable HTML API is for humans poking at a DRF project, not frontends.
+    renderer_classes = [JSONRenderer]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return super().dispatch(request, *args, **kwargs)
+        cached, generation = cache.lookup(request)
+        if cached is not None:
+            return cached
+        response = super().dispatch(request, *args, **kwargs)
+        return cache.store(request, response, generation)
+
+
+def _headless(model):
+    return issubclass(model, HeadlessPage)
+
+
+class PagesEndpoint(CachedResponseMixin, ReferencesMixin, PagesAPIViewSet):
+    """Pages of every type, each in one response: details, listings and find-by-path."""
+
+    base_serializer_class = FrontendPageSerializer
+    filter_backends = [
+        backend for backend in PagesAPIViewSet.filter_backends if backend is not SearchFilter
+    ] + [SafeSearchFilter]
+    meta_fields = PagesAPIViewSet.meta_fields + ["path"]
+    listing_default_fields = PagesAPIViewSet.listing_default_fields + ["path"]
+    nested_default_fields = PagesAPIViewSet.nested_default_fields + ["path"]
+    # The parent costs two queries per page; a frontend asks for it with fields=parent.
+    detail_only_fields = PagesAPIViewSet.detail_only_fields + [
+        "body",
+        "table_of_contents",
+        "related_articles",
+        "structured_data",
+    ]
+
+    @classmethod
+    def get_detail_default_fields(cls, model):
+        fields = super().get_detail_default_fields(model)
+        return [field for field in fields if field != "parent"]
+
+    @classmethod
+    def get_listing_default_fields(cls, model):
+        extra = model.api_listing_fields if _headless(model) else ()
+        return super().get_listing_default_fields(model) + list(extra)
+
+    def listing_serializer_class(self, model):
+        return self._get_serializer_class(self.request.wagtailapi_router, model, [])
+
+    def get_base_queryset(self):
+        try:
+            return public_pages(self.request)
+        except ValueError as e:
+            raise BadRequestError(str(e)) from e
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if _headless(queryset.model):
+            queryset = queryset.model.api_queryset(queryset)
+        return queryset
+
+    def get_object(self):
+        if not hasattr(self, "_cached_object"):
+            page = BaseAPIViewSet.get_object(self)
+            model = page.specific_class
+            if model is not None and _headless(model):
+                page = model.api_queryset(model.objects.filter(pk=page.pk), detail=True).get()
+            else:
+                page = page.specific
+            self._cached_object = page
+        return self._cached_object
+
+    def paginate_queryset(self, queryset):
+        pages = super().paginate_queryset(queryset)
+        for page in pages:
+            self.collect_references(page, detail=False)
+        self.references.load()
+        return pages
+
+    def detail_view(self, request, pk):
+        self.prepare_detail(self.get_object())
+        return super().detail_view(request, pk)
+
+    def prepare_detail(self, page, preview=False):
+        """Fetch what the page's detail shows beyond its own row, then its references."""
+        if isinstance(page, HeadlessPage):
+            page.prepare_api_detail(self.get_base_queryset(), preview=preview)
+        self.collect_references(page, detail=True)
+        self.references.load()
+
+    def collect_references(self, page, detail):
+        self.references.add_page(page)
+        if isinstance(page, HeadlessPage):
+            page.collect_api_references(self.references, detail=detail)
+
+    def find_view(self, request):
+        """Resolve any path in one call: the page's detail, or the redirect that answers it."""
+        if "html_path" not in request.GET:
+            return super().find_view(request)
+        html_path = request.GET["html_path"]
+        try:
+            page = self.find_object(self.get_queryset(), request)
+        except Page.DoesNotExist:
+            page = None
+        if page is not None:
+            self.kwargs["pk"] = page.pk
+            self.action = "detail_view"
+            return self.detail_view(request, page.pk)
+        redirect = find_redirect(request, html_path)
+        if redirect is None:
+            raise Http404(f"No page or redirect at {html_path}")
+        return Response({"redirect": redirect_data(redirect, self.references)})
+
+    @classmethod
+    def api_schema(cls, builder):
+        detail, listings = builder.page_responses()
+        find_result = builder.define(
+            "FindResult",
+            {
+                "oneOf": [detail, schema.obj({"redirect": redirect_schema(builder)})],
+                "description": "GET /api/v2/pages/find/?html_path=: the page, or its redirect.",
+            },
+        )
+        return [detail, find_result, *listings]
+
+
+class PagePreviewEndpoint(PagesEndpoint):
+    """A draft, as the editor sees it in the admin, in exactly the shape of a published page.
+
+    The admin's Preview button (wagtail-headless-preview) saves the draft under a signed token
+    and opens the frontend with ``?content_type=app.model&token=...``; the frontend fetches
+    ``/api/v2/page_preview/?content_type=...&token=...``. Tokens expire after
+    ``PREVIEW_TOKEN_TTL`` seconds. Previews are never cached.
+    """
+
+    name = "page_preview"
+    known_query_parameters = frozenset(["content_type", "token", "fields", "format"])
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super(CachedResponseMixin, self).dispatch(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def preview_view(self, request):
+        unknown = set(request.GET) - self.known_query_parameters
+        if unknown:
+            raise BadRequestError("unknown query parameters: " + ", ".join(sorted(unknown)))
+        token = request.GET.get("token", "")
+        if not token:
+            return Response({"message": "A preview token is required."}, status=401)
+        model = self.preview_model(request.GET.get("content_type", ""))
+        try:
+            model.get_preview_signer().unsign(token, max_age=settings.PREVIEW_TOKEN_TTL)
+        except SignatureExpired:
+            return Response(
+                {"message": "This preview has expired. Press Preview in the admin again."},
+                status=401,
+            )
+        except BadSignature:
+            return Response({"message": "This preview token is not valid."}, status=403)
+        preview = PagePreview.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), token=token
+        ).first()
+        if preview is None:
+            raise Http404("No preview of this content type has this token.")
+        page = self._cached_object = preview.as_page()
+        self.prepare_detail(page, preview=True)
+        return Response(self.get_serializer(page).data)
+
+    @staticmethod
+    def preview_model(content_type):
+        try:
+            app_label, model_name = content_type.lower().split(".")
+            model = ContentType.objects.get_by_natural_key(app_label, model_name).model_class()
+        except (ValueError, ContentType.DoesNotExist) as e:
+            raise Http404(f"No page type {content_type!r}.") from e
+        if model is None or not hasattr(model, "get_preview_signer"):
+            raise Http404(f"No page type {content_type!r} can be previewed.")
+        return model
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "preview_view"}), name="detail")]
+
+    @classmethod
+    def api_schema(cls, builder):
+        return []  # a preview is a page detail, described by the pages endpoint
+
+
+def find_redirect(request, html_path):
+    site = Site.find_for_request(request)
+    old_path = Redirect.normalise_path(html_path)
+    return (
+        Redirect.get_for_site(site)
+        .select_related("redirect_page")
+        .filter(old_path=old_path)
+        .order_by("-site_id")  # a site's own redirect wins over an all-sites one
+        .first()
+    )
+
+
+def redirect_data(redirect, references):
+    page = redirect.redirect_page
+    if page is None:
+        target = redirect.redirect_link
+    else:
+        # A redirect to a page visitors cannot see must not reveal where that page lives.
+        target = references.page_path(page) if is_public(page, references.request) else None
+    return {
+        "old_path": redirect.old_path,
+        "target": target,
+        "is_permanent": redirect.is_permanent,
+        "status_code": 301 if redirect.is_permanent else 302,
+    }
+
+
+def redirect_schema(builder):
+    """The schema of :func:`redirect_data`; returns a reference to it."""
+    return builder.define(
+        "Redirect",
+        schema.obj(
+            {
+                "old_path": schema.STRING,
+                "target": schema.nullable(schema.STRING),
+                "is_permanent": schema.BOOLEAN,
+                "status_code": {"enum": [301, 302]},
+            },
+            description="target is a path on this site or an outside URL; null when its page is gone.",
+        ),
+    )
+
+
+class ImagesEndpoint(CachedResponseMixin, ImagesAPIViewSet):
+    filter_backends = with_safe_search(ImagesAPIViewSet.filter_backends)
+
+
+class DocumentsEndpoint(CachedResponseMixin, DocumentsAPIViewSet):
+    filter_backends = with_safe_search(DocumentsAPIViewSet.filter_backends)
+
+
+class RedirectsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
+    """Redirects editors manage in the admin, for a frontend that applies them itself."""
+
+    model = Redirect
+    name = "redirects"
+    known_query_parameters = frozenset(["limit", "offset", "format"])
+
+    def get_queryset(self):
+        site = Site.find_for_request(self.request)
+        return Redirect.get_for_site(site).select_related("redirect_page").order_by("old_path")
+
+    def listing_view(self, request):
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        redirects = self.paginate_queryset(queryset)
+        items = [redirect_data(redirect, self.references) for redirect in redirects]
+        return self.get_paginated_response(items)
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "listing_view"}), name="listing")]
+
+    @classmethod
+    def api_schema(cls, builder):
+        items = redirect_schema(builder)
+        return [
+            schema.listing(builder, "RedirectListing", items, description="GET /api/v2/redirects/")
+        ]
+
+
+def not_found(request, unknown):
+    """Unknown API URLs answer JSON too, never an HTML error page."""
+    return JsonResponse({"message": f"No API endpoint at /api/v2/{unknown}"}, status=404)

@@ -1,0 +1,104 @@
+"""API serializer fields for page types, each with the schema of the value it returns.
+
+Each reads the response's :class:`~headless.references.References` from the serializer
+context, which the pages endpoint fills and loads before serializing. ``api_schema(builder,
+model)`` describes the value for :mod:`headless.schema`.
+"""
+
+from django.apps import apps
+from rest_framework import serializers
+
+from . import schema
+from .references import image_schema, rich_text_schema
+
+
+class ReferenceField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    @property
+    def references(self):
+        return self.context["references"]
+
+
+class ImageField(ReferenceField):
+    """An image as an object with absolute URLs and named renditions, or null."""
+
+    def to_representation(self, image):
+        return self.references.image_data(image)
+
+    def get_attribute(self, instance):
+        # A null foreign key must still reach to_representation's None handling.
+        return getattr(instance, self.source, None)
+
+    def api_schema(self, builder, model):
+        return schema.nullable(image_schema(builder))
+
+
+class RichTextField(ReferenceField):
+    """Database rich text as frontend-ready HTML."""
+
+    def to_representation(self, html):
+        return self.references.rich_text(html)
+
+    def api_schema(self, builder, model):
+        return rich_text_schema(builder)
+
+
+class StreamField(ReferenceField):
+    """A StreamField as ``[{type, id, value}]`` with every reference expanded."""
+
+    def to_representation(self, stream_value):
+        context = {"request": self.context["request"], "references": self.references}
+        return stream_value.stream_block.get_api_representation(stream_value, context=context)
+
+    def api_schema(self, builder, model):
+        return builder.block(model._meta.get_field(self.source).stream_block)
+
+
+class PagePathField(ReferenceField):
+    """The page's path relative to its site root, so a frontend routes without parsing URLs."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        return self.references.page_path(page)
+
+    def api_schema(self, builder, model):
+        return schema.STRING
+
+
+class PageListingField(ReferenceField):
+    """Pages of ``model`` (an ``"app.Model"`` label) as the items its listing gives.
+
+    The field reads a list of pages the page prepared for its detail (``prepare_api_detail``)
+    from the attribute ``source``; none prepared is an empty list.
+    """
+
+    def __init__(self, model, **kwargs):
+        self.model_label = model
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.source, [])
+
+    def to_representation(self, pages):
+        model = apps.get_model(self.model_label)
+        serializer_class = self.context["view"].listing_serializer_class(model)
+        return serializer_class(pages, many=True, context=self.context).data
+
+    def api_schema(self, builder, model):
+        return schema.array(schema.ref(f"{self.model_label}ListingItem"))
+
+
+class ValueField(serializers.ReadOnlyField):
+    """A plain value (a property or method of the page) whose schema is given here."""
+
+    def __init__(self, schema, **kwargs):
+        self.value_schema = schema
+        super().__init__(**kwargs)
+
+    def api_schema(self, builder, model):
+        return self.value_schema(builder) if callable(self.value_schema) else self.value_schema

@@ -1,0 +1,63 @@
+"""The vocabulary of the API's JSON Schema (draft 2020-12): types, objects, shared definitions.
+
+A value our code shapes declares its schema beside that code, in these words: an
+``api_schema`` method on the serializer field (``api_schema(builder, model)``), on the block
+(``api_schema(builder)``) or on the endpoint (``api_schema(builder)``, listing the responses it
+answers). :mod:`headless.schema_builder` walks the API and asks each of them. This module
+imports nothing of Wagtail's API, so models may use it while they load.
+"""
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+BOOLEAN = {"type": "boolean"}
+URL = {"type": "string", "format": "uri"}
+DATE = {"type": "string", "format": "date"}
+DATE_TIME = {"type": "string", "format": "date-time"}
+
+
+def ref(name):
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def nullable(schema):
+    """``schema`` or null."""
+    if set(schema) <= {"type", "format"} and "type" in schema:
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        return {**schema, "type": [*types, "null"]} if "null" not in types else schema
+    if "enum" in schema:
+        return {**schema, "enum": [*schema["enum"], None]}
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def obj(properties, required=None, **extra):
+    """A closed object: no keys but ``properties``; ``required`` defaults to all of them."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties if required is None else required),
+        "additionalProperties": False,
+        **extra,
+    }
+
+
+def array(items):
+    return {"type": "array", "items": items}
+
+
+def error(builder):
+    return builder.define(
+        "Error",
+        obj(
+            {"message": STRING},
+            title="ApiError",  # not "Error", which would shadow the global Error in TypeScript
+            description="The body of every 4xx answer.",
+        ),
+    )
+
+
+def listing(builder, name, items, **extra):
+    """A paginated listing of ``items``: ``{meta: {total_count}, items: [...]}``."""
+    meta = builder.define("ListingMeta", obj({"total_count": INTEGER}))
+    return builder.define(name, obj({"meta": meta, "items": array(items)}, **extra))

@@ -1,0 +1,296 @@
+"""A JSON Schema (draft 2020-12) of what the API returns, for frontends to type-check against.
+
+The schema is derived from the code that produces the responses, so it cannot drift far from
+them. Page types and their fields come from the pages endpoint's own field lists, block values
+from each StreamField's block definitions, walked recursively, and the other responses from
+their endpoints. A value our code shapes itself declares its schema beside that code, with an
+``api_schema`` method (see :mod:`headless.schema`). Anything the builder meets and cannot
+describe raises ``ImproperlyConfigured`` rather than being guessed, so a new field or block fails
+``export_api_schema`` and the schema tests until it says what it returns.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework import fields as drf
+from wagtail import blocks
+from wagtail.api.v2 import serializers as wagtail_serializers
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page, get_page_models
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from .schema import (
+    BOOLEAN,
+    DATE,
+    DATE_TIME,
+    DIALECT,
+    INTEGER,
+    STRING,
+    URL,
+    array,
+    error,
+    listing,
+    nullable,
+    obj,
+    ref,
+)
+
+# Wagtail's own page serializer fields, which the pages endpoint uses. Each takes the builder
+# and the page model.
+
+WAGTAIL_FIELD_SCHEMAS = {
+    wagtail_serializers.StreamField: lambda builder, model, field: builder.block(
+        model._meta.get_field(field.source).stream_block
+    ),
+    wagtail_serializers.DetailUrlField: lambda builder, model, field: URL,
+    wagtail_serializers.PageHtmlUrlField: lambda builder, model, field: nullable(URL),
+    wagtail_serializers.PageLocaleField: lambda builder, model, field: STRING,
+    wagtail_serializers.PageParentField: lambda builder, model, field: nullable(
+        builder.nested_page()
+    ),
+    wagtail_serializers.PageAliasOfField: lambda builder, model, field: nullable(
+        builder.nested_page()
+    ),
+    wagtail_serializers.PageTypeField: lambda builder, model, field: {"const": model._meta.label},
+    wagtail_serializers.RichTextFieldSerializer: lambda builder, model, field: STRING,
+    wagtail_serializers.TagsField: lambda builder, model, field: array(STRING),
+}
+
+# Plain Django REST framework fields, most specific first.
+
+DRF_SCHEMAS = [
+    (drf.BooleanField, BOOLEAN),
+    (drf.IntegerField, INTEGER),
+    (drf.FloatField, {"type": "number"}),
+    (drf.DateTimeField, DATE_TIME),
+    (drf.DateField, DATE),
+    (drf.URLField, {"type": "string"}),  # blank=True model fields give "", not a URI
+    (drf.CharField, STRING),
+]
+
+
+class SchemaBuilder:
+    """Collects the ``$defs`` of one schema document from the endpoints of ``router``.
+
+    ``pages`` names the endpoint whose serializers describe page types.
+    """
+
+    def __init__(self, router, pages="pages"):
+        self.router = router
+        self.pages_endpoint = router._endpoints[pages]
+        self.defs = {}
+
+    def define(self, name, schema):
+        """Add a definition and return a reference to it; one name means one schema."""
+        if name in self.defs and self.defs[name] != schema:
+            raise ImproperlyConfigured(
+                f"Two different API schemas are both named {name!r}: give one block class "
+                "another name, or describe it with its own api_schema."
+            )
+        self.defs[name] = schema
+        return ref(name)
+
+    # Blocks
+
+    def block(self, block):
+        """The schema of ``block.get_api_representation(value)``."""
+        for cls in type(block).__mro__:
+            if "api_schema" in vars(cls):
+                return self._named(block, block.api_schema(self))
+            if "get_api_representation" in vars(cls) and not _is_wagtail(cls):
+                raise ImproperlyConfigured(
+                    f"{cls.__module__}.{cls.__qualname__} overrides get_api_representation: "
+                    "give it an api_schema(builder) method describing its value."
+                )
+        return self._named(block, self._stock_block(block))
+
+    def _named(self, block, schema):
+        """Project block classes that hold other blocks get a definition of their own."""
+        cls = type(block)
+        if _is_wagtail(cls) or not isinstance(
+            block, blocks.StructBlock | blocks.ListBlock | blocks.StreamBlock
+        ):
+            return schema
+        return self.define(cls.__name__, schema)
+
+    def _stock_block(self, block):
+        if isinstance(block, blocks.StructBlock):
+            return self.struct_block(block)
+        if isinstance(block, blocks.ListBlock):
+            return array(self.block(block.child_block))
+        if isinstance(block, blocks.StreamBlock):
+            return self.stream_block(block)
+        if isinstance(block, blocks.StaticBlock):
+            return {"type": "null"}
+        optional = not block.required
+        if isinstance(block, blocks.RichTextBlock):
+            return STRING
+        if isinstance(block, blocks.BooleanBlock):
+            return BOOLEAN
+        if isinstance(block, blocks.IntegerBlock):
+            return nullable(INTEGER) if optional else INTEGER
+        if isinstance(block, blocks.FloatBlock):
+            return nullable({"type": "number"}) if optional else {"type": "number"}
+        if isinstance(block, blocks.MultipleChoiceBlock):
+            return array({"enum": _choice_values(block)})
+        if isinstance(block, blocks.ChoiceBlock):
+            values = _choice_values(block)
+            return {"enum": [*values, ""] if optional and "" not in values else values}
+        if isinstance(block, blocks.DateTimeBlock):
+            return nullable(DATE_TIME) if optional else DATE_TIME
+        if isinstance(block, blocks.DateBlock):
+            return nullable(DATE) if optional else DATE
+        if isinstance(block, blocks.CharBlock | blocks.TextBlock | blocks.URLBlock):
+            return STRING  # includes EmailBlock and RegexBlock; empty optional values are ""
+        if isinstance(
+            block,
+            ImageChooserBlock
+            | DocumentChooserBlock
+            | SnippetChooserBlock
+            | blocks.PageChooserBlock,
+        ):
+            return nullable(INTEGER)  # Wagtail's own choosers give the chosen object's id
+        raise ImproperlyConfigured(
+            f"No API schema for {type(block).__module__}.{type(block).__qualname__}: "
+            "give it an api_schema(builder) method."
+        )
+
+    def struct_block(self, block, **extra):
+        """A StructBlock's value, plus ``extra`` keys its get_api_representation adds."""
+        properties = {name: self.block(child) for name, child in block.child_blocks.items()}
+        return obj({**properties, **extra})
+
+    def stream_block(self, block):
+        """A stream as ``[{type, id, value}]``, one ``StreamItem_<type>`` per child block."""
+        items = []
+        for name, child in block.child_blocks.items():
+            item = obj({"type": {"const": name}, "id": STRING, "value": self.block(child)})
+            items.append(self.define(f"StreamItem_{name}", item))
+        return array({"oneOf": items})
+
+    # Pages
+
+    def page_types(self):
+        """Every page model the API can return, the base Page last."""
+        models = [model for model in get_page_models() if model is not Page]
+        return sorted(models, key=lambda model: model._meta.label) + [Page]
+
+    def nested_page(self):
+        return self.define(
+            "NestedPage",
+            obj(
+                {
+                    "id": INTEGER,
+                    "meta": obj(
+                        {"type": ref("PageType"), "detail_url": URL, "html_url": nullable(URL)}
+                    ),
+                    "title": STRING,
+                },
+                description="A page's parent or alias_of, asked for with ?fields=.",
+            ),
+        )
+
+    def page(self, model, detail):
+        """A page in a detail response, or as a listing item of ``?type=<model>``.
+
+        Its properties are every field ``?fields=`` can ask for; the required ones are those
+        the endpoint returns by default.
+        """
+        endpoint = self.pages_endpoint
+        serializer_class = endpoint._get_serializer_class(
+            self.router, model, [("*", False, None)], show_details=detail
+        )
+        serializer = serializer_class(context={})
+        if detail:
+            defaults = set(endpoint.get_detail_default_fields(model))
+        else:
+            defaults = set(endpoint.get_listing_default_fields(model))
+        body, meta = {}, {}
+        for name, field in serializer.fields.items():
+            schema = self.page_field(model, name, field)
+            (meta if name in serializer_class.meta_fields else body)[name] = schema
+        meta_schema = obj(meta, [name for name in meta if name in defaults])
+        properties = {"id": body.pop("id"), "meta": meta_schema, **body}
+        required = ["id", "meta", *(name for name in body if name in defaults)]
+        return obj(properties, required)
+
+    def page_field(self, model, name, field):
+        if name == "type" and model is Page:
+            return ref("PageType")  # the base listing holds pages of every type
+        if hasattr(field, "api_schema"):
+            return field.api_schema(self, model)
+        for cls in type(field).__mro__:
+            if cls in WAGTAIL_FIELD_SCHEMAS:
+                return WAGTAIL_FIELD_SCHEMAS[cls](self, model, field)
+        for cls, schema in DRF_SCHEMAS:
+            if isinstance(field, cls):
+                return nullable(schema) if field.allow_null else schema
+        if isinstance(field, drf.ChoiceField):
+            values = list(field.choices)
+            return {"enum": [*values, None]} if field.allow_null else {"enum": values}
+        raise ImproperlyConfigured(
+            f"No API schema for {model._meta.label}.{name} ({type(field).__name__}): "
+            "use a serializer field with an api_schema(builder, model) method."
+        )
+
+    def page_responses(self):
+        """Every page type's detail and listing; returns (the PageDetail ref, listing refs)."""
+        page_types = self.page_types()
+        self.define("PageType", {"enum": [model._meta.label for model in page_types]})
+        # Keys name the page type as the API does (meta.type); titles are the names that type
+        # generators such as json-schema-to-typescript give the definitions.
+        details, listings = [], []
+        for model in page_types:
+            label, name = model._meta.label, model.__name__
+            if model is not Page:
+                schema = {"title": f"{name}Detail", **self.page(model, detail=True)}
+                details.append(self.define(f"{label}Detail", schema))
+            schema = {"title": f"{name}ListingItem", **self.page(model, detail=False)}
+            item = self.define(f"{label}ListingItem", schema)
+            listings.append(
+                listing(
+                    self,
+                    f"{label}Listing",
+                    item,
+                    title=f"{name}Listing",
+                    description=(
+                        "GET /api/v2/pages/ (every type)"
+                        if model is Page
+                        else f"GET /api/v2/pages/?type={label}"
+                    ),
+                )
+            )
+        detail = self.define(
+            "PageDetail",
+            {"oneOf": details, "description": "GET /api/v2/pages/<id>/, told apart by meta.type"},
+        )
+        return detail, listings
+
+    # The document
+
+    def build(self):
+        responses = []
+        for endpoint in self.router._endpoints.values():
+            if hasattr(endpoint, "api_schema"):
+                for response in endpoint.api_schema(self):
+                    if response not in responses:
+                        responses.append(response)
+        responses.append(error(self))
+        return {
+            "$schema": DIALECT,
+            "$id": "urn:painclinic-cms:api:v2",
+            "title": "PainClinicApi",
+            "description": (
+                "Responses of the CMS API at /api/v2/. Each $defs entry is one response or a "
+                "part of one; a frontend validates or generates types from them."
+            ),
+            "anyOf": responses,
+            "$defs": dict(sorted(self.defs.items())),
+        }
+
+
+def _is_wagtail(cls):
+    return cls.__module__.split(".")[0] == "wagtail"
+
+
+def _choice_values(block):
+    return [str(value) for value, _ in block.field.choices if value != ""]

@@ -1,0 +1,81 @@
+"""How the site root and the site-wide settings appear in the API."""
+
+from django.http import Http404
+from django.urls import path
+from rest_framework.response import Response
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import BaseAPIViewSet
+from wagtail.models import Site
+
+from headless import schema
+from headless.endpoints import CachedResponseMixin, ReferencesMixin
+
+from .models import ClinicSettings
+
+
+class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
+    """What every page of the frontend shows: clinic details, navigation, footer, disclaimer."""
+
+    name = "site"
+    model = ClinicSettings
+    known_query_parameters = frozenset(["format", "site"])
+
+    def settings_view(self, request):
+        unknown = set(request.GET) - self.known_query_parameters
+        if unknown:
+            raise BadRequestError(
+                "query parameter is not recognised: " + ", ".join(sorted(unknown))
+            )
+        site = Site.find_for_request(request)
+        if site is None:
+            raise Http404("No site answers this host name")
+        clinic = ClinicSettings.for_site(site)
+        links = [*clinic.main_navigation, *clinic.footer_links]
+        for link in links:
+            self.references.add_page(link.value.get("page"))
+        self.references.load()
+        context = {"request": request, "references": self.references}
+
+        def links_data(stream):
+            links = (link.block.get_api_representation(link.value, context) for link in stream)
+            # A link to a page visitors cannot see is left out, not shown as a dead end.
+            return [link for link in links if link["href"]]
+
+        return Response(
+            {
+                "clinic_name": clinic.clinic_name,
+                "phone": clinic.phone,
+                "email": clinic.email,
+                "address": clinic.address,
+                "main_navigation": links_data(clinic.main_navigation),
+                "footer_links": links_data(clinic.footer_links),
+                "default_disclaimer": clinic.default_disclaimer,
+                "site": {"hostname": site.hostname, "name": site.site_name},
+            }
+        )
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "settings_view"}), name="detail")]
+
+    @classmethod
+    def api_schema(cls, builder):
+        def links(field_name):
+            stream_block = ClinicSettings._meta.get_field(field_name).stream_block
+            values = [builder.block(child) for child in stream_block.child_blocks.values()]
+            return schema.array(values[0] if len(values) == 1 else {"anyOf": values})
+
+        settings = schema.obj(
+            {
+                "clinic_name": schema.STRING,
+                "phone": schema.STRING,
+                "email": schema.STRING,
+                "address": schema.STRING,
+                "main_navigation": links("main_navigation"),
+                "footer_links": links("footer_links"),
+                "default_disclaimer": schema.STRING,
+                "site": schema.obj({"hostname": schema.STRING, "name": schema.STRING}),
+            },
+            description="GET /api/v2/site/: what every page of the frontend shows.",
+        )
+        return [builder.define("SiteSettings", settings)]
