@@ -30,6 +30,7 @@ from wagtail.images import get_image_model
 from wagtail.images.utils import get_allowed_image_extensions
 from wagtail.utils.file import hash_filelike
 
+from . import body
 from .blocks import RICH_TEXT_FEATURES
 from .models import ArticlePage
 
@@ -103,7 +104,7 @@ class Heading:
         return [f"heading {self.level}: {self.text}"]
 
     def stream_data(self):
-        return {"type": "heading", "value": {"text": self.text, "level": self.level}}
+        return body.heading(self.text, self.level)
 
 
 @dataclass
@@ -123,7 +124,7 @@ class Paragraph:
         return [f"paragraph ({count} part{'s' * (count != 1)}, {len(words)} words): {preview}"]
 
     def stream_data(self):
-        return {"type": "paragraph", "value": self.html}
+        return body.paragraph(self.html)
 
 
 @dataclass
@@ -141,11 +142,7 @@ class Accordion:
         return lines + [f"  item: {item.title}" for item in self.items]
 
     def stream_data(self):
-        items = [{"title": item.title, "body": item.body} for item in self.items]
-        return {
-            "type": "accordion",
-            "value": {"title": "", "items": items, "open_first": False},
-        }
+        return body.accordion([(item.title, item.body) for item in self.items])
 
 
 @dataclass
@@ -161,16 +158,9 @@ class Image:
         return [f"image: {self.path.name} ({described})"]
 
     def stream_data(self, image):
-        return {
-            "type": "image",
-            "value": {
-                "image": image.pk,
-                "alt_text": self.alt_text,
-                "decorative": not self.alt_text,
-                "caption": self.caption,
-                "credit": "",
-            },
-        }
+        return body.image(
+            image.pk, alt_text=self.alt_text, caption=self.caption, decorative=not self.alt_text
+        )
 
 
 @dataclass

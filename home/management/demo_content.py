@@ -5,11 +5,25 @@ references are real papers, listed so the references block has something to show
 
 Article bodies are built by functions that take a :class:`DemoRefs`, because they point at
 images and pages whose ids only exist once those are in the database. They return StreamField
-data in its stored JSON form (``{"type": ..., "value": ...}``).
+data in its stored JSON form, built with ``articles.body``.
 """
 
 import datetime
 from dataclasses import dataclass, field
+
+from articles.body import (
+    accordion,
+    call_to_action,
+    callout,
+    citation,
+    disclaimer,
+    heading,
+    image,
+    link,
+    page_link,
+    paragraph,
+    references,
+)
 
 
 @dataclass
@@ -42,78 +56,6 @@ class ArticleSpec:
     hero_image: str
     hero_image_alt: str
     body: object  # a callable taking DemoRefs and returning the body's stream data
-
-
-# Block helpers: each returns one block in StreamField's stored form, every field named.
-
-
-def heading(text, level="h2"):
-    return {"type": "heading", "value": {"text": text, "level": level}}
-
-
-def paragraph(html):
-    return {"type": "paragraph", "value": html}
-
-
-def image(image_id, alt_text="", caption="", credit="", decorative=False):
-    return {
-        "type": "image",
-        "value": {
-            "image": image_id,
-            "alt_text": alt_text,
-            "decorative": decorative,
-            "caption": caption,
-            "credit": credit,
-        },
-    }
-
-
-def callout(html, variant="info"):
-    return {"type": "callout", "value": {"variant": variant, "text": html}}
-
-
-def accordion(items, title="", open_first=False):
-    return {
-        "type": "accordion",
-        "value": {
-            "title": title,
-            "items": [{"title": question, "body": answer} for question, answer in items],
-            "open_first": open_first,
-        },
-    }
-
-
-def link(label, page=None, url=""):
-    return {"label": label, "page": page, "url": url}
-
-
-def call_to_action(label, page=None, url=""):
-    return {"type": "call_to_action", "value": link(label, page=page, url=url)}
-
-
-def citation(text, publisher="", year=None, url="", doi="", pmid=""):
-    return {
-        "text": text,
-        "publisher": publisher,
-        "year": year,
-        "url": url,
-        "doi": doi,
-        "pmid": pmid,
-    }
-
-
-def references(*citations):
-    return {"type": "references", "value": list(citations)}
-
-
-def disclaimer(text=""):
-    """An empty text shows the site-wide disclaimer from the clinic settings."""
-    return {"type": "disclaimer", "value": {"text": text}}
-
-
-def page_link(page_id, text):
-    """An internal link in Wagtail's rich-text format, which survives the page moving."""
-    return f'<a linktype="page" id="{page_id}">{text}</a>'
 
 
 IMAGES = {
