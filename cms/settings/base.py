@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "articles",
     "contact",
     "webhooks",
+    "demo",
     "cms",
     "wagtail_headless_preview",
     "wagtail.contrib.forms",
