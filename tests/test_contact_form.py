@@ -27,8 +27,8 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, PageViewRestriction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from contact.demo import ensure_contact_page
 from contact.models import ContactPage, ContactSubmission
+from demo.contact import ensure_contact_page
 from tests.factories import ContactPageFactory, FormFieldFactory
 
 VALID = {

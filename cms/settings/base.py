@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "articles",
     "contact",
     "webhooks",
+    "demo",
     "cms",
     "headless",
     "wagtail_headless_preview",

@@ -16,7 +16,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from articles.models import ArticleIndexPage, ArticlePage, Clinician, Condition, Treatment
-from home.management import demo_content as demo
+from contact.models import ContactPage
+from demo import content
+from demo.contact import ensure_contact_page
 from home.models import ClinicSettings, FeaturedArticle, HomePage
 
 IMAGE_SIZE = (1200, 675)
@@ -32,17 +34,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.created = Counter()
         self.found = Counter()
-        refs = demo.DemoRefs()
+        refs = content.DemoRefs()
         with transaction.atomic():
-            refs.images = {key: self.image(spec).pk for key, spec in demo.IMAGES.items()}
-            clinicians = {key: self.clinician(**fields) for key, fields in demo.CLINICIANS.items()}
+            refs.images = {key: self.image(spec).pk for key, spec in content.IMAGES.items()}
+            clinicians = {
+                key: self.clinician(**fields) for key, fields in content.CLINICIANS.items()
+            }
             conditions = {
                 slug: self.term(Condition, "condition", slug, fields)
-                for slug, fields in demo.CONDITIONS.items()
+                for slug, fields in content.CONDITIONS.items()
             }
             treatments = {
                 slug: self.term(Treatment, "treatment", slug, fields)
-                for slug, fields in demo.TREATMENTS.items()
+                for slug, fields in content.TREATMENTS.items()
             }
             home = self.home_page(refs)
             site = self.default_site(home)
@@ -50,12 +54,12 @@ class Command(BaseCommand):
                 home,
                 ArticleIndexPage,
                 "article index",
-                slug=demo.ARTICLE_INDEX["slug"],
-                title=demo.ARTICLE_INDEX["title"],
-                intro=demo.ARTICLE_INDEX["intro"],
+                slug=content.ARTICLE_INDEX["slug"],
+                title=content.ARTICLE_INDEX["title"],
+                intro=content.ARTICLE_INDEX["intro"],
             )
             refs.pages["articles"] = index.pk
-            for spec in demo.ARTICLES:
+            for spec in content.ARTICLES:
                 article = self.article(index, spec, refs, clinicians, conditions, treatments)
                 refs.pages[spec.slug] = article.pk
             self.feature_articles(home, refs)
@@ -64,9 +68,6 @@ class Command(BaseCommand):
         self.report()
 
     def contact_page(self, home):
-        from contact.demo import ensure_contact_page
-        from contact.models import ContactPage
-
         existed = ContactPage.objects.child_of(home).exists()
         ensure_contact_page(home)
         (self.found if existed else self.created)["contact page"] += 1
@@ -119,14 +120,14 @@ class Command(BaseCommand):
             welcome.delete()
             self.stdout.write("Removed Wagtail's default welcome page.")
         home = HomePage(
-            title=demo.HOME["title"],
+            title=content.HOME["title"],
             # An empty slug lets Wagtail pick a free one if a real page already uses "home".
-            slug=demo.HOME_SLUG if Page._slug_is_available(demo.HOME_SLUG, root) else "",
-            hero_title=demo.HOME["hero_title"],
-            hero_text=demo.HOME["hero_text"],
-            hero_image_id=refs.images[demo.HOME["hero_image"]],
-            hero_image_alt=demo.HOME["hero_image_alt"],
-            intro=demo.HOME["intro"],
+            slug=content.HOME_SLUG if Page._slug_is_available(content.HOME_SLUG, root) else "",
+            hero_title=content.HOME["hero_title"],
+            hero_text=content.HOME["hero_text"],
+            hero_image_id=refs.images[content.HOME["hero_image"]],
+            hero_image_alt=content.HOME["hero_image_alt"],
+            intro=content.HOME["intro"],
         )
         root.add_child(instance=home)
         home.save_revision().publish()
@@ -192,10 +193,10 @@ class Command(BaseCommand):
             self.found["featured article list"] += 1
             return
         home.featured_articles = [
-            FeaturedArticle(article_id=refs.pages[slug]) for slug in demo.FEATURED_ARTICLES
+            FeaturedArticle(article_id=refs.pages[slug]) for slug in content.FEATURED_ARTICLES
         ]
         home.save_revision().publish()
-        self.created["featured article"] += len(demo.FEATURED_ARTICLES)
+        self.created["featured article"] += len(content.FEATURED_ARTICLES)
 
     # Settings
 
@@ -204,7 +205,7 @@ class Command(BaseCommand):
         clinic, _ = ClinicSettings.objects.get_or_create(site=site)
         default_name = ClinicSettings._meta.get_field("clinic_name").default
         filled = []
-        for name, value in demo.clinic_settings(refs).items():
+        for name, value in content.clinic_settings(refs).items():
             current = getattr(clinic, name)
             if current and not (name == "clinic_name" and current == default_name):
                 continue

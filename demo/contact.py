@@ -1,6 +1,6 @@
-"""The demo contact form, for ``load_demo_content``."""
+"""The demo contact page and its form fields, for ``load_demo_content``."""
 
-from .models import ContactPage, FormField
+from contact.models import ContactPage, FormField
 
 DEMO_FIELDS = [
     {"label": "Name", "field_type": "singleline"},

@@ -1,202 +1,27 @@
-"""The words and pictures of the demo site that ``manage.py load_demo_content`` loads.
+"""The demo articles: their words, their references and the order they are created in.
 
-Everything here is written for this project. The people and the clinic are fictional; the
-references are real papers, listed so the references block has something to show.
-
-Article bodies are built by functions that take a :class:`DemoRefs`, because they point at
-images and pages whose ids only exist once those are in the database. They return StreamField
-data in its stored JSON form (``{"type": ..., "value": ...}``).
+Every article is written for this project and its clinicians are fictional; the references are
+real papers, listed so the references block has something to show. A body is a function of
+:class:`~demo.content.specs.DemoRefs` returning the body's stored JSON form, built with
+``articles.body``.
 """
 
 import datetime
-from dataclasses import dataclass, field
 
+from articles.body import (
+    accordion,
+    call_to_action,
+    callout,
+    citation,
+    disclaimer,
+    heading,
+    image,
+    page_link,
+    paragraph,
+    references,
+)
 
-@dataclass
-class DemoRefs:
-    """The ids of the demo images (by key) and pages (by slug) created or found so far."""
-
-    images: dict[str, int] = field(default_factory=dict)
-    pages: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ImageSpec:
-    title: str
-    top: tuple[int, int, int]
-    bottom: tuple[int, int, int]
-    shape: str  # "circle", "wave" or "cross"
-    focal_point: tuple[int, int, int, int] | None = None  # centre x, centre y, width, height
-
-
-@dataclass(frozen=True)
-class ArticleSpec:
-    slug: str
-    title: str
-    summary: str
-    author: str
-    reviewer: str
-    last_reviewed: datetime.date
-    conditions: tuple[str, ...]
-    treatments: tuple[str, ...]
-    hero_image: str
-    hero_image_alt: str
-    body: object  # a callable taking DemoRefs and returning the body's stream data
-
-
-# Block helpers: each returns one block in StreamField's stored form, every field named.
-
-
-def heading(text, level="h2"):
-    return {"type": "heading", "value": {"text": text, "level": level}}
-
-
-def paragraph(html):
-    return {"type": "paragraph", "value": html}
-
-
-def image(image_id, alt_text="", caption="", credit="", decorative=False):
-    return {
-        "type": "image",
-        "value": {
-            "image": image_id,
-            "alt_text": alt_text,
-            "decorative": decorative,
-            "caption": caption,
-            "credit": credit,
-        },
-    }
-
-
-def callout(html, variant="info"):
-    return {"type": "callout", "value": {"variant": variant, "text": html}}
-
-
-def accordion(items, title="", open_first=False):
-    return {
-        "type": "accordion",
-        "value": {
-            "title": title,
-            "items": [{"title": question, "body": answer} for question, answer in items],
-            "open_first": open_first,
-        },
-    }
-
-
-def link(label, page=None, url=""):
-    return {"label": label, "page": page, "url": url}
-
-
-def call_to_action(label, page=None, url=""):
-    return {"type": "call_to_action", "value": link(label, page=page, url=url)}
-
-
-def citation(text, publisher="", year=None, url="", doi="", pmid=""):
-    return {
-        "text": text,
-        "publisher": publisher,
-        "year": year,
-        "url": url,
-        "doi": doi,
-        "pmid": pmid,
-    }
-
-
-def references(*citations):
-    return {"type": "references", "value": list(citations)}
-
-
-def disclaimer(text=""):
-    """An empty text shows the site-wide disclaimer from the clinic settings."""
-    return {"type": "disclaimer", "value": {"text": text}}
-
-
-def page_link(page_id, text):
-    """An internal link in Wagtail's rich-text format, which survives the page moving."""
-    return f'<a linktype="page" id="{page_id}">{text}</a>'
-
-
-IMAGES = {
-    "infusion-room": ImageSpec(
-        "Demo: infusion room",
-        top=(18, 94, 110),
-        bottom=(120, 190, 180),
-        shape="circle",
-        focal_point=(820, 300, 360, 360),
-    ),
-    "synapse": ImageSpec("Demo: nerve synapse", (40, 52, 120), (150, 120, 200), "cross"),
-    "widespread-pain": ImageSpec("Demo: widespread pain", (150, 70, 60), (240, 190, 140), "wave"),
-    "nerve-pathways": ImageSpec("Demo: nerve pathways", (30, 70, 60), (200, 220, 150), "wave"),
-    "clinic": ImageSpec("Demo: clinic entrance", (20, 60, 100), (230, 230, 210), "circle"),
-}
-
-CLINICIANS = {
-    "okafor": {
-        "name": "Dr Amara Okafor",
-        "credentials": "MD, FFPMRCA",
-        "specialty": "Pain medicine",
-        "bio": "Consultant in pain medicine who runs the clinic's infusion service. "
-        "A fictional clinician, created for the demo site.",
-    },
-    "brandt": {
-        "name": "Dr Lukas Brandt",
-        "credentials": "MD, PhD",
-        "specialty": "Neurology (headache)",
-        "bio": "Neurologist with a special interest in chronic migraine and nerve pain. "
-        "A fictional clinician, created for the demo site.",
-    },
-    "marin": {
-        "name": "Dr Sofia Marin",
-        "credentials": "MD",
-        "specialty": "Rheumatology",
-        "bio": "Rheumatologist who sees people with widespread pain and fatigue. "
-        "A fictional clinician, created for the demo site.",
-    },
-}
-
-CONDITIONS = {
-    "fibromyalgia": {
-        "name": "Fibromyalgia",
-        "description": "Long-lasting pain across many parts of the body, usually with "
-        "tiredness, unrefreshing sleep and trouble concentrating.",
-    },
-    "neuropathic-pain": {
-        "name": "Neuropathic pain",
-        "description": "Pain caused by a damaged or malfunctioning nerve, often described as "
-        "burning, shooting or like electric shocks.",
-    },
-    "crps": {
-        "name": "Complex regional pain syndrome (CRPS)",
-        "description": "Severe, lasting pain in a limb, usually after an injury, out of "
-        "proportion to that injury and often with swelling and skin changes.",
-    },
-    "migraine": {
-        "name": "Migraine",
-        "description": "Recurring headache attacks, often one-sided and throbbing, that can come "
-        "with sickness and sensitivity to light and sound.",
-    },
-}
-
-TREATMENTS = {
-    "ketamine-infusion": {
-        "name": "Ketamine infusion",
-        "description": "A low dose of ketamine given slowly into a vein under monitoring.",
-        "regulatory_note": "Ketamine is licensed as an anaesthetic, not as a pain treatment. "
-        "Using it for chronic pain is off-label: your specialist should explain the evidence, "
-        "the risks and the alternatives before you decide.",
-    },
-    "physiotherapy": {
-        "name": "Graded physiotherapy",
-        "description": "Exercise that starts small and builds up at a pace your body accepts.",
-        "regulatory_note": "",
-    },
-    "pain-psychology": {
-        "name": "Pain psychology",
-        "description": "Talking therapies such as CBT and ACT that help people live well "
-        "alongside pain.",
-        "regulatory_note": "",
-    },
-}
+from .specs import ArticleSpec
 
 CONSENSUS_GUIDELINES = citation(
     "Cohen SP, Bhatia A, Buvanendran A, et al. Consensus guidelines on the use of intravenous "
@@ -416,26 +241,6 @@ def ketamine_infusion_body(refs):
     ]
 
 
-HOME_SLUG = "home"
-HOME = {
-    "title": "Home",
-    "hero_title": "Specialist care for long-term pain",
-    "hero_text": "Plain-language guides to chronic pain conditions and the treatments we offer, "
-    "each checked by a second clinician.",
-    "hero_image": "clinic",
-    "hero_image_alt": "Abstract blue gradient with a pale circle, standing in for a photograph "
-    "of the clinic entrance.",
-    "intro": "<p>We are a multidisciplinary pain clinic. Our articles explain what is known, "
-    "what is still uncertain, and what to ask at your next appointment.</p>",
-}
-
-ARTICLE_INDEX = {
-    "slug": "articles",
-    "title": "Articles",
-    "intro": "<p>Guides written by our specialists and reviewed by a colleague. Every article "
-    "shows who checked it and when.</p>",
-}
-
 # Created in this order: an article that links to another comes after it.
 ARTICLES = [
     ArticleSpec(
@@ -488,33 +293,3 @@ FEATURED_ARTICLES = [
     "fibromyalgia-central-sensitisation",
     "ketamine-neuropathic-pain-migraine",
 ]
-
-
-def clinic_settings(refs):
-    """Field values for the default site's ClinicSettings."""
-    return {
-        "clinic_name": "Riverside Pain Clinic",
-        "phone": "+1 555 010 0199",
-        "email": "hello@example.org",
-        "address": "200 Example Avenue, Suite 4\nSpringfield, ST 00000",
-        "main_navigation": [
-            {"type": "link", "value": link("Articles", page=refs.pages["articles"])},
-            {
-                "type": "link",
-                "value": link(
-                    "Ketamine infusions",
-                    page=refs.pages["ketamine-infusion-therapy-chronic-pain"],
-                ),
-            },
-            {"type": "link", "value": link("Book a consultation", url="https://example.org/book")},
-        ],
-        "footer_links": [
-            {"type": "link", "value": link("All articles", page=refs.pages["articles"])},
-            {"type": "link", "value": link("Privacy", url="https://example.org/privacy")},
-            {"type": "link", "value": link("Accessibility", url="https://example.org/access")},
-        ],
-        "default_disclaimer": "This article is general information for patients. It is not "
-        "medical advice and does not replace a consultation with a clinician who knows your "
-        "history. If your pain changes suddenly or you feel unwell, contact your doctor or "
-        "emergency services.",
-    }

@@ -1,0 +1,145 @@
+"""What an imported article is made of before it is saved: a title and an outline of blocks.
+
+The block classes (``Heading``, ``Paragraph``, ``Accordion``, ``Image``) are plain data: reading
+builds them without touching the database, a dry run prints their ``outline()`` lines, and saving
+turns each into the body's stored form with ``stream_data()``, which leaves that form to
+``articles.body`` so that the importer and the demo content write the same JSON. The length
+limits are those of the fields and blocks the values end up in; the readers cut text to fit.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from django.utils.text import slugify
+
+from .. import body
+from ..models import ArticlePage
+
+SUMMARY_MAX_LENGTH = ArticlePage._meta.get_field("summary").max_length
+TITLE_MAX_LENGTH = ArticlePage._meta.get_field("title").max_length
+HEADING_MAX_LENGTH = 200  # HeadingBlock.text and AccordionItemBlock.title
+ALT_TEXT_MAX_LENGTH = 250  # ImageBlock.alt_text
+
+
+@dataclass
+class Heading:
+    text: str
+    level: str = "h2"
+
+    def outline(self):
+        return [f"heading {self.level}: {self.text}"]
+
+    def stream_data(self):
+        return body.heading(self.text, self.level)
+
+
+@dataclass
+class Paragraph:
+    """Consecutive paragraphs and lists, as Wagtail database rich text, one fragment each."""
+
+    parts: list[str] = field(default_factory=list)
+
+    @property
+    def html(self):
+        return "".join(self.parts)
+
+    def outline(self):
+        words = text_of(self.html).split()
+        count = len(self.parts)
+        preview = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+        return [f"paragraph ({count} part{'s' * (count != 1)}, {len(words)} words): {preview}"]
+
+    def stream_data(self):
+        return body.paragraph(self.html)
+
+
+@dataclass
+class AccordionItem:
+    title: str
+    body: str
+
+
+@dataclass
+class Accordion:
+    items: list[AccordionItem] = field(default_factory=list)
+
+    def outline(self):
+        lines = [f"accordion ({len(self.items)} item{'s' * (len(self.items) != 1)})"]
+        return lines + [f"  item: {item.title}" for item in self.items]
+
+    def stream_data(self):
+        return body.accordion([(item.title, item.body) for item in self.items])
+
+
+@dataclass
+class Image:
+    """An image file beside the source, to be imported into the image library."""
+
+    path: Path
+    alt_text: str
+    caption: str = ""
+
+    def outline(self):
+        described = f'alt "{self.alt_text}"' if self.alt_text else "decorative"
+        return [f"image: {self.path.name} ({described})"]
+
+    def stream_data(self, image):
+        return body.image(
+            image.pk, alt_text=self.alt_text, caption=self.caption, decorative=not self.alt_text
+        )
+
+
+@dataclass
+class ImportedArticle:
+    source: Path
+    title: str
+    blocks: list
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def slug(self):
+        return slugify(self.title)[:255].strip("-") or slugify(self.source.stem)[:255]
+
+    @property
+    def summary(self):
+        """The first paragraph, cut on a word boundary to fit an article card."""
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                return summarise(text_of(block.parts[0]), SUMMARY_MAX_LENGTH)
+        return summarise(self.title, SUMMARY_MAX_LENGTH)
+
+    def outline(self):
+        lines = [f"title: {self.title}", f"summary: {self.summary}"]
+        for block in self.blocks:
+            lines.extend(block.outline())
+        return lines
+
+
+def text_of(rich_text):
+    return normalise(BeautifulSoup(rich_text, "html.parser").get_text(" "))
+
+
+def normalise(text):
+    return " ".join(text.split())
+
+
+def summarise(text, limit):
+    """As many whole sentences of ``text`` as fit in ``limit``, else its words that fit."""
+    if len(text) <= limit:
+        return text
+    summary = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if len(summary) + len(sentence) + 1 > limit:
+            break
+        summary = f"{summary} {sentence}".strip()
+    return summary or shorten(text, limit)
+
+
+def shorten(text, limit):
+    """``text`` cut on a word boundary to at most ``limit`` characters, marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return cut + "…"
