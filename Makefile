@@ -35,9 +35,11 @@ worker: install
 test: bootstrap
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff (style, imports at the top), and import-linter: the layers of docs/architecture.md.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Production: gunicorn with cms.settings.production; the environment it needs is in
 # docs/production.md.

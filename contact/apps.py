@@ -6,4 +6,5 @@ class ContactConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        # Checks import models, which Django allows only once the apps are ready.
+        from . import checks  # noqa: F401, PLC0415  (registers the system checks)

@@ -5,9 +5,12 @@ import re
 
 import pytest
 import wagtail_factories
+from django.core.files.base import ContentFile
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import Document
 
 from headless import cache as api_cache
+from home.models import ClinicSettings, FeaturedArticle
 from tests.factories import (
     ArticlePageFactory,
     ClinicianFactory,
@@ -31,7 +34,6 @@ def image():
 
 @pytest.fixture
 def document(tmp_path):
-    from django.core.files.base import ContentFile
 
     return Document.objects.create(title="Leaflet", file=ContentFile(b"%PDF-1.4", "leaflet.pdf"))
 
@@ -216,7 +218,6 @@ def test_headings_have_unique_anchors_listed_in_the_table_of_contents(client, ar
 
 
 def test_empty_disclaimer_uses_the_clinic_default(client, article, site):
-    from home.models import ClinicSettings
 
     ClinicSettings.objects.update_or_create(
         site=site, defaults={"default_disclaimer": "Not a substitute for advice."}
@@ -298,7 +299,6 @@ def test_find_by_path_answers_the_page_itself(client, article):
 
 
 def test_find_by_path_answers_a_redirect(client, article, site):
-    from wagtail.contrib.redirects.models import Redirect
 
     Redirect.objects.create(old_path="/old-ketamine", redirect_page=article, is_permanent=True)
     Redirect.objects.create(
@@ -377,7 +377,6 @@ def test_cors_only_for_frontend_origins(client, article):
 
 
 def test_site_settings_endpoint(client, site, article):
-    from home.models import ClinicSettings
 
     ClinicSettings.objects.update_or_create(
         site=site,
@@ -410,7 +409,6 @@ def test_site_settings_endpoint(client, site, article):
 def test_home_page_gives_hero_intro_and_visible_featured_articles(
     client, home, article, other_article, image
 ):
-    from home.models import FeaturedArticle
 
     home.hero_title = "Relief, explained"
     home.hero_image = image

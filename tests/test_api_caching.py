@@ -2,8 +2,16 @@
 
 import pytest
 import wagtail_factories
+from django.core.cache import cache
 
-from tests.factories import ArticlePageFactory, ClinicianFactory, ConditionFactory
+from articles.models import ArticlePage
+from home.models import ClinicSettings
+from tests.factories import (
+    ArticleIndexPageFactory,
+    ArticlePageFactory,
+    ClinicianFactory,
+    ConditionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +25,6 @@ def linked(article_index):
 
 @pytest.fixture
 def article(article_index, linked, site):
-    from home.models import ClinicSettings
 
     ClinicSettings.for_site(site)  # a real site has its settings row already
     page = ArticlePageFactory(
@@ -93,7 +100,6 @@ def test_linked_page_title_and_path_changes_reach_pages_that_embed_it(client, ar
 
 
 def test_move_is_seen_at_once(client, article, linked, home):
-    from tests.factories import ArticleIndexPageFactory
 
     assert get(client, article).json()["meta"]["path"] == "/articles/cached/"
     other_index = ArticleIndexPageFactory(parent=home, title="Guides", slug="guides")
@@ -146,9 +152,6 @@ def test_cache_failure_falls_back_to_the_database(client, article, settings, cap
 
 
 def test_an_emptied_shared_cache_never_revives_this_processs_old_copies(client, article):
-    from django.core.cache import cache
-
-    from articles.models import ArticlePage
 
     assert get(client, article).json()["title"] == "Original title"
     assert get(client, article)["X-Cache"] == "hit"

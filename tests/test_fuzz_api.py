@@ -16,6 +16,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -40,8 +41,6 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo content, loaded once for the module and rolled back after it."""
     media = tmp_path_factory.mktemp("fuzz-media")
     with django_db_blocker.unblock(), transaction.atomic():
-        from django.conf import settings as django_settings
-
         django_settings.MEDIA_ROOT, before = media, django_settings.MEDIA_ROOT
         try:
             call_command("load_demo_content", stdout=open(os.devnull, "w"))

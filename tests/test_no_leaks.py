@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 
 from home.models import ClinicSettings
@@ -123,7 +124,6 @@ def test_draft_changes_stay_out_of_the_published_page(client, article_index):
 
 
 def test_a_redirect_to_a_hidden_page_does_not_reveal_its_path(client, world):
-    from wagtail.contrib.redirects.models import Redirect
 
     Redirect.objects.create(old_path="/old-secret", redirect_page=world["hidden"])
     found = client.get("/api/v2/pages/find/", {"html_path": "/old-secret"}).json()

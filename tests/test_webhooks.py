@@ -19,6 +19,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from wagtail_factories import ImageFactory
 
 from tests.factories import (
@@ -81,8 +82,6 @@ def webhooks(settings, receiver):
 @pytest.fixture
 def run_worker(monkeypatch):
     """Run the webhook worker until its queue is empty, as `manage.py db_worker` would."""
-    from django_tasks_db.management.commands import db_worker
-
     # The worker drops stale connections between tasks; here that is the test's transaction.
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
