@@ -57,6 +57,7 @@ class HeadingBlock(blocks.StructBlock):
         choices=[("h2", "Section heading (H2)"), ("h3", "Subsection heading (H3)")],
         default="h2",
         help_text="H2 starts a section; H3 a subsection inside it.",
+        search_index=False,
     )
 
     class Meta:
@@ -121,6 +122,7 @@ class CalloutBlock(blocks.StructBlock):
     variant = blocks.ChoiceBlock(
         choices=[("info", "Information"), ("tip", "Tip"), ("warning", "Warning")],
         default="info",
+        search_index=False,
     )
     text = ParagraphBlock()
 

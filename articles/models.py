@@ -10,9 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
-from django.utils.html import strip_tags
 from modelcluster.fields import ParentalManyToManyField
-from wagtail import blocks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -23,7 +21,6 @@ from wagtail.admin.panels import (
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import AbstractGroupApprovalTask, Page
-from wagtail.rich_text import RichText
 from wagtail.search import index
 
 from headless import fields
@@ -316,13 +313,11 @@ class ArticlePage(HeadlessPage, Page):
         return ArticlePermissionTester(user, self)
 
     def compute_reading_time(self):
-        words = sum(len(text.split()) for text in self.body_texts())
+        # The body's text as the search index reads it: rich text with a space between block
+        # elements, headings, captions; not the choices of a block (a heading's level).
+        texts = self.body.stream_block.get_searchable_content(self.body)
+        words = sum(len(text.split()) for text in texts)
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
-
-    def body_texts(self):
-        """The readable text of every body block, for reading time and search."""
-        for block in self.body:
-            yield from _block_texts(block.block, block.value)
 
 
 class MedicalReviewTask(AbstractGroupApprovalTask):
@@ -371,16 +366,3 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = "medical review task"
         verbose_name_plural = "medical review tasks"
-
-
-def _block_texts(block, value):
-    if isinstance(value, RichText):
-        yield strip_tags(value.source)
-    elif isinstance(value, str):
-        yield value
-    elif isinstance(block, blocks.StructBlock):
-        for name, child in block.child_blocks.items():
-            yield from _block_texts(child, value.get(name))
-    elif isinstance(block, blocks.ListBlock):
-        for item in value:
-            yield from _block_texts(block.child_block, item)

@@ -8,6 +8,7 @@ import wagtail_factories
 from django.core.files.base import ContentFile
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import Document
+from wagtail.rich_text import RichText
 
 from headless import cache as api_cache
 from home.models import ClinicSettings, FeaturedArticle
@@ -465,3 +466,11 @@ def test_an_image_missing_from_storage_does_not_break_the_page(client, article, 
     assert response.status_code == 200
     hero = response.json()["hero_image"]
     assert hero["renditions"]["thumbnail"]["url"] == hero["url"]
+
+
+def test_reading_time_counts_words_across_paragraphs(client, article_index):
+    # 300 one-word paragraphs: 300 words, two minutes at 220 words a minute.
+    words = "".join(f"<p>word{n}</p>" for n in range(300))
+    article = ArticlePageFactory(parent=article_index, body=[("paragraph", RichText(words))])
+
+    assert client.get(f"/api/v2/pages/{article.pk}/").json()["reading_time"] == 2

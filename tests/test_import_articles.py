@@ -50,7 +50,7 @@ def text(rich_text):
 
 
 def all_text(page):
-    return " ".join(page.body_texts())
+    return " ".join(page.body.stream_block.get_searchable_content(page.body))
 
 
 @pytest.fixture
