@@ -7,18 +7,22 @@ part through the hooks of :class:`headless.pages.HeadlessPage`. GETs are served 
 response cache (:mod:`headless.cache`). The project's router (``cms/api.py``) registers them.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.signing import BadSignature, SignatureExpired
 from django.http import Http404, JsonResponse
 from django.urls import path
 from django.utils.cache import patch_cache_control
+from django.utils.encoding import iri_to_uri
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.serializers import DetailUrlField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.contrib.redirects.middleware import get_redirect
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
@@ -252,15 +256,19 @@ class PagePreviewEndpoint(PagesEndpoint):
 
 
 def find_redirect(request, html_path):
-    site = Site.find_for_request(request)
-    old_path = Redirect.normalise_path(html_path)
-    return (
-        Redirect.get_for_site(site)
-        .select_related("redirect_page")
-        .filter(old_path=old_path)
-        .order_by("-site_id")  # a site's own redirect wins over an all-sites one
-        .first()
-    )
+    """The redirect Wagtail's redirect middleware would answer ``html_path`` with, or None.
+
+    The same rules, so the API and the site never disagree on a path: the percent-encoded and
+    the unicode form of the path, the site's own redirect before an all-sites one, and the path
+    without its query string when no redirect names the query.
+    """
+    # As the middleware sees a request's path: percent-encoded (a browser sends /caf%C3%A9/).
+    path = Redirect.normalise_path(iri_to_uri(html_path), decode_unicode=False)
+    redirect = get_redirect(request, path)
+    without_query = urlsplit(path).path
+    if redirect is None and without_query != path:
+        redirect = get_redirect(request, without_query)
+    return redirect
 
 
 def redirect_data(redirect, references):

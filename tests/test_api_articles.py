@@ -322,6 +322,34 @@ def test_find_by_path_answers_a_redirect(client, article, site):
     assert {r["old_path"] for r in listed["items"]} == {"/old-ketamine", "/elsewhere"}
 
 
+@pytest.mark.parametrize(
+    "stored, asked",
+    [
+        ("/café", "/caf%C3%A9/"),  # as the admin stores it; the frontend sends it encoded
+        ("/caf%C3%A9", "/café/"),  # stored encoded (imported); asked for in unicode
+        ("/old-page", "/old-page/?utm_source=newsletter"),  # a query the redirect does not name
+    ],
+)
+def test_find_by_path_resolves_redirects_as_the_site_does(client, site, stored, asked):
+    Redirect.objects.create(old_path=stored, redirect_link="https://example.org/")
+
+    # The site's own redirect middleware answers the same path with the redirect...
+    assert client.get(asked).status_code == 301
+    # ...and so does the API.
+    found = client.get("/api/v2/pages/find/", {"html_path": asked})
+    assert found.status_code == 200
+    assert found.json()["redirect"]["target"] == "https://example.org/"
+
+
+def test_find_by_path_prefers_the_sites_own_redirect(client, site):
+    Redirect.objects.create(old_path="/moved", redirect_link="https://all-sites.example/")
+    Redirect.objects.create(old_path="/moved", site=site, redirect_link="https://own.example/")
+
+    assert client.get("/moved/")["Location"] == "https://own.example/"
+    found = client.get("/api/v2/pages/find/", {"html_path": "/moved/"}).json()
+    assert found["redirect"]["target"] == "https://own.example/"
+
+
 def test_find_by_unknown_path_is_404_json(client, article):
     response = client.get("/api/v2/pages/find/", {"html_path": "/nothing/here/"})
     assert response.status_code == 404
