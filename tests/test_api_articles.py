@@ -22,10 +22,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def rich(html):
-    return html
-
-
 @pytest.fixture
 def image():
     return wagtail_factories.ImageFactory(
@@ -79,12 +75,10 @@ def article(article_index, other_article, image, document, fibromyalgia, ketamin
             ("heading", {"text": "How it works", "level": "h2"}),
             (
                 "paragraph",
-                rich(
-                    f'<p>See <a linktype="page" id="{other_article.pk}">sleep</a>, the '
-                    f'<a linktype="document" id="{document.pk}">leaflet</a> and '
-                    '<a href="https://example.org/x">a study</a>.</p>'
-                    f'<embed embedtype="image" id="{image.pk}" format="left" alt="A chair"/>'
-                ),
+                f'<p>See <a linktype="page" id="{other_article.pk}">sleep</a>, the '
+                f'<a linktype="document" id="{document.pk}">leaflet</a> and '
+                '<a href="https://example.org/x">a study</a>.</p>'
+                f'<embed embedtype="image" id="{image.pk}" format="left" alt="A chair"/>',
             ),
             ("heading", {"text": "How it works", "level": "h3"}),
             (
@@ -97,15 +91,15 @@ def article(article_index, other_article, image, document, fibromyalgia, ketamin
                     "credit": "",
                 },
             ),
-            ("callout", {"variant": "warning", "text": rich("<p>Do not drive.</p>")}),
+            ("callout", {"variant": "warning", "text": "<p>Do not drive.</p>"}),
             (
                 "accordion",
                 {
                     "title": "FAQ",
                     "open_first": True,
                     "items": [
-                        {"title": "Does it hurt?", "body": rich("<p>Rarely.</p>")},
-                        {"title": "How long?", "body": rich("<p>About an hour.</p>")},
+                        {"title": "Does it hurt?", "body": "<p>Rarely.</p>"},
+                        {"title": "How long?", "body": "<p>About an hour.</p>"},
                     ],
                 },
             ),

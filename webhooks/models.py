@@ -95,7 +95,3 @@ class WebhookAttempt(models.Model):
 
     def __str__(self):
         return f"Attempt {self.number} of {self.delivery}"
-
-    @property
-    def succeeded(self):
-        return self.status_code is not None and 200 <= self.status_code < 300
