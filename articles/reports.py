@@ -1,6 +1,7 @@
 """The admin report of articles whose medical review is due."""
 
 from django.utils.formats import date_format
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -55,3 +56,10 @@ class ReviewsDueReportView(ReportView):
 
     def get_filename(self):
         return "medical-reviews-due"
+
+
+class ReviewsDueMenuItem(MenuItem):
+    def is_shown(self, request):
+        return ReviewsDueReportView.permission_policy.user_has_any_permission(
+            request.user, ReviewsDueReportView.any_permission_required
+        )

@@ -1,38 +1,10 @@
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import REVIEW_LOG_ACTION, Clinician, Condition, Treatment
-from .reports import ReviewsDueReportView
-
-
-class ClinicianViewSet(SnippetViewSet):
-    model = Clinician
-    icon = "user"
-    list_display = ["name", "credentials", "specialty"]
-    search_fields = ["name", "specialty"]
-
-
-class ConditionViewSet(SnippetViewSet):
-    model = Condition
-    icon = "tag"
-    list_display = ["name", "slug"]
-
-
-class TreatmentViewSet(SnippetViewSet):
-    model = Treatment
-    icon = "pick"
-    list_display = ["name", "slug"]
-
-
-class MedicalViewSetGroup(SnippetViewSetGroup):
-    menu_label = "Medical"
-    menu_icon = "folder-open-inverse"
-    menu_order = 200
-    items = (ClinicianViewSet, ConditionViewSet, TreatmentViewSet)
-
+from .models import REVIEW_LOG_ACTION
+from .reports import ReviewsDueMenuItem, ReviewsDueReportView
+from .viewsets import MedicalViewSetGroup
 
 register_snippet(MedicalViewSetGroup)
 
@@ -56,13 +28,6 @@ def register_reviews_due_report_urls():
             name="articles_reviews_due_results",
         ),
     ]
-
-
-class ReviewsDueMenuItem(MenuItem):
-    def is_shown(self, request):
-        return ReviewsDueReportView.permission_policy.user_has_any_permission(
-            request.user, ReviewsDueReportView.any_permission_required
-        )
 
 
 @hooks.register("register_reports_menu_item")

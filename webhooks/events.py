@@ -18,6 +18,7 @@ PAGE_MOVED = "page.moved"
 SNIPPET_CHANGED = "snippet.changed"
 IMAGE_CHANGED = "image.changed"
 
+
 def path_for_url_path(url_path):
     """The site-relative path a page had at ``url_path`` (e.g. before it moved)."""
     return site_path(Page(url_path=url_path))
