@@ -19,6 +19,7 @@ class ClinicianField(ReferenceField):
     def to_representation(self, clinician):
         if clinician is None:
             return None
+        self.references.depend_on(clinician)
         return {
             "id": clinician.pk,
             "name": clinician.name,
@@ -60,7 +61,9 @@ TERM_SCHEMA = {
 
 class ConditionsField(ReferenceField):
     def to_representation(self, manager):
-        return [_term(term) for term in manager.all()]
+        terms = manager.all()
+        self.references.depend_on(*terms)
+        return [_term(term) for term in terms]
 
     def api_schema(self, builder, model):
         return schema.array(builder.define("Condition", schema.obj(TERM_SCHEMA)))
@@ -68,10 +71,9 @@ class ConditionsField(ReferenceField):
 
 class TreatmentsField(ReferenceField):
     def to_representation(self, manager):
-        return [
-            {**_term(term), "regulatory_note": term.regulatory_note or None}
-            for term in manager.all()
-        ]
+        terms = manager.all()
+        self.references.depend_on(*terms)
+        return [{**_term(term), "regulatory_note": term.regulatory_note or None} for term in terms]
 
     def api_schema(self, builder, model):
         treatment = schema.obj({**TERM_SCHEMA, "regulatory_note": schema.nullable(schema.STRING)})

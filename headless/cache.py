@@ -1,30 +1,60 @@
-"""Rendered API responses in the shared cache, dropped the moment published content changes.
+"""Rendered API responses in a cache, each dropped the moment something it shows changes.
 
-Every cached response is filed with the current *content generation*, a counter in the same
-cache. Publishing, unpublishing, moving or deleting a page, and saving or deleting anything a
-page can embed (snippets, images, documents, redirects, site settings), bumps the counter, so
-no response rendered before the change is served again. Invalidation is deliberately coarse:
-editors change content far less often than visitors read it, and a precise dependency graph
-would be one more place for a stale answer to hide.
+What must hold: a cached answer is right for whoever receives it, and never older than the last
+committed change. How:
 
-The cache is an accelerator, never a dependency: when it fails, responses are rendered from
-the database and the failure is logged at most once a minute.
+- **Only anonymous answers are cached.** A request whose session or credentials let it see
+  more than an anonymous visitor (a signed-in editor, a visitor who typed a page's password, a
+  group member) is answered from the database, never read from or written to the cache, and
+  marked ``private, no-store`` (see :func:`headless.visibility.sees_more_than_anonymous`).
+- **Every response names what it was built from**: tags such as ``page-12``, ``image-3``,
+  ``snippet-condition-4``, ``settings`` or ``pages`` (the set listings filter), collected by
+  the response's :class:`~headless.references.References` and its endpoint. They are sent to
+  CDNs as ``Cache-Tag`` and ``Surrogate-Key``.
+- **The database says what changed when.** A change bumps the version of each tag it affects
+  (:func:`changed`, called by :mod:`headless.signal_handlers`) in a row of
+  :class:`~headless.models.TagVersion`, inside the editor's own transaction: it is recorded if
+  and only if the change commits, whatever the cache is doing. A response is filed with the
+  versions its tags had *before* it was rendered, and served only while they are unchanged.
+- **Every process reads the versions from the database** at most every
+  ``API_CACHE_POLL_SECONDS`` (one small query; 0 reads them for every request), so a change
+  made by any process (the admin, cron's ``publish_scheduled``, a shell, the importer, the
+  worker, another app server) is seen by every server within that time, with or without a
+  shared cache. The process that made the change reads them on its next request.
+
+The cache itself is an accelerator: a shared one (Redis) lets servers reuse each other's
+renders, and each process keeps copies of recent entries in memory. When it fails, responses
+are rendered from the database and the failure is logged at most once a minute.
 """
 
+import datetime
 import hashlib
 import logging
+import secrets
 import threading
 import time
 from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+
+from .models import TagVersion
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "api:generation"
+OVERLAP = datetime.timedelta(seconds=60)
+"""How far back each poll looks: a change written this long before it committed is still seen."""
+
+RESYNC_SECONDS = 300
+"""Every so often a process reads every version afresh, whatever the clocks did meanwhile."""
+
+EVERYTHING = "all"
+"""The tag every cached response depends on; ``manage.py clear_api_cache`` changes it."""
+
 _last_failure_log = 0.0
 
 
@@ -36,15 +66,75 @@ def _log_failure(exc):
         logger.warning("API response cache unavailable, serving from the database: %s", exc)
 
 
-def bump(**kwargs):
-    """Content changed: every cached response is stale (connected in :mod:`.signal_handlers`)."""
-    try:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.add(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
-    except Exception as exc:  # the cache being down must never break publishing
-        _log_failure(exc)
+# What changed
+
+
+def changed(tags):
+    """Record that what ``tags`` name has changed, in the current transaction.
+
+    Each tag gets a new random version: a version that a rolled-back change wrote can never
+    come back and make an old response look current. Rows are written with one upsert.
+    """
+    tags = sorted(set(tags))
+    if not tags:
+        return
+    now = timezone.now()
+    TagVersion.objects.bulk_create(
+        [TagVersion(tag=tag, version=secrets.randbits(62), changed_at=now) for tag in tags],
+        update_conflicts=True,
+        unique_fields=["tag"],
+        update_fields=["version", "changed_at"],
+    )
+    # The process that made the change need not wait for its next poll.
+    transaction.on_commit(versions.expire)
+
+
+class Versions:
+    """This process's copy of the tag versions, read from the database when it is due."""
+
+    def __init__(self):
+        self.current = {}  # replaced whole, never changed in place: a snapshot is a reference
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.current = {}
+            self.polled_at = None  # monotonic
+            self.resynced_at = None
+            self.since = None  # wall clock of the last poll
+
+    def expire(self):
+        self.polled_at = None
+
+    def get(self):
+        """The versions now, polling the database first if the last poll is too old."""
+        interval = settings.API_CACHE_POLL_SECONDS
+        polled_at = self.polled_at
+        if polled_at is not None and time.monotonic() - polled_at < interval:
+            return self.current
+        with self.lock:
+            now = time.monotonic()
+            if self.polled_at is not None and now - self.polled_at < interval and interval:
+                return self.current  # another thread polled meanwhile
+            started = timezone.now()
+            if self.since is None or now - self.resynced_at >= RESYNC_SECONDS:
+                self.current = dict(TagVersion.objects.values_list("tag", "version"))
+                self.resynced_at = now
+            else:
+                recent = TagVersion.objects.filter(changed_at__gte=self.since - OVERLAP)
+                rows = dict(recent.values_list("tag", "version"))
+                if any(self.current.get(tag) != version for tag, version in rows.items()):
+                    self.current = {**self.current, **rows}
+            self.since = started
+            self.polled_at = now
+            return self.current
+
+
+versions = Versions()
+
+
+# Cached responses
 
 
 def _key(request):
@@ -52,25 +142,44 @@ def _key(request):
     return f"api:response:{hashlib.sha256(raw).hexdigest()}"
 
 
-def _cache_headers(response):
+def _fresh(entry, current):
+    return all(current.get(tag, 0) == version for tag, version in entry[0].items())
+
+
+def _cache_headers(response, tags=()):
     if 200 <= response.status_code < 300:
         patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
     else:
         patch_cache_control(response, no_cache=True)
+    if tags:
+        response["Cache-Tag"] = ",".join(sorted(tags))
+        response["Surrogate-Key"] = " ".join(sorted(tags))
+    return response
+
+
+def private(response):
+    """Mark an answer meant for one visitor only: no shared cache may keep it."""
+    patch_cache_control(response, private=True, no_store=True)
+    patch_vary_headers(response, ["Accept", "Cookie"])
     return response
 
 
 class _LocalCopies:
     """This process's copies of recent entries, bounded in bytes, least recently used out first.
 
-    A copy is only served after the shared cache confirms its generation is still current, so
-    it saves moving the response body over the network, never freshness.
+    A copy is served only while its versions are current, so it saves moving the response body
+    over the network, never freshness.
     """
 
     def __init__(self):
         self.entries = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
 
     def get(self, key):
         with self.lock:
@@ -98,63 +207,62 @@ class _LocalCopies:
 _local = _LocalCopies()
 
 
-def _current_generation(found):
-    gen = found.get(GENERATION_KEY)
-    if gen is None:
-        # A counter that starts afresh (an emptied or restarted cache) starts from the clock,
-        # so it never meets a generation some process still holds a copy under.
-        start = time.time_ns() // 1000
-        cache.add(GENERATION_KEY, start, timeout=None)
-        gen = cache.get(GENERATION_KEY, start)
-    return gen
+def reset():
+    """Forget this process's versions and copies (tests start from an empty cache)."""
+    versions.reset()
+    _local.clear()
 
 
 def lookup(request):
-    """The cached response for this request (or None), and the generation it answers under.
+    """The cached response for this request (or None), and the versions it answers under.
 
-    A hit costs one round trip to the shared cache: the generation alone when this process
-    holds a copy of the entry, the generation and the entry together when it does not. An
-    entry filed under an older generation is stale and ignored. The generation is read *before*
-    a miss is rendered, so a publish during rendering leaves that response filed as old.
+    A hit costs no round trip when this process holds a current copy of the entry, and one to
+    the shared cache when it does not. The versions are read *before* a miss is rendered, so a
+    change committed during rendering leaves that response filed as old.
     """
     if not settings.API_RESPONSE_CACHE:
         return None, None
+    current = versions.get()
     key = _key(request)
     entry = _local.get(key)
-    try:
-        if entry is not None:
-            gen = _current_generation({GENERATION_KEY: cache.get(GENERATION_KEY)})
-        if entry is None or entry[0] != gen:
-            found = cache.get_many([GENERATION_KEY, key])
-            gen = _current_generation(found)
-            entry = found.get(key)
-            if entry is not None and entry[0] == gen:
-                _local.put(key, entry)
-    except Exception as exc:
-        _log_failure(exc)
-        return None, None
-    if entry is None or entry[0] != gen:
-        return None, gen
-    _, content_type, etag, content = entry
+    if entry is None or not _fresh(entry, current):
+        try:
+            entry = cache.get(key)
+        except Exception as exc:
+            _log_failure(exc)
+            return None, current
+        if entry is None or not _fresh(entry, current):
+            return None, current
+        _local.put(key, entry)
+    deps, content_type, etag, content = entry
     response = HttpResponse(content, content_type=content_type)
     response["ETag"] = etag
     response["X-Cache"] = "hit"
     patch_vary_headers(response, ["Accept"])
-    return _cache_headers(response), gen
+    return _cache_headers(response, deps), current
 
 
-def store(request, response, gen):
-    """Cache a successful rendered response; always return it with its cache headers."""
-    if gen is not None and response.status_code == 200 and not response.streaming:
+def store(request, response, current, tags):
+    """Cache a successful rendered response under ``current`` versions of ``tags``.
+
+    Always returns the response with its cache headers. A response without tags is not
+    cached: nothing would ever say it is stale.
+    """
+    tags = set(tags)
+    if tags:
+        tags.add(EVERYTHING)
+    if current is not None and tags and response.status_code == 200 and not response.streaming:
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         set_response_etag(response)
-        entry = (gen, response["Content-Type"], response["ETag"], response.content)
+        deps = {tag: current.get(tag, 0) for tag in tags}
+        entry = (deps, response["Content-Type"], response["ETag"], response.content)
+        key = _key(request)
+        _local.put(key, entry)
         try:
-            cache.set(_key(request), entry, timeout=settings.API_RESPONSE_CACHE_TIMEOUT)
-            _local.put(_key(request), entry)
+            cache.set(key, entry, timeout=settings.API_RESPONSE_CACHE_TIMEOUT)
         except Exception as exc:
             _log_failure(exc)
         response["X-Cache"] = "miss"
     patch_vary_headers(response, ["Accept"])
-    return _cache_headers(response)
+    return _cache_headers(response, tags)

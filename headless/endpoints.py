@@ -16,6 +16,7 @@ from django.http import Http404, JsonResponse
 from django.urls import path
 from django.utils.cache import patch_cache_control
 from django.utils.encoding import iri_to_uri
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from wagtail.api.v2.filters import SearchFilter
@@ -34,7 +35,7 @@ from .fields import PagePathField
 from .filters import SafeSearchFilter, with_safe_search
 from .pages import HeadlessPage
 from .references import References
-from .visibility import is_public, public_pages
+from .visibility import is_public, public_pages, sees_more_than_anonymous
 
 
 class PreviewSafeDetailUrlField(DetailUrlField):
@@ -64,20 +65,50 @@ class ReferencesMixin:
         return self._references
 
 
+class SessionIfPresent(BaseAuthentication):
+    """The signed-in user of a request that carries a session cookie; anonymous otherwise.
+
+    Unlike DRF's session authentication it leaves the session alone when there is no cookie,
+    so an anonymous answer never varies on cookies. The API only reads: no CSRF check.
+    """
+
+    def authenticate(self, request):
+        if settings.SESSION_COOKIE_NAME not in request._request.COOKIES:
+            return None
+        user = request._request.user
+        return (user, None) if user.is_authenticated else None
+
+
 class CachedResponseMixin:
-    """Serve GETs from the shared cache until content changes; see :mod:`headless.cache`."""
+    """Serve anonymous GETs from the cache until what they show changes; see :mod:`.cache`.
+
+    ``cache_tags`` names what an endpoint's answers depend on besides what its references
+    loaded (``pages`` for listings: the set they filter).
+    """
 
     # JSON only: the browsable HTML API is for humans poking at a DRF project, not frontends.
     renderer_classes = [JSONRenderer]
+    # An anonymous request's answer must not touch the session (which adds Vary: Cookie).
+    authentication_classes = [SessionIfPresent]
+    cache_tags = ()
 
     def dispatch(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return super().dispatch(request, *args, **kwargs)
-        cached, generation = cache.lookup(request)
+        if sees_more_than_anonymous(request):
+            # Answers for this visitor alone: never shared, never kept.
+            return cache.private(super().dispatch(request, *args, **kwargs))
+        cached, versions = cache.lookup(request)
         if cached is not None:
             return cached
         response = super().dispatch(request, *args, **kwargs)
-        return cache.store(request, response, generation)
+        return cache.store(request, response, versions, self.response_cache_tags())
+
+    def response_cache_tags(self):
+        tags = set(self.cache_tags)
+        if hasattr(self, "_references"):
+            tags |= self._references.tags
+        return tags
 
 
 def _headless(model):
@@ -106,6 +137,15 @@ class PagesEndpoint(CachedResponseMixin, ReferencesMixin, PagesAPIViewSet):
     def get_detail_default_fields(cls, model):
         fields = super().get_detail_default_fields(model)
         return [field for field in fields if field != "parent"]
+
+    def response_cache_tags(self):
+        # Every page may show the site settings (a default disclaimer, the publisher). A listing
+        # and a search depend on which pages exist; so does find, where a page or redirect may
+        # appear at the path.
+        tags = super().response_cache_tags() | {"settings"}
+        if self.action != "detail_view" or "html_path" in self.request.GET:
+            tags |= {"pages", "redirects"}
+        return tags
 
     @classmethod
     def get_listing_default_fields(cls, model):
@@ -304,10 +344,12 @@ def redirect_schema(builder):
 
 class ImagesEndpoint(CachedResponseMixin, ImagesAPIViewSet):
     filter_backends = with_safe_search(ImagesAPIViewSet.filter_backends)
+    cache_tags = ("images",)
 
 
 class DocumentsEndpoint(CachedResponseMixin, DocumentsAPIViewSet):
     filter_backends = with_safe_search(DocumentsAPIViewSet.filter_backends)
+    cache_tags = ("documents",)
 
 
 class RedirectsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
@@ -316,6 +358,7 @@ class RedirectsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
     model = Redirect
     name = "redirects"
     known_query_parameters = frozenset(["limit", "offset", "format"])
+    cache_tags = ("redirects",)
 
     def get_queryset(self):
         site = Site.find_for_request(self.request)

@@ -85,6 +85,7 @@ class PageListingField(ReferenceField):
         return getattr(instance, self.source, [])
 
     def to_representation(self, pages):
+        self.references.depend_on(*pages)
         model = apps.get_model(self.model_label)
         serializer_class = self.context["view"].listing_serializer_class(model)
         return serializer_class(pages, many=True, context=self.context).data

@@ -10,7 +10,7 @@ what they will need, then :meth:`References.load` fetches each kind in one query
 import logging
 import re
 
-from django.db.models import prefetch_related_objects
+from django.db.models import ManyToManyRel, prefetch_related_objects
 from django.utils.html import escape
 from wagtail.api.utils import get_full_url
 from wagtail.contrib.redirects.models import Redirect
@@ -18,13 +18,13 @@ from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.models import SourceImageIOError
-from wagtail.models import Page
+from wagtail.models import Page, ReferenceIndex
 from wagtail.rich_text import RichText, extract_references_from_rich_text
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 from wagtail.snippets.models import get_snippet_models
 
 from . import schema
-from .visibility import is_public, public_pages
+from .visibility import is_public, public_pages, restricted_collection_ids
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,51 @@ def embedded_models():
         get_document_model(),
         Redirect,
     ]
+
+
+def object_tag(obj):
+    """The cache tag of a changed object: ``page-12``, ``image-3``, ``snippet-condition-4``...
+
+    Site settings are ``settings`` and redirects ``redirects``: every response that shows one
+    shows them all.
+    """
+    model = type(obj)
+    if isinstance(obj, Page):
+        return f"page-{obj.pk}"
+    if isinstance(obj, get_image_model()):
+        return f"image-{obj.pk}"
+    if isinstance(obj, get_document_model()):
+        return f"document-{obj.pk}"
+    if isinstance(obj, Redirect):
+        return "redirects"
+    if model in settings_registry:
+        return "settings"
+    return f"snippet-{model._meta.model_name}-{obj.pk}"
+
+
+def pages_showing(obj, hops=2):
+    """Ids of the pages that show ``obj``: they link to it, choose it or embed it.
+
+    Wagtail's reference index covers foreign keys, StreamField and rich text, so an article
+    found through its author found through the author's photo is two hops. Page many-to-many
+    fields (an article's conditions) are not in the index, so they are followed here.
+    """
+    page_type_id = ReferenceIndex._get_base_content_type(Page).pk
+    ids = set()
+    for reference in ReferenceIndex.get_references_to(obj).select_related("content_type"):
+        if reference.base_content_type_id == page_type_id:
+            ids.add(int(reference.object_id))
+        elif hops > 1:
+            model = reference.content_type.model_class()
+            source = model and model._default_manager.filter(pk=reference.object_id).first()
+            if source is not None:
+                ids.update(pages_showing(source, hops - 1))
+    for relation in obj._meta.related_objects:
+        if isinstance(relation, ManyToManyRel) and issubclass(relation.related_model, Page):
+            ids.update(getattr(obj, relation.get_accessor_name()).values_list("pk", flat=True))
+    if isinstance(obj, Page):
+        ids.discard(obj.pk)
+    return ids
 
 
 def absolute_url(url):
@@ -100,6 +145,31 @@ class References:
         self.images = {}
         self.pages = {}
         self.documents = {}
+        self._tags = set()
+
+    # What the response is built from, for the cache (see headless.cache)
+
+    def depend_on(self, *tags_or_objects):
+        """The response shows these objects (or what these tags name) beyond those it loads."""
+        for item in tags_or_objects:
+            if item is not None:
+                self._tags.add(item if isinstance(item, str) else object_tag(item))
+
+    @property
+    def tags(self):
+        """Every tag the response depends on: what it loaded, linked or was told about.
+
+        Pages that turned out hidden count too: they show once they are public.
+        """
+        return {
+            *self._tags,
+            *(f"page-{pk}" for pk in self.pages),
+            *(f"image-{pk}" for pk in self.images),
+            *(f"document-{pk}" for pk in self.documents),
+        }
+
+    def _hidden_collection(self, obj):
+        return obj.collection_id in restricted_collection_ids(self.request)
 
     # Collecting
 
@@ -170,11 +240,13 @@ class References:
         missing = self._image_ids - self.images.keys()
         if missing:
             self.images.update(get_image_model().objects.in_bulk(missing))
+            self.images.update(dict.fromkeys(missing - self.images.keys()))
         self._image_ids.clear()
         unprefetched = [
             image
             for image in self.images.values()
-            if "renditions" not in getattr(image, "_prefetched_objects_cache", {})
+            if image is not None
+            and "renditions" not in getattr(image, "_prefetched_objects_cache", {})
         ]
         prefetch_related_objects(unprefetched, "renditions")
 
@@ -195,13 +267,23 @@ class References:
             self.documents.update(dict.fromkeys(missing - self.documents.keys()))
         self._document_ids.clear()
 
+        # Images and documents in a collection this request may not see are left out: an
+        # image becomes null, a link to a document plain text.
+        for loaded in (self.images, self.documents):
+            for pk, obj in loaded.items():
+                if obj is not None and self._hidden_collection(obj):
+                    loaded[pk] = None
+
     # Rendering
 
     def image_data(self, image):
         """An image as an object: its original and the named renditions, all URLs absolute."""
         if image is None:
             return None
+        self._tags.add(f"image-{image.pk}")
         image = self.images.get(image.pk, image)
+        if image is None or self._hidden_collection(image):
+            return None
         try:
             renditions = image.get_renditions(*RENDITIONS.values())
         except SourceImageIOError:

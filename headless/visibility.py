@@ -1,12 +1,15 @@
-"""Which pages an API request may see: live, on the request's site, under no failed restriction.
+"""What an API request may see: live pages on its site, under no restriction it fails.
 
-Wagtail decides view restrictions (password, login, groups) per request. The restrictions are
-read once per request and shared by everything that checks visibility while one response is
-serialized: listings, details, page choosers, rich-text links, redirects.
+Wagtail decides view restrictions (password, login, groups) per request, for pages and for
+collections of images and documents. They are read once per request and shared by everything
+that checks visibility while one response is serialized: listings, details, page choosers,
+rich-text links and embeds, images, documents, redirects.
 """
 
+from django.conf import settings
+from django.db.models import CharField, Q, Value
 from wagtail.api.validators import SiteFilterValidator
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 
 def django_request(request):
@@ -14,16 +17,83 @@ def django_request(request):
     return getattr(request, "_request", request)
 
 
-def restricted_paths(request):
-    """Tree paths of the pages this request may not see (view restrictions), fetched once."""
+def _has_credentials(request):
+    """A session (signed in, or a page password typed) or an Authorization header."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
+
+
+def _failed_restrictions(request):
+    """Tree paths of the pages and the collections whose restrictions this request fails.
+
+    Read once per request. An anonymous request fails every restriction (password, login and
+    groups alike), so both kinds come in one query without asking each restriction.
+    """
     request = django_request(request)
-    if not hasattr(request, "_restricted_paths"):
-        request._restricted_paths = [
-            restriction.page.path
-            for restriction in PageViewRestriction.objects.select_related("page")
-            if not restriction.accept_request(request)
+    if not hasattr(request, "_failed_restrictions"):
+        if _has_credentials(request):
+            page_paths = [
+                restriction.page.path
+                for restriction in PageViewRestriction.objects.select_related("page")
+                if not restriction.accept_request(request)
+            ]
+            collection_paths = [
+                restriction.collection.path
+                for restriction in CollectionViewRestriction.objects.select_related("collection")
+                if not restriction.accept_request(request)
+            ]
+        else:
+            kind = Value("page", output_field=CharField())
+            pages = PageViewRestriction.objects.values_list(kind, "page__path")
+            kind = Value("collection", output_field=CharField())
+            collections = CollectionViewRestriction.objects.values_list(kind, "collection__path")
+            rows = list(pages.union(collections, all=True))
+            page_paths = [path for kind, path in rows if kind == "page"]
+            collection_paths = [path for kind, path in rows if kind == "collection"]
+        request._failed_restrictions = (page_paths, collection_paths)
+    return request._failed_restrictions
+
+
+def restricted_paths(request):
+    """Tree paths of the pages this request may not see (view restrictions)."""
+    return _failed_restrictions(request)[0]
+
+
+def restricted_collection_ids(request):
+    """Ids of the collections whose images and documents this request may not see.
+
+    A restriction covers its collection's descendants too, as Wagtail's document serving does.
+    """
+    request = django_request(request)
+    if not hasattr(request, "_restricted_collection_ids"):
+        paths = _failed_restrictions(request)[1]
+        ids = set()
+        if paths:
+            subtrees = Q()
+            for path in paths:
+                subtrees |= Q(path__startswith=path)
+            ids = set(Collection.objects.filter(subtrees).values_list("pk", flat=True))
+        request._restricted_collection_ids = ids
+    return request._restricted_collection_ids
+
+
+def sees_more_than_anonymous(request):
+    """Whether this request passes a view restriction an anonymous visitor fails.
+
+    Its answers then depend on who asks and must never be shared. Only a request with
+    credentials can; anonymous requests are decided without a query.
+    """
+    request = django_request(request)
+    if not _has_credentials(request):
+        return False
+    if not hasattr(request, "_sees_more_than_anonymous"):
+        restrictions = [
+            *PageViewRestriction.objects.all(),
+            *CollectionViewRestriction.objects.all(),
         ]
-    return request._restricted_paths
+        request._sees_more_than_anonymous = any(
+            restriction.accept_request(request) for restriction in restrictions
+        )
+    return request._sees_more_than_anonymous
 
 
 def is_public(page, request):

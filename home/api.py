@@ -19,6 +19,7 @@ class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet)
     name = "site"
     model = ClinicSettings
     known_query_parameters = frozenset(["format", "site"])
+    cache_tags = ("settings",)
 
     def settings_view(self, request):
         unknown = set(request.GET) - self.known_query_parameters

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from wagtail.models import Page, Site
 
+from headless import cache as api_cache
 from tests.factories import ArticleIndexPageFactory, HomePageFactory
 
 
@@ -14,8 +15,10 @@ def _media_root(settings, tmp_path):
 def _empty_cache():
     """Each test starts with an empty cache: no API response or site lookup leaks across tests."""
     cache.clear()
+    api_cache.reset()
     yield
     cache.clear()
+    api_cache.reset()
 
 
 @pytest.fixture

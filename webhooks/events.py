@@ -5,11 +5,10 @@ a frontend can hand them straight to its revalidation. A page outside every site
 and sends no event: no frontend can show it.
 """
 
-from django.db.models import ManyToManyRel
 from django.utils import timezone
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import Page
 
-from headless.references import site_path
+from headless.references import pages_showing, site_path
 
 PAGE_PUBLISHED = "page.published"
 PAGE_UNPUBLISHED = "page.unpublished"
@@ -52,37 +51,8 @@ def object_event(event, obj):
 
 def embedding_paths(obj):
     """Paths of the live pages that show ``obj``: they link to it, choose it or embed it."""
-    page_ids = set(_referencing_page_ids(obj, hops=2))
-    if isinstance(obj, Page):
-        page_ids.discard(obj.pk)
-    pages = Page.objects.filter(pk__in=page_ids).live().only("url_path", "path", "depth")
+    pages = Page.objects.filter(pk__in=pages_showing(obj)).live().only("url_path", "path", "depth")
     return sorted(path for page in pages if (path := site_path(page)) is not None)
-
-
-def _referencing_page_ids(obj, hops):
-    """Pages that reference ``obj``, or reference something that does, up to ``hops`` away.
-
-    Wagtail's reference index covers foreign keys, StreamField and rich text, so an article
-    found through its author found through the author's photo is two hops. Page many-to-many
-    fields (an article's conditions) are not in the index, so they are followed here.
-    """
-    page_type_id = ReferenceIndex._get_base_content_type(Page).pk
-    references = ReferenceIndex.get_references_to(obj).select_related("content_type")
-    for reference in references:
-        if reference.base_content_type_id == page_type_id:
-            yield int(reference.object_id)
-        elif hops > 1 and (source := _source_object(reference)) is not None:
-            yield from _referencing_page_ids(source, hops - 1)
-    for relation in obj._meta.related_objects:
-        if isinstance(relation, ManyToManyRel) and issubclass(relation.related_model, Page):
-            yield from getattr(obj, relation.get_accessor_name()).values_list("pk", flat=True)
-
-
-def _source_object(reference):
-    model = reference.content_type.model_class()
-    if model is None:
-        return None
-    return model._default_manager.filter(pk=reference.object_id).first()
 
 
 def _page_type(page):

@@ -193,6 +193,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Pain Clinic CMS")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents are served by Wagtail's view, which checks a private collection's restriction, never
+# from their storage URL (docs/production.md: the proxy and the bucket must not serve them).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
@@ -209,6 +212,9 @@ API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 # every request) so a hit does not move the body over the network.
 API_LOCAL_CACHE_BYTES = int(os.environ.get("API_LOCAL_CACHE_BYTES", str(32 * 1024 * 1024)))
 API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", str(24 * 3600)))
+# How often each process reads which content changed from the database (headless/cache.py):
+# every server answers fresh content at most this many seconds after a change commits.
+API_CACHE_POLL_SECONDS = float(os.environ.get("API_CACHE_POLL_SECONDS", "1"))
 # Off only to measure rendering cost (bench/api_bench.py); headers are sent either way.
 API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
 

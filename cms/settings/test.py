@@ -14,3 +14,5 @@ STORAGES = {  # noqa: F405
 }
 FRONTEND_ORIGINS = ["https://frontend.test"]
 CORS_ALLOWED_ORIGINS = FRONTEND_ORIGINS
+# The tests change content and read it back at once: every request reads the versions.
+API_CACHE_POLL_SECONDS = 0
