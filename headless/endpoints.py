@@ -29,6 +29,7 @@ from . import cache, schema
 from .fields import PagePathField
 from .filters import SafeSearchFilter, with_safe_search
 from .pages import HeadlessPage
+from .pagination import BoundedPagination
 from .references import References
 from .visibility import is_public, public_pages
 
@@ -76,11 +77,29 @@ class CachedResponseMixin:
         return cache.store(request, response, generation)
 
 
+class BoundedInputMixin:
+    """Query parameters Wagtail hands the database as they come, checked first: a 400, not a 500.
+
+    Listings page with :class:`headless.pagination.BoundedPagination`; ``find/?id=`` takes
+    whole numbers only (an id of no object is a 404, as ever).
+    """
+
+    pagination_class = BoundedPagination
+
+    def find_object(self, queryset, request):
+        if "id" in request.GET:
+            try:
+                int(request.GET["id"])
+            except ValueError as e:
+                raise BadRequestError("id must be a whole number") from e
+        return super().find_object(queryset, request)
+
+
 def _headless(model):
     return issubclass(model, HeadlessPage)
 
 
-class PagesEndpoint(CachedResponseMixin, ReferencesMixin, PagesAPIViewSet):
+class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, PagesAPIViewSet):
     """Pages of every type, each in one response: details, listings and find-by-path."""
 
     base_serializer_class = FrontendPageSerializer
@@ -294,15 +313,15 @@ def redirect_schema(builder):
     )
 
 
-class ImagesEndpoint(CachedResponseMixin, ImagesAPIViewSet):
+class ImagesEndpoint(CachedResponseMixin, BoundedInputMixin, ImagesAPIViewSet):
     filter_backends = with_safe_search(ImagesAPIViewSet.filter_backends)
 
 
-class DocumentsEndpoint(CachedResponseMixin, DocumentsAPIViewSet):
+class DocumentsEndpoint(CachedResponseMixin, BoundedInputMixin, DocumentsAPIViewSet):
     filter_backends = with_safe_search(DocumentsAPIViewSet.filter_backends)
 
 
-class RedirectsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
+class RedirectsEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, BaseAPIViewSet):
     """Redirects editors manage in the admin, for a frontend that applies them itself."""
 
     model = Redirect

@@ -1,5 +1,6 @@
 """Filter backends for the headless endpoints."""
 
+from django.conf import settings
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.search.backends import get_search_backend
@@ -7,7 +8,12 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 
 class SafeSearchFilter(SearchFilter):
-    """Wagtail's full-text search, with input its backends choke on answered 400 first."""
+    """Wagtail's full-text search, with input its backends choke on answered 400 first.
+
+    The database backend builds one nested expression per word, so a few hundred words
+    overflow Python's recursion limit; ``API_SEARCH_MAX_TERMS`` and ``API_SEARCH_MAX_LENGTH``
+    keep a search to what a person types.
+    """
 
     operators = ("and", "or")
 
@@ -21,6 +27,12 @@ class SafeSearchFilter(SearchFilter):
         terms = request.GET["search"].replace('"', " ").strip()
         if not terms:
             raise BadRequestError("search needs at least one word")
+        if len(terms.split()) > settings.API_SEARCH_MAX_TERMS:
+            raise BadRequestError(f"search may have at most {settings.API_SEARCH_MAX_TERMS} words")
+        if len(terms) > settings.API_SEARCH_MAX_LENGTH:
+            raise BadRequestError(
+                f"search may be at most {settings.API_SEARCH_MAX_LENGTH} characters long"
+            )
         if getattr(queryset, "_filtered_by_tag", False):
             raise BadRequestError("filtering by tag with a search query is not supported")
         try:

@@ -197,6 +197,12 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
+# Bounds on what the API passes to the database and the search backend; past them a request
+# gets 400 (a search of hundreds of words overflows the backend's query builder, an offset
+# past 2**63 the database's integers).
+API_OFFSET_MAX = 1_000_000
+API_SEARCH_MAX_TERMS = 32
+API_SEARCH_MAX_LENGTH = 200
 
 # Articles go live when a medical reviewer approves them; see articles/review.py.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "articles.workflows.publish_approved"
