@@ -10,7 +10,7 @@ response cache (:mod:`headless.cache`). The project's router (``cms/api.py``) re
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.signing import BadSignature, SignatureExpired
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.urls import path
 from django.utils.cache import patch_cache_control
 from rest_framework.renderers import JSONRenderer
@@ -349,8 +349,3 @@ class RedirectsEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin,
         return [
             schema.listing(builder, "RedirectListing", items, description="GET /api/v2/redirects/")
         ]
-
-
-def not_found(request, unknown):
-    """Unknown API URLs answer JSON too, never an HTML error page."""
-    return JsonResponse({"message": f"No API endpoint at /api/v2/{unknown}"}, status=404)

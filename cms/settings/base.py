@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so a load balancer's probe needs no allowed Host header, HTTPS or session.
     "cms.health.HealthCheckMiddleware",
+    # Before anything asks for the host: an /api/ request Django refuses is answered JSON.
+    "cms.middleware.ApiRequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -269,7 +271,10 @@ WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "headless.errors.exception_handler",
 }
+# The admin keeps Django's page; /api/ answers JSON (cms/errors.py).
+CSRF_FAILURE_VIEW = "cms.errors.csrf_failure"
 
 # Content security policy (django-csp), written for the Wagtail admin, the only HTML served
 # here: it still renders inline scripts and style attributes, so those are allowed; all else
