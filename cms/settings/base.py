@@ -156,7 +156,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "cms.client_address.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "cms/lockout.html"
 
 LANGUAGE_CODE = "en-us"
@@ -235,9 +235,17 @@ FORM_ENCRYPTION_KEYS = env_list("FORM_ENCRYPTION_KEYS")
 CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5/m")
 CONTACT_MAX_BODY_BYTES = 16 * 1024
 CONTACT_HONEYPOT_FIELD = "website"
-# Behind a reverse proxy, the request header that holds the client address (e.g.
-# HTTP_X_REAL_IP), so rate limits count per client rather than per proxy.
-RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+
+# Whose address a request is, for the rate limit above and the sign-in lockouts: see
+# cms/client_address.py and docs/production.md. TRUSTED_PROXY_COUNT is how many proxies append
+# to X-Forwarded-For in front of the app servers (0: REMOTE_ADDR is the client). A frontend
+# server posting for its visitors sends FRONTEND_SERVER_SECRET and the visitor's address in
+# these two headers.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+FRONTEND_SERVER_SECRET = os.environ.get("FRONTEND_SERVER_SECRET", "")
+FRONTEND_SECRET_HEADER = os.environ.get("FRONTEND_SECRET_HEADER", "X-Frontend-Secret")
+FRONTEND_CLIENT_IP_HEADER = os.environ.get("FRONTEND_CLIENT_IP_HEADER", "X-Client-IP")
+RATELIMIT_IP_META_KEY = "cms.client_address.client_ip"
 
 # Preview: the admin's Preview shows the draft in the frontend, which fetches it from
 # /api/v2/page_preview/. FRONTEND_PREVIEW_URLS gives per-site URLs as "hostname=url,...".
