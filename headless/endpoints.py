@@ -15,7 +15,6 @@ from django.urls import path
 from django.utils.cache import patch_cache_control
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.serializers import DetailUrlField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
@@ -27,7 +26,7 @@ from wagtail_headless_preview.models import PagePreview
 
 from . import cache, schema
 from .fields import PagePathField
-from .filters import SafeSearchFilter, with_safe_search
+from .filters import safe_filters
 from .pages import HeadlessPage
 from .pagination import BoundedPagination
 from .references import References
@@ -103,9 +102,7 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
     """Pages of every type, each in one response: details, listings and find-by-path."""
 
     base_serializer_class = FrontendPageSerializer
-    filter_backends = [
-        backend for backend in PagesAPIViewSet.filter_backends if backend is not SearchFilter
-    ] + [SafeSearchFilter]
+    filter_backends = safe_filters(PagesAPIViewSet.filter_backends)
     meta_fields = PagesAPIViewSet.meta_fields + ["path"]
     listing_default_fields = PagesAPIViewSet.listing_default_fields + ["path"]
     nested_default_fields = PagesAPIViewSet.nested_default_fields + ["path"]
@@ -314,11 +311,11 @@ def redirect_schema(builder):
 
 
 class ImagesEndpoint(CachedResponseMixin, BoundedInputMixin, ImagesAPIViewSet):
-    filter_backends = with_safe_search(ImagesAPIViewSet.filter_backends)
+    filter_backends = safe_filters(ImagesAPIViewSet.filter_backends)
 
 
 class DocumentsEndpoint(CachedResponseMixin, BoundedInputMixin, DocumentsAPIViewSet):
-    filter_backends = with_safe_search(DocumentsAPIViewSet.filter_backends)
+    filter_backends = safe_filters(DocumentsAPIViewSet.filter_backends)
 
 
 class RedirectsEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, BaseAPIViewSet):

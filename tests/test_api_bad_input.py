@@ -125,3 +125,29 @@ def test_a_huge_id_in_a_detail_url_is_not_found(client, article, endpoint, pk, c
     assert response.status_code == 404, response.content
     assert response["Content-Type"] == "application/json"
     assert_no_traceback(caplog)
+
+
+@pytest.mark.parametrize(
+    "url, field",
+    [
+        ("/api/v2/pages/", "id"),
+        ("/api/v2/pages/", "alias_of"),
+        ("/api/v2/images/", "width"),
+        ("/api/v2/documents/", "id"),
+    ],
+)
+@pytest.mark.parametrize("number", [str(2**63), str(-(2**63) - 1), "9" * 40])
+def test_a_field_filter_past_the_columns_range_is_refused(
+    client, article, caplog, url, field, number
+):
+    response = client.get(url, {field: number})
+
+    assert_bad_request(response, field, "range")
+    assert_no_traceback(caplog)
+
+
+@pytest.mark.parametrize("value", ["", "yesterday", "2026-13-45"])
+def test_a_date_filter_that_is_no_date_is_refused(client, article, value):
+    response = client.get("/api/v2/pages/", {"first_published_at": value})
+
+    assert_bad_request(response, "first_published_at")
