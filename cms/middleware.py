@@ -1,6 +1,11 @@
 """Request guards that apply to every URL."""
 
+import logging
+
+from django.core.exceptions import DisallowedHost, TooManyFieldsSent
 from django.http import HttpResponseBadRequest, JsonResponse
+
+logger = logging.getLogger("django.security")
 
 NUL_MESSAGE = "Query parameters must not contain NUL characters."
 
@@ -28,3 +33,42 @@ def _items(querydict):
     for key, values in querydict.lists():
         for value in values:
             yield key, value
+
+
+class ApiRequestGuardMiddleware:
+    """A one-line warning and a 400 JSON for an /api/ request Django cannot take.
+
+    An unknown ``Host`` header, or more query parameters than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``,
+    would otherwise be Django's HTML 400 and an error logged with its traceback, the header
+    included whole. Early in the chain, before anything else asks for the host. Other paths
+    (the admin) keep Django's own handling.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith("/api/"):
+            return self.get_response(request)
+        try:
+            request.get_host()
+        except DisallowedHost:
+            host = request.META.get("HTTP_HOST", "")
+            logger.warning("Refused an API request for host %r", _shortened(host))
+            return _logged_bad_request("This host name is not served here.")
+        try:
+            request.GET  # noqa: B018  (parsing it is the check)
+        except TooManyFieldsSent:
+            logger.warning("Refused an API request with too many query parameters")
+            return _logged_bad_request("The request has too many query parameters.")
+        return self.get_response(request)
+
+
+def _logged_bad_request(message):
+    response = JsonResponse({"message": message}, status=400)
+    response._has_been_logged = True  # the warning above says it; no second "Bad Request" line
+    return response
+
+
+def _shortened(text, length=80):
+    return text if len(text) <= length else text[:length] + "…"

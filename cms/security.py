@@ -2,19 +2,6 @@
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
-
-
-def client_ip(request):
-    """The client's address, for sign-in lockouts (django-axes).
-
-    Behind a reverse proxy every request comes from the proxy, so the proxy's header named by
-    ``RATELIMIT_IP_META_KEY`` (e.g. ``HTTP_X_REAL_IP``) is used instead, as the contact form's
-    rate limit does.
-    """
-    key = settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR"
-    return (request.META.get(key) or request.META.get("REMOTE_ADDR") or "").strip() or None
-
 
 def origin(url):
     """``scheme://host[:port]`` of an absolute URL, or None for a relative one."""

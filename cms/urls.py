@@ -6,20 +6,24 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from headless.endpoints import not_found
+from headless.errors import not_found
 
 from .api import api_router
 
 # A 503 rather than an error page while the database is unreachable; /healthz is answered by
 # cms.health.HealthCheckMiddleware, before any URL is resolved.
 handler500 = "cms.health.server_error"
+# JSON on /api/, Django's pages elsewhere.
+handler400 = "cms.errors.bad_request"
+handler403 = "cms.errors.permission_denied"
+handler404 = "cms.errors.page_not_found"
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/forms/", include("contact.urls")),
     path("api/v2/", api_router.urls),
-    re_path(r"^api/v2/(?P<unknown>.*)$", not_found),
+    re_path(r"^api/(?P<unknown>.*)$", not_found),
 ]
 
 if settings.DEBUG:

@@ -11,15 +11,21 @@ import logging
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError, transaction
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import get_usage
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 
 from .models import ContactPage
 
 logger = logging.getLogger(__name__)
+
+# What the cache raises when its server is out of reach: socket errors, and Redis's own when
+# django-redis does not ignore them.
+CACHE_ERRORS = (OSError, RedisError, ConnectionInterrupted)
 
 
 def _json(status, message, **extra):
@@ -38,13 +44,17 @@ def _origin_allowed(request):
 
 
 def _rate_limited(request):
-    """``(limited, seconds until the window ends)`` for this client address."""
+    """``(limited, seconds until the window ends)`` for this client address.
+
+    Raises ``SuspiciousOperation`` when the request has no client address to count it by
+    (``cms/client_address.py``): such a request is refused, never taken unlimited.
+    """
     rate = settings.CONTACT_RATE_LIMIT
     if not rate:
         return False, 0
     try:
         usage = get_usage(request, group="contact.submit", key="ip", rate=rate, increment=True)
-    except Exception:  # the cache backend's own errors, e.g. Redis unreachable
+    except CACHE_ERRORS:
         # Patients must still reach the clinic while the cache is down.
         logger.warning("Rate limit not checked: the cache is unavailable", exc_info=True)
         return False, 0
@@ -104,7 +114,12 @@ def submit(request, page_id):
     if not _origin_allowed(request):
         return _json(403, "Submissions are not accepted from this origin.")
 
-    limited, retry_after = _rate_limited(request)
+    try:
+        limited, retry_after = _rate_limited(request)
+    except (SuspiciousOperation, ImproperlyConfigured) as error:
+        # A proxy or frontend server that does not pass the client's address as configured.
+        logger.warning("Refused a submission to form page %s: %s", page_id, error)
+        return _json(400, f"The server could not tell which address this came from. {error}")
     if limited:
         response = _json(429, "Too many submissions from your address. Please try again later.")
         response["Retry-After"] = str(retry_after)

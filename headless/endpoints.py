@@ -12,14 +12,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.signing import BadSignature, SignatureExpired
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.urls import path
 from django.utils.cache import patch_cache_control
 from django.utils.encoding import iri_to_uri
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.serializers import DetailUrlField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
@@ -32,8 +31,9 @@ from wagtail_headless_preview.models import PagePreview
 
 from . import cache, schema
 from .fields import PagePathField
-from .filters import SafeSearchFilter, with_safe_search
+from .filters import safe_filters
 from .pages import HeadlessPage
+from .pagination import BoundedPagination
 from .references import References
 from .visibility import is_public, public_pages, sees_more_than_anonymous
 
@@ -111,17 +111,33 @@ class CachedResponseMixin:
         return tags
 
 
+class BoundedInputMixin:
+    """Query parameters Wagtail hands the database as they come, checked first: a 400, not a 500.
+
+    Listings page with :class:`headless.pagination.BoundedPagination`; ``find/?id=`` takes
+    whole numbers only (an id of no object is a 404, as ever).
+    """
+
+    pagination_class = BoundedPagination
+
+    def find_object(self, queryset, request):
+        if "id" in request.GET:
+            try:
+                int(request.GET["id"])
+            except ValueError as e:
+                raise BadRequestError("id must be a whole number") from e
+        return super().find_object(queryset, request)
+
+
 def _headless(model):
     return issubclass(model, HeadlessPage)
 
 
-class PagesEndpoint(CachedResponseMixin, ReferencesMixin, PagesAPIViewSet):
+class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, PagesAPIViewSet):
     """Pages of every type, each in one response: details, listings and find-by-path."""
 
     base_serializer_class = FrontendPageSerializer
-    filter_backends = [
-        backend for backend in PagesAPIViewSet.filter_backends if backend is not SearchFilter
-    ] + [SafeSearchFilter]
+    filter_backends = safe_filters(PagesAPIViewSet.filter_backends)
     meta_fields = PagesAPIViewSet.meta_fields + ["path"]
     listing_default_fields = PagesAPIViewSet.listing_default_fields + ["path"]
     nested_default_fields = PagesAPIViewSet.nested_default_fields + ["path"]
@@ -342,17 +358,17 @@ def redirect_schema(builder):
     )
 
 
-class ImagesEndpoint(CachedResponseMixin, ImagesAPIViewSet):
-    filter_backends = with_safe_search(ImagesAPIViewSet.filter_backends)
+class ImagesEndpoint(CachedResponseMixin, BoundedInputMixin, ImagesAPIViewSet):
+    filter_backends = safe_filters(ImagesAPIViewSet.filter_backends)
     cache_tags = ("images",)
 
 
-class DocumentsEndpoint(CachedResponseMixin, DocumentsAPIViewSet):
-    filter_backends = with_safe_search(DocumentsAPIViewSet.filter_backends)
+class DocumentsEndpoint(CachedResponseMixin, BoundedInputMixin, DocumentsAPIViewSet):
+    filter_backends = safe_filters(DocumentsAPIViewSet.filter_backends)
     cache_tags = ("documents",)
 
 
-class RedirectsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
+class RedirectsEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, BaseAPIViewSet):
     """Redirects editors manage in the admin, for a frontend that applies them itself."""
 
     model = Redirect
@@ -381,8 +397,3 @@ class RedirectsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
         return [
             schema.listing(builder, "RedirectListing", items, description="GET /api/v2/redirects/")
         ]
-
-
-def not_found(request, unknown):
-    """Unknown API URLs answer JSON too, never an HTML error page."""
-    return JsonResponse({"message": f"No API endpoint at /api/v2/{unknown}"}, status=404)

@@ -1,13 +1,21 @@
 """Filter backends for the headless endpoints."""
 
-from wagtail.api.v2.filters import SearchFilter
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from wagtail.api.v2.filters import FieldsFilter, SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 
 class SafeSearchFilter(SearchFilter):
-    """Wagtail's full-text search, with input its backends choke on answered 400 first."""
+    """Wagtail's full-text search, with input its backends choke on answered 400 first.
+
+    The database backend builds one nested expression per word, so a few hundred words
+    overflow Python's recursion limit; ``API_SEARCH_MAX_TERMS`` and ``API_SEARCH_MAX_LENGTH``
+    keep a search to what a person types.
+    """
 
     operators = ("and", "or")
 
@@ -21,6 +29,12 @@ class SafeSearchFilter(SearchFilter):
         terms = request.GET["search"].replace('"', " ").strip()
         if not terms:
             raise BadRequestError("search needs at least one word")
+        if len(terms.split()) > settings.API_SEARCH_MAX_TERMS:
+            raise BadRequestError(f"search may have at most {settings.API_SEARCH_MAX_TERMS} words")
+        if len(terms) > settings.API_SEARCH_MAX_LENGTH:
+            raise BadRequestError(
+                f"search may be at most {settings.API_SEARCH_MAX_LENGTH} characters long"
+            )
         if getattr(queryset, "_filtered_by_tag", False):
             raise BadRequestError("filtering by tag with a search query is not supported")
         try:
@@ -31,6 +45,42 @@ class SafeSearchFilter(SearchFilter):
             raise BadRequestError(f"cannot search with this filter or order: {e}") from e
 
 
-def with_safe_search(backends):
-    """``backends`` with Wagtail's search filter replaced by :class:`SafeSearchFilter`."""
-    return [SafeSearchFilter if backend is SearchFilter else backend for backend in backends]
+class SafeFieldsFilter(FieldsFilter):
+    """Wagtail's field filters (``?id=``, ``?alias_of=``, ``?first_published_at=``), with values
+    the database cannot compare answered 400 rather than failing the query: text that is no
+    date, a number past what the column holds (SQLite: Python int too large).
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        fields = set(view.get_available_fields(queryset.model, db_fields_only=True))
+        for name, value in request.GET.items():
+            if name in fields:
+                self.check_value(queryset.model, name, value)
+        return super().filter_queryset(request, queryset, view)
+
+    @staticmethod
+    def check_value(model, name, value):
+        try:
+            field = model._meta.get_field(name)
+        except LookupError:
+            return
+        if isinstance(field, models.ForeignKey):
+            field = field.target_field
+        if field.is_relation or isinstance(field, models.BooleanField):
+            return  # tags, and booleans Wagtail parses itself
+        try:
+            value = field.to_python(value)
+        except ValidationError as e:
+            raise BadRequestError(f"field filter error. {name} cannot be {value!r}") from e
+        if isinstance(field, models.IntegerField | models.AutoField) and value is not None:
+            low, high = connection.ops.integer_field_range(field.get_internal_type())
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise BadRequestError(f"field filter error. {name} is out of range")
+
+
+SAFE_FILTERS = {SearchFilter: SafeSearchFilter, FieldsFilter: SafeFieldsFilter}
+
+
+def safe_filters(backends):
+    """``backends`` with Wagtail's search and field filters replaced by the safe ones here."""
+    return [SAFE_FILTERS.get(backend, backend) for backend in backends]

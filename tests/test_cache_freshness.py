@@ -67,9 +67,7 @@ def test_publishing_one_article_leaves_unrelated_cached_answers_hits(client, art
 def test_an_article_shown_as_related_is_fresh_where_it_is_shown(client, articles):
     a, b, c = articles["a"], articles["b"], articles["c"]
     warm(client, [a, b, c])
-    assert [item["title"] for item in detail(client, a).json()["related_articles"]] == [
-        "Article b"
-    ]
+    assert [item["title"] for item in detail(client, a).json()["related_articles"]] == ["Article b"]
 
     b.title = "Article b, revised"
     b.save_revision().publish()

@@ -1,10 +1,13 @@
 """Generated requests against every public API endpoint: never a 5xx, always the documented JSON.
 
-Hypothesis builds requests from each endpoint's URL patterns and known query parameters, mixing
-real values from the demo content (ids, types, paths, slugs) with junk: unknown keys, negative
-and enormous numbers, odd unicode, broken percent-encoding. Every answer must be below 500 and
-a JSON object; 4xx bodies must be the schema's ``Error``, and 200s the schema's definition for
-that endpoint (unless ``fields=`` reshaped them on purpose).
+Hypothesis builds requests from each endpoint's URL patterns, known query parameters and
+filterable fields, mixing real values from the demo content (ids, types, paths, slugs) with
+junk: unknown keys, negative and enormous numbers (offsets and ids past 2**63), ids that are
+not numbers, searches of hundreds of words, odd unicode, broken percent-encoding. Other
+requests come with a Host the site does not serve, or with a method other than GET, to known
+and unknown /api/ URLs. Every answer must be below 500 and a JSON object; 4xx bodies must be
+the schema's ``Error``, and 200s the schema's definition for that endpoint (unless ``fields=``
+reshaped them on purpose).
 
 ``FUZZ_EXAMPLES`` sets how many requests (300 by default, as in CI); ``make fuzz`` sends 5000.
 """
@@ -75,7 +78,14 @@ JUNK = st.one_of(
             "-1",
             "0",
             "1e9",
+            "1.5",
+            "abc",
             "99999999999999999999999",
+            str(2**31),
+            str(2**63 - 1),
+            str(2**63),
+            str(2**64),
+            "9" * 40,
             "NaN",
             "null",
             "true",
@@ -161,6 +171,14 @@ ORDERS = st.one_of(
 )
 
 
+WORDS = st.sampled_from(["pain", "a", "OR", "AND", "NOT", "(", ")", "*", "ketamine", "-x"])
+SEARCHES = st.one_of(
+    st.lists(WORDS, max_size=400).map(" ".join),
+    st.sampled_from(["a OR " * 100, "pain " * 33, "x" * 201, "x" * 5000]),
+    JUNK,
+)
+
+
 def valid_values(name, demo):
     """Values a frontend would send for ``name``, from the demo content where there are any."""
     ids = st.sampled_from(demo["page_ids"]).map(str)
@@ -185,6 +203,9 @@ def valid_values(name, demo):
         "site": st.sampled_from(["localhost", "localhost:80"]),
         "html_path": st.sampled_from(demo["paths"] + ["/", "/nope/"]),
         "search": st.sampled_from(["pain", "ketamine infusion", "sleep", "nerve"]),
+        "title": st.sampled_from(["Contact us", "Articles"]),
+        "slug": st.sampled_from(["articles", "contact"]),
+        "show_in_menus": st.sampled_from(["true", "false"]),
         "search_operator": st.sampled_from(["and", "or"]),
         "condition": st.sampled_from(demo["conditions"]),
         "treatment": st.sampled_from(demo["treatments"]),
@@ -206,6 +227,7 @@ def wild_values(name):
         "offset": NUMBER,
         "format": st.one_of(st.sampled_from(["api", "html", "xml"]), JUNK),
         "content_type": TYPES,
+        "search": SEARCHES,
     }.get(name, st.one_of(NUMBER, JUNK))
 
 
@@ -213,7 +235,8 @@ def endpoint_routes(demo):
     """``(endpoint name, route, known query parameters)`` for every registered API route."""
     routes = []
     for name, endpoint in api_router._endpoints.items():
-        known = sorted(getattr(endpoint, "known_query_parameters", ()))
+        fields = endpoint.get_available_fields(endpoint.model, db_fields_only=True)
+        known = sorted({*getattr(endpoint, "known_query_parameters", ()), *fields})
         for pattern in endpoint.get_urlpatterns():
             routes.append((name, str(pattern.pattern), known))
     return routes
@@ -362,3 +385,67 @@ def test_generated_form_submissions_never_fail(fuzz_settings, demo, body, conten
 
     assert response.status_code < 500, (body, response.content)
     assert response["Content-Type"] == "application/json"
+
+
+HOSTS = st.one_of(
+    st.sampled_from(
+        ["evil.example", "localhost.evil.example", "", " ", "[::1", "a" * 3000, "xn--", "1.2.3.4:x"]
+    ),
+    st.text(alphabet=st.characters(codec="ascii", exclude_categories=("Cc",)), max_size=60),
+)
+API_PATHS = st.one_of(
+    st.sampled_from(
+        ["/api/", "/api/v1/pages/", "/api/v2", "/api/v2/nope/", "/api/v2/pages/nope/x/"]
+    ),
+    st.text(alphabet="abcz019/._-%", max_size=30).map("/api/v2/{}".format),
+    st.text(alphabet="abcz019/._-%", max_size=30).map("/api/{}".format),
+)
+
+
+def check_json(response, where):
+    assert response.status_code < 500, f"{where} answered {response.status_code}"
+    assert response["Content-Type"] == "application/json", where
+    assert isinstance(json.loads(response.content), dict), where
+
+
+@pytest.fixture
+def known_hosts(fuzz_settings):
+    fuzz_settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    return fuzz_settings
+
+
+def test_generated_hosts_never_fail(known_hosts, demo):
+    client = Client(raise_request_exception=False)
+
+    @settings(max_examples=max(EXAMPLES // 5, 20), deadline=None, database=None)
+    @given(request=api_requests(demo), host=HOSTS, method=st.sampled_from(["get", "post"]))
+    def check(request, host, method):
+        url, _params, query = request
+        response = getattr(client, method)(f"{url}?{query}", HTTP_HOST=host)
+        if host in known_hosts.ALLOWED_HOSTS and response.status_code == 302:
+            return  # find by id, answered for a host the site serves
+        check_json(response, f"{method.upper()} {url} Host: {host[:40]!r}")
+
+    check()
+
+
+def test_generated_writes_never_fail(fuzz_settings, demo):
+    # As a browser would meet it: CSRF checks on, a cookie-less cross-site request.
+    client = Client(raise_request_exception=False, enforce_csrf_checks=True)
+    known_urls = st.builds(lambda request: request[0], api_requests(demo))
+
+    @settings(max_examples=max(EXAMPLES // 5, 20), deadline=None, database=None)
+    @given(
+        url=st.one_of(known_urls, API_PATHS),
+        method=st.sampled_from(["post", "put", "patch", "delete", "options", "trace"]),
+        body=st.one_of(st.just("{}"), st.text(max_size=50), st.binary(max_size=50)),
+        content_type=st.sampled_from(["application/json", "text/plain", "multipart/form-data"]),
+    )
+    def check(url, method, body, content_type):
+        if method == "trace":
+            response = client.generic("TRACE", url)
+        else:
+            response = getattr(client, method)(url, body, content_type=content_type)
+        check_json(response, f"{method.upper()} {url}")
+
+    check()

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so a load balancer's probe needs no allowed Host header, HTTPS or session.
     "cms.health.HealthCheckMiddleware",
+    # Before anything asks for the host: an /api/ request Django refuses is answered JSON.
+    "cms.middleware.ApiRequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -154,7 +156,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "cms.client_address.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "cms/lockout.html"
 
 LANGUAGE_CODE = "en-us"
@@ -200,6 +202,12 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
+# Bounds on what the API passes to the database and the search backend; past them a request
+# gets 400 (a search of hundreds of words overflows the backend's query builder, an offset
+# past 2**63 the database's integers).
+API_OFFSET_MAX = 1_000_000
+API_SEARCH_MAX_TERMS = 32
+API_SEARCH_MAX_LENGTH = 200
 
 # Articles go live when a medical reviewer approves them; see articles/review.py.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "articles.workflows.publish_approved"
@@ -233,9 +241,17 @@ FORM_ENCRYPTION_KEYS = env_list("FORM_ENCRYPTION_KEYS")
 CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5/m")
 CONTACT_MAX_BODY_BYTES = 16 * 1024
 CONTACT_HONEYPOT_FIELD = "website"
-# Behind a reverse proxy, the request header that holds the client address (e.g.
-# HTTP_X_REAL_IP), so rate limits count per client rather than per proxy.
-RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+
+# Whose address a request is, for the rate limit above and the sign-in lockouts: see
+# cms/client_address.py and docs/production.md. TRUSTED_PROXY_COUNT is how many proxies append
+# to X-Forwarded-For in front of the app servers (0: REMOTE_ADDR is the client). A frontend
+# server posting for its visitors sends FRONTEND_SERVER_SECRET and the visitor's address in
+# these two headers.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+FRONTEND_SERVER_SECRET = os.environ.get("FRONTEND_SERVER_SECRET", "")
+FRONTEND_SECRET_HEADER = os.environ.get("FRONTEND_SECRET_HEADER", "X-Frontend-Secret")
+FRONTEND_CLIENT_IP_HEADER = os.environ.get("FRONTEND_CLIENT_IP_HEADER", "X-Client-IP")
+RATELIMIT_IP_META_KEY = "cms.client_address.client_ip"
 
 # Preview: the admin's Preview shows the draft in the frontend, which fetches it from
 # /api/v2/page_preview/. FRONTEND_PREVIEW_URLS gives per-site URLs as "hostname=url,...".
@@ -269,7 +285,10 @@ WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "headless.errors.exception_handler",
 }
+# The admin keeps Django's page; /api/ answers JSON (cms/errors.py).
+CSRF_FAILURE_VIEW = "cms.errors.csrf_failure"
 
 # Content security policy (django-csp), written for the Wagtail admin, the only HTML served
 # here: it still renders inline scripts and style attributes, so those are allowed; all else
