@@ -47,12 +47,17 @@ def array(items):
 
 
 def error(builder):
+    """``{message}``, and for a form submission ``errors``: each field's messages."""
     return builder.define(
         "Error",
         obj(
-            {"message": STRING},
+            {
+                "message": STRING,
+                "errors": {"type": "object", "additionalProperties": array(STRING)},
+            },
+            required=["message"],
             title="ApiError",  # not "Error", which would shadow the global Error in TypeScript
-            description="The body of every 4xx answer.",
+            description="The body of every error answer (4xx and 503).",
         ),
     )
 
