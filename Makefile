@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install bootstrap run test lint lock serve worker clean audit fuzz load
+.PHONY: install bootstrap run test lint lock serve worker clean audit fuzz load snapshot types
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ fuzz: install
 # Sustained concurrent load on gunicorn and PostgreSQL; see bench/load_test.py.
 load: install
 	$(BIN)/python bench/load_test.py
+
+# The committed contract, docs/openapi.json: tests/test_openapi.py fails until it matches the
+# code, so a change to the API shows as a diff of this file in review.
+snapshot: install
+	$(BIN)/python manage.py export_api_schema --openapi --output docs/openapi.json
 
 # Regenerate requirements.lock after editing pyproject.toml.
 lock:

@@ -7,6 +7,7 @@ the API serves at /api/v2/openapi.json; nothing here knows the schemas' insides.
 import json
 import os
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -31,6 +32,7 @@ from wagtail_factories import DocumentFactory, ImageFactory
 from articles.blocks import ArticleBodyBlock
 from articles.models import ArticlePage, Condition
 from cms.api import api_router, build_openapi, build_schema
+from cms.openapi import openapi_text
 from contact.models import ContactPage
 from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, ClinicianFactory
 from webhooks import events
@@ -352,3 +354,11 @@ def test_the_docs_page_loads_swagger_ui_from_our_own_static_files(client):
     )
     assert "'self'" in policy["script-src"].split()
     assert "'self'" in policy["connect-src"].split()
+
+
+def test_the_committed_snapshot_is_the_api_the_code_serves():
+    snapshot = Path(django_settings.BASE_DIR) / "docs" / "openapi.json"
+    assert snapshot.read_text(encoding="utf-8") == openapi_text(), (
+        "The API changed and docs/openapi.json does not say so: run `make snapshot` and "
+        "commit docs/openapi.json with the change (its diff shows what frontends will see)."
+    )
