@@ -425,7 +425,7 @@ def redirect_schema(builder):
                 "old_path": schema.STRING,
                 "target": schema.nullable(schema.STRING),
                 "is_permanent": schema.BOOLEAN,
-                "status_code": {"enum": [301, 302]},
+                "status_code": schema.enum([301, 302]),
             },
             description="target is a path on this site or an outside URL; null when its page is gone.",
         ),

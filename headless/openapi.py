@@ -67,7 +67,7 @@ WAGTAIL_PARAMETERS = {
             "A field to sort by, `-field` for descending, or `random`; not with search.",
         ),
         query("search", schema.STRING, "Words to search for; results are ordered by relevance."),
-        query("search_operator", {"enum": ["and", "or"]}, "Whether every word must match."),
+        query("search_operator", schema.enum(["and", "or"]), "Whether every word must match."),
         query("type", schema.STRING, "Page types, `app.Model`, comma-separated (PageType)."),
         query("child_of", ROOT_OR_ID, "Only children of this page (`root`: the site root)."),
         query("ancestor_of", schema.INTEGER, "Only ancestors of this page."),
@@ -82,8 +82,8 @@ WAGTAIL_PARAMETERS = {
             "The site, `hostname` or `hostname:port`, whose pages to serve; by default the "
             "site of the request's Host.",
         ),
-        query("rich_text_format", {"enum": ["html"]}, "Wagtail's own rich text fields as HTML."),
-        query("format", {"enum": ["json"]}, "The only format: JSON."),
+        query("rich_text_format", schema.enum(["html"]), "Wagtail's own rich text fields as HTML."),
+        query("format", schema.enum(["json"]), "The only format: JSON."),
         query("_", schema.STRING, "Ignored: a cache buster some HTTP clients add."),
         query("id", schema.INTEGER, "The id of the object to find."),
     ]
@@ -145,7 +145,9 @@ def webhook(event, payload_ref, description):
             ],
             "requestBody": {"required": True, "content": {JSON: {"schema": payload_ref}}},
             "responses": {
-                "2XX": {"description": "Received; any other answer is retried (docs/webhooks.md)."}
+                "2XX": {
+                    "description": "Received; every other answer is retried (docs/webhooks.md)."
+                }
             },
         }
     }

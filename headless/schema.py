@@ -17,6 +17,21 @@ DATE = {"type": "string", "format": "date"}
 DATE_TIME = {"type": "string", "format": "date-time"}
 
 
+JSON_TYPES = [(bool, "boolean"), (int, "integer"), (float, "number"), (str, "string")]
+
+
+def enum(values):
+    """One of ``values``, with their JSON types, so type generators need not infer them."""
+    types = []
+    for value in values:
+        name = (
+            "null" if value is None else next(t for cls, t in JSON_TYPES if isinstance(value, cls))
+        )
+        if name not in types:
+            types.append(name)
+    return {"type": types[0] if len(types) == 1 else types, "enum": list(values)}
+
+
 def ref(name):
     return {"$ref": f"#/$defs/{name}"}
 
@@ -27,7 +42,7 @@ def nullable(schema):
         types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         return {**schema, "type": [*types, "null"]} if "null" not in types else schema
     if "enum" in schema:
-        return {**schema, "enum": [*schema["enum"], None]}
+        return {**schema, **enum([*schema["enum"], None])}
     return {"anyOf": [schema, {"type": "null"}]}
 
 

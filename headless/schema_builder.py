@@ -31,6 +31,7 @@ from .schema import (
     URL,
     array,
     discriminated,
+    enum,
     listing,
     nullable,
     obj,
@@ -157,10 +158,10 @@ class SchemaBuilder:
         if isinstance(block, blocks.FloatBlock):
             return nullable({"type": "number"}) if optional else {"type": "number"}
         if isinstance(block, blocks.MultipleChoiceBlock):
-            return array({"enum": _choice_values(block)})
+            return array(enum(_choice_values(block)))
         if isinstance(block, blocks.ChoiceBlock):
             values = _choice_values(block)
-            return {"enum": [*values, ""] if optional and "" not in values else values}
+            return enum([*values, ""] if optional and "" not in values else values)
         if isinstance(block, blocks.DateTimeBlock):
             return nullable(DATE_TIME) if optional else DATE_TIME
         if isinstance(block, blocks.DateBlock):
@@ -255,7 +256,7 @@ class SchemaBuilder:
                 return nullable(schema) if field.allow_null else schema
         if isinstance(field, drf.ChoiceField):
             values = list(field.choices)
-            return {"enum": [*values, None]} if field.allow_null else {"enum": values}
+            return enum([*values, None] if field.allow_null else values)
         raise ImproperlyConfigured(
             f"No API schema for {model._meta.label}.{name} ({type(field).__name__}): "
             "use a serializer field with an api_schema(builder, model) method."
@@ -264,7 +265,7 @@ class SchemaBuilder:
     def page_responses(self):
         """Every page type's detail and listing; returns (the PageDetail ref, listing refs)."""
         page_types = self.page_types()
-        self.define("PageType", {"enum": [model._meta.label for model in page_types]})
+        self.define("PageType", enum([model._meta.label for model in page_types]))
         # Keys name the page type as the API does (meta.type); titles are the names that type
         # generators such as json-schema-to-typescript give the definitions.
         details, listings = [], []
