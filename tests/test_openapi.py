@@ -21,6 +21,7 @@ from openapi_core.testing import MockRequest, MockResponse
 from openapi_core.validation.response.exceptions import InvalidData
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
+from playwright.sync_api import expect
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from wagtail.contrib.redirects.models import Redirect
@@ -362,3 +363,19 @@ def test_the_committed_snapshot_is_the_api_the_code_serves():
         "The API changed and docs/openapi.json does not say so: run `make snapshot` and "
         "commit docs/openapi.json with the change (its diff shows what frontends will see)."
     )
+
+
+@pytest.mark.browser
+def test_swagger_ui_renders_every_operation_under_the_policy(browser_page, live_server):
+    refused = []
+    browser_page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security" in message.text else 0,
+    )
+    browser_page.goto(f"{live_server.url}/api/v2/docs/")
+
+    expect(browser_page.locator(".opblock").first).to_be_visible()
+    document = build_openapi()
+    shown = len(operations(document)) + len(document["webhooks"])
+    assert browser_page.locator(".opblock").count() == shown
+    assert refused == []
