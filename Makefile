@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install bootstrap run test lint lock serve worker clean audit fuzz load
+.PHONY: install bootstrap run test lint lock serve worker clean audit fuzz load snapshot types typescript
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,24 @@ run: bootstrap
 worker: install
 	$(BIN)/python manage.py db_worker --backend webhooks
 
+# The TypeScript check is its own step (make typescript), not run twice by CI's two suites.
 test: bootstrap
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not typescript" $(PYTEST_ARGS)
+
+# Types for a frontend, in $(TYPES_DIR): the JSON Schema, the OpenAPI document, and api.d.ts
+# generated from the document by openapi-typescript (the version tests/typescript pins).
+TYPES_DIR ?= frontend-types
+OPENAPI_TYPESCRIPT_VERSION := 7.13.0
+types: install
+	mkdir -p $(TYPES_DIR)
+	$(BIN)/python manage.py export_api_schema --output $(TYPES_DIR)/api-schema.json
+	$(BIN)/python manage.py export_api_schema --openapi --output $(TYPES_DIR)/openapi.json
+	npx --yes openapi-typescript@$(OPENAPI_TYPESCRIPT_VERSION) $(TYPES_DIR)/openapi.json \
+		--output $(TYPES_DIR)/api.d.ts
+
+# tests/typescript/render.ts, a frontend's renderer, compiled with tsc --strict against them.
+typescript: install
+	$(BIN)/python -m pytest -p no:cacheprovider -m typescript tests/test_typescript.py
 
 # ruff (style, imports at the top), and import-linter: the layers of docs/architecture.md.
 lint: install
@@ -64,6 +80,11 @@ fuzz: install
 # Sustained concurrent load on gunicorn and PostgreSQL; see bench/load_test.py.
 load: install
 	$(BIN)/python bench/load_test.py
+
+# The committed contract, docs/openapi.json: tests/test_openapi.py fails until it matches the
+# code, so a change to the API shows as a diff of this file in review.
+snapshot: install
+	$(BIN)/python manage.py export_api_schema --openapi --output docs/openapi.json
 
 # Regenerate requirements.lock after editing pyproject.toml.
 lock:

@@ -2,7 +2,7 @@
 
 from wagtail.api.v2.utils import BadRequestError
 
-from headless import endpoints
+from headless import endpoints, openapi, schema
 from headless.filters import SafeSearchFilter
 
 from .fields import ARTICLE_MODEL
@@ -21,6 +21,17 @@ class TaxonomyFilter:
                 raise BadRequestError(f"filtering by {param} needs type={ARTICLE_MODEL}")
             queryset = queryset.filter(**{lookup: request.GET[param]})
         return queryset
+
+    @classmethod
+    def api_parameters(cls):
+        return [
+            openapi.query(
+                param,
+                schema.STRING,
+                f"Only articles of this {param} (its slug); needs type={ARTICLE_MODEL}.",
+            )
+            for param in cls.params
+        ]
 
 
 class PagesEndpoint(endpoints.PagesEndpoint):

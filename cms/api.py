@@ -1,12 +1,14 @@
 """The read-only API the frontends read from, mounted at /api/v2/: what it serves, at a glance.
 
 Each endpoint class comes from the app that owns it; the machinery they share is in
-:mod:`headless`. ``build_schema()`` describes every response (``manage.py export_api_schema``).
+:mod:`headless`. ``build_schema()`` and ``build_openapi()`` describe
+every operation and response (``manage.py export_api_schema``).
 """
 
 from wagtail.api.v2.router import WagtailAPIRouter
 
 from articles.api import PagesEndpoint
+from contact import views as contact_views
 from headless.endpoints import (
     DocumentsEndpoint,
     ImagesEndpoint,
@@ -15,6 +17,7 @@ from headless.endpoints import (
 )
 from headless.schema_builder import SchemaBuilder
 from home.api import SiteSettingsEndpoint
+from webhooks.events import api_webhooks
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesEndpoint)
@@ -25,6 +28,20 @@ api_router.register_endpoint("site", SiteSettingsEndpoint)
 api_router.register_endpoint("page_preview", PagePreviewEndpoint)
 
 
+def schema_builder():
+    """The registry of both documents: the router's endpoints, form submissions, webhooks."""
+    return SchemaBuilder(
+        api_router,
+        operations={"forms/": contact_views.api_operations},  # cms/urls.py mounts them there
+        webhooks=api_webhooks,
+    )
+
+
 def build_schema():
-    """The JSON Schema of every response of ``api_router``, as a dict ready for ``json.dumps``."""
-    return SchemaBuilder(api_router).build()
+    """The JSON Schema of every response, as a dict ready for ``json.dumps``."""
+    return schema_builder().build()
+
+
+def build_openapi():
+    """The OpenAPI 3.1 document of the same API, served at /api/v2/openapi.json."""
+    return schema_builder().build_openapi()

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from headless.errors import not_found
 
+from . import openapi
 from .api import api_router
 
 # A 503 rather than an error page while the database is unreachable; /healthz is answered by
@@ -22,6 +23,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/forms/", include("contact.urls")),
+    path("api/v2/openapi.json", openapi.openapi_json, name="openapi"),
+    path("api/v2/docs/", openapi.docs, name="api_docs"),
     path("api/v2/", api_router.urls),
     re_path(r"^api/(?P<unknown>.*)$", not_found),
 ]

@@ -12,7 +12,7 @@ def form_field_schema(builder):
         {
             "name": schema.STRING,
             "label": schema.STRING,
-            "type": {"enum": [value for value, _ in FORM_FIELD_CHOICES]},
+            "type": schema.enum([value for value, _ in FORM_FIELD_CHOICES]),
             "required": schema.BOOLEAN,
             "choices": schema.array(schema.STRING),
             "help_text": schema.STRING,

@@ -19,6 +19,8 @@ from django_ratelimit.core import get_usage
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 
+from headless import openapi, schema
+
 from .models import ContactPage
 
 logger = logging.getLogger(__name__)
@@ -160,3 +162,60 @@ def submit(request, page_id):
 
     logger.info("Stored a submission to form page %s", page.pk)
     return _json(201, page.success_message)
+
+
+def api_operations(builder, path):
+    """The OpenAPI operation of :func:`submit`, mounted at ``path`` (see ``cms/api.py``)."""
+    answer = {
+        "anyOf": [schema.STRING, {"type": "number"}, schema.BOOLEAN, schema.array(schema.STRING)]
+    }
+    answers = builder.define(
+        "FormAnswers",
+        {
+            "type": "object",
+            "additionalProperties": schema.nullable(answer),
+            "description": (
+                "Each field's answer under its `name` from the page's `fields`: text, a number, "
+                "true or false for a checkbox, a list of the chosen options for checkboxes."
+            ),
+        },
+    )
+    submitted = builder.define(
+        "FormSubmitted",
+        schema.obj({"message": schema.STRING}, description="The page's success message."),
+    )
+    retry_after = {"Retry-After": "Seconds to wait before trying again."}
+    error = schema.error(builder)
+    return {
+        f"{path}{{id}}/submissions/": {
+            "post": openapi.operation(
+                "contact_submit",
+                "Send the answers to a contact form page",
+                {
+                    201: openapi.response(
+                        "Stored; the body is the page's success message.", submitted
+                    ),
+                    **openapi.errors(
+                        builder,
+                        _400=(
+                            "Not a JSON object, or answers the form does not accept: the page's "
+                            "error message, and under errors each field's messages."
+                        ),
+                        _403="Submissions are not accepted from this Origin.",
+                        _404="No live, public contact form page has this id.",
+                        _405="Only POST is allowed.",
+                        _413="The body is larger than the limit.",
+                    ),
+                    429: openapi.response(
+                        "Too many submissions from this address.", error, retry_after
+                    ),
+                    503: openapi.response(
+                        "Could not be stored now; retry later.", error, retry_after
+                    ),
+                },
+                [openapi.path_id("The contact page's id (its detail's id).")],
+                tag="forms",
+                requestBody={"required": True, "content": {openapi.JSON: {"schema": answers}}},
+            )
+        }
+    }

@@ -29,7 +29,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page, Site
 from wagtail_headless_preview.models import PagePreview
 
-from . import cache, schema
+from . import cache, openapi, schema
 from .fields import PagePathField
 from .filters import safe_filters
 from .pages import HeadlessPage
@@ -235,9 +235,36 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
             raise Http404(f"No page or redirect at {html_path}")
         return Response({"redirect": redirect_data(redirect, self.references)})
 
+    # The query parameters of a listing, besides each filter backend's own (api_parameters).
+    listing_parameters = (
+        "type",
+        "fields",
+        "limit",
+        "offset",
+        "order",
+        "search",
+        "search_operator",
+        "child_of",
+        "ancestor_of",
+        "descendant_of",
+        "translation_of",
+        "locale",
+        "site",
+        "rich_text_format",
+        "format",
+        "_",
+    )
+
     @classmethod
-    def api_schema(cls, builder):
+    def api_operations(cls, builder, path):
         detail, listings = builder.page_responses()
+        listing = builder.define(
+            "AnyPageListing",
+            {
+                "anyOf": listings,
+                "description": "GET /api/v2/pages/: PageListing, or with ?type= that type's listing.",
+            },
+        )
         find_result = builder.define(
             "FindResult",
             {
@@ -245,7 +272,78 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
                 "description": "GET /api/v2/pages/find/?html_path=: the page, or its redirect.",
             },
         )
-        return [detail, find_result, *listings]
+        filters = [
+            parameter
+            for backend in cls.filter_backends
+            for parameter in getattr(backend, "api_parameters", list)()
+        ]
+        filters += builder.field_filters(cls, Page, "pages")
+        detail_parameters = openapi.wagtail_parameters("fields", "site", "format")
+        return {
+            path: {
+                "get": openapi.operation(
+                    "pages_listing",
+                    "Pages, of every type or of those ?type= names",
+                    {
+                        200: openapi.response("A page of the listing.", listing),
+                        **openapi.errors(builder, _400="A query parameter is not valid."),
+                        **openapi.cached(builder),
+                    },
+                    openapi.wagtail_parameters(*cls.listing_parameters) + filters,
+                    tag="pages",
+                    description=(
+                        "With ?type=, the type's own fields can be asked for with ?fields= "
+                        "and filtered on with ?<field>=<value>."
+                    ),
+                )
+            },
+            path + "{id}/": {
+                "get": openapi.operation(
+                    "pages_detail",
+                    "One page, with everything a frontend renders it from",
+                    {
+                        200: openapi.response("The page, told apart by meta.type.", detail),
+                        **openapi.errors(
+                            builder, _400="A query parameter is not valid.", _404="No such page."
+                        ),
+                        **openapi.cached(builder),
+                    },
+                    [openapi.path_id("The page's id."), *detail_parameters],
+                    tag="pages",
+                )
+            },
+            path + "find/": {
+                "get": openapi.operation(
+                    "pages_find",
+                    "The page, or the redirect, at a path of the site",
+                    {
+                        200: openapi.response(
+                            "?html_path=: the page or its redirect.", find_result
+                        ),
+                        302: openapi.response(
+                            "?id=: the page's detail URL.",
+                            headers={"Location": "The page's detail URL."},
+                        ),
+                        **openapi.errors(
+                            builder,
+                            _400="A query parameter is not valid.",
+                            _404="No page and no redirect at this path.",
+                        ),
+                        **openapi.cached(builder),
+                    },
+                    [
+                        openapi.query(
+                            "html_path",
+                            schema.STRING,
+                            "A path of the site, as a visitor's browser asks for it.",
+                        ),
+                        *openapi.wagtail_parameters("id"),
+                        *detail_parameters,
+                    ],
+                    tag="pages",
+                )
+            },
+        }
 
 
 class PagePreviewEndpoint(PagesEndpoint):
@@ -307,8 +405,40 @@ class PagePreviewEndpoint(PagesEndpoint):
         return [path("", cls.as_view({"get": "preview_view"}), name="detail")]
 
     @classmethod
-    def api_schema(cls, builder):
-        return []  # a preview is a page detail, described by the pages endpoint
+    def api_operations(cls, builder, path):
+        detail, _ = builder.page_responses()
+        return {
+            path: {
+                "get": openapi.operation(
+                    "page_preview",
+                    "A draft, in exactly the shape of a published page's detail",
+                    {
+                        200: openapi.response("The draft's detail, never cached.", detail),
+                        **openapi.errors(
+                            builder,
+                            _400="A query parameter is not known.",
+                            _401="No token, or the preview has expired.",
+                            _403="The token is not valid.",
+                            _404="No such page type, or no preview with this token.",
+                            _503="The database is out of reach.",
+                        ),
+                    },
+                    [
+                        openapi.query(
+                            "content_type",
+                            schema.STRING,
+                            "The page type, `app.model`, from the preview URL.",
+                            required=True,
+                        ),
+                        openapi.query(
+                            "token", schema.STRING, "The token from the preview URL.", required=True
+                        ),
+                        *openapi.wagtail_parameters("fields", "format"),
+                    ],
+                    tag="pages",
+                )
+            }
+        }
 
 
 def find_redirect(request, html_path):
@@ -351,21 +481,85 @@ def redirect_schema(builder):
                 "old_path": schema.STRING,
                 "target": schema.nullable(schema.STRING),
                 "is_permanent": schema.BOOLEAN,
-                "status_code": {"enum": [301, 302]},
+                "status_code": schema.enum([301, 302]),
             },
             description="target is a path on this site or an outside URL; null when its page is gone.",
         ),
     )
 
 
-class ImagesEndpoint(CachedResponseMixin, BoundedInputMixin, ImagesAPIViewSet):
+class LibraryOperationsMixin:
+    """The operations of Wagtail's own endpoints of one model: images and documents."""
+
+    @classmethod
+    def api_operations(cls, builder, path):
+        # Not cls.name: DRF's as_view() sets it to None on the class.
+        noun, title = cls.api_noun, cls.api_title
+        detail, listing = builder.record_responses(cls, title)
+        bad_request = "A query parameter is not valid."
+        return {
+            path: {
+                "get": openapi.operation(
+                    f"{noun}_listing",
+                    f"The {noun} of the library",
+                    {
+                        200: openapi.response("A page of the listing.", listing),
+                        **openapi.errors(builder, _400=bad_request),
+                        **openapi.cached(builder),
+                    },
+                    openapi.wagtail_parameters(
+                        "fields", "limit", "offset", "order", "search", "search_operator"
+                    )
+                    + openapi.wagtail_parameters("rich_text_format", "format", "_")
+                    + builder.field_filters(cls, cls.model, noun),
+                    tag=noun,
+                )
+            },
+            path + "{id}/": {
+                "get": openapi.operation(
+                    f"{noun}_detail",
+                    f"One of the {noun}",
+                    {
+                        200: openapi.response(f"The {noun[:-1]}.", detail),
+                        **openapi.errors(builder, _400=bad_request, _404=f"No such {noun[:-1]}."),
+                        **openapi.cached(builder),
+                    },
+                    [openapi.path_id("Its id."), *openapi.wagtail_parameters("fields", "format")],
+                    tag=noun,
+                )
+            },
+            path + "find/": {
+                "get": openapi.operation(
+                    f"{noun}_find",
+                    f"Find one of the {noun} by id",
+                    {
+                        302: openapi.response(
+                            "Its detail URL.", headers={"Location": "Its detail URL."}
+                        ),
+                        **openapi.errors(builder, _400=bad_request, _404=f"No such {noun[:-1]}."),
+                        **openapi.cached(builder),
+                    },
+                    openapi.wagtail_parameters("id", "fields", "format"),
+                    tag=noun,
+                )
+            },
+        }
+
+
+class ImagesEndpoint(
+    LibraryOperationsMixin, CachedResponseMixin, BoundedInputMixin, ImagesAPIViewSet
+):
     filter_backends = safe_filters(ImagesAPIViewSet.filter_backends)
     cache_tags = ("images",)
+    api_noun, api_title = "images", "LibraryImage"  # "Image" is an image as pages embed it
 
 
-class DocumentsEndpoint(CachedResponseMixin, BoundedInputMixin, DocumentsAPIViewSet):
+class DocumentsEndpoint(
+    LibraryOperationsMixin, CachedResponseMixin, BoundedInputMixin, DocumentsAPIViewSet
+):
     filter_backends = safe_filters(DocumentsAPIViewSet.filter_backends)
     cache_tags = ("documents",)
+    api_noun, api_title = "documents", "LibraryDocument"
 
 
 class RedirectsEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, BaseAPIViewSet):
@@ -392,8 +586,23 @@ class RedirectsEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin,
         return [path("", cls.as_view({"get": "listing_view"}), name="listing")]
 
     @classmethod
-    def api_schema(cls, builder):
+    def api_operations(cls, builder, path):
         items = redirect_schema(builder)
-        return [
-            schema.listing(builder, "RedirectListing", items, description="GET /api/v2/redirects/")
-        ]
+        listing = schema.listing(
+            builder, "RedirectListing", items, description="GET /api/v2/redirects/"
+        )
+        return {
+            path: {
+                "get": openapi.operation(
+                    "redirects_listing",
+                    "The redirects of the request's site, by old path",
+                    {
+                        200: openapi.response("A page of the listing.", listing),
+                        **openapi.errors(builder, _400="A query parameter is not valid."),
+                        **openapi.cached(builder),
+                    },
+                    openapi.wagtail_parameters("limit", "offset", "format"),
+                    tag="redirects",
+                )
+            }
+        }

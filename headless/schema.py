@@ -17,6 +17,21 @@ DATE = {"type": "string", "format": "date"}
 DATE_TIME = {"type": "string", "format": "date-time"}
 
 
+JSON_TYPES = [(bool, "boolean"), (int, "integer"), (float, "number"), (str, "string")]
+
+
+def enum(values):
+    """One of ``values``, with their JSON types, so type generators need not infer them."""
+    types = []
+    for value in values:
+        name = (
+            "null" if value is None else next(t for cls, t in JSON_TYPES if isinstance(value, cls))
+        )
+        if name not in types:
+            types.append(name)
+    return {"type": types[0] if len(types) == 1 else types, "enum": list(values)}
+
+
 def ref(name):
     return {"$ref": f"#/$defs/{name}"}
 
@@ -27,7 +42,7 @@ def nullable(schema):
         types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         return {**schema, "type": [*types, "null"]} if "null" not in types else schema
     if "enum" in schema:
-        return {**schema, "enum": [*schema["enum"], None]}
+        return {**schema, **enum([*schema["enum"], None])}
     return {"anyOf": [schema, {"type": "null"}]}
 
 
@@ -47,14 +62,35 @@ def array(items):
 
 
 def error(builder):
+    """``{message}``, and for a form submission ``errors``: each field's messages."""
     return builder.define(
         "Error",
         obj(
-            {"message": STRING},
+            {
+                "message": STRING,
+                "errors": {"type": "object", "additionalProperties": array(STRING)},
+            },
+            required=["message"],
             title="ApiError",  # not "Error", which would shadow the global Error in TypeScript
-            description="The body of every 4xx answer.",
+            description="The body of every error answer (4xx and 503).",
         ),
     )
+
+
+def discriminated(refs, property_name="type"):
+    """``oneOf`` the referenced objects, told apart by their constant ``property_name``.
+
+    ``refs`` maps each value of the property to a :func:`ref`. ``discriminator`` is OpenAPI's
+    word, which JSON Schema validators ignore; it tells type and client generators which
+    branch applies without trying each.
+    """
+    return {
+        "oneOf": list(refs.values()),
+        "discriminator": {
+            "propertyName": property_name,
+            "mapping": {value: target["$ref"] for value, target in refs.items()},
+        },
+    }
 
 
 def listing(builder, name, items, **extra):

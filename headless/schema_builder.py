@@ -13,11 +13,14 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import fields as drf
 from wagtail import blocks
 from wagtail.api.v2 import serializers as wagtail_serializers
+from wagtail.documents.api.v2.serializers import DocumentDownloadUrlField
 from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.api.v2.serializers import ImageDownloadUrlField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page, get_page_models
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from . import openapi
 from .schema import (
     BOOLEAN,
     DATE,
@@ -27,7 +30,8 @@ from .schema import (
     STRING,
     URL,
     array,
-    error,
+    discriminated,
+    enum,
     listing,
     nullable,
     obj,
@@ -53,6 +57,21 @@ WAGTAIL_FIELD_SCHEMAS = {
     wagtail_serializers.PageTypeField: lambda builder, model, field: {"const": model._meta.label},
     wagtail_serializers.RichTextFieldSerializer: lambda builder, model, field: STRING,
     wagtail_serializers.TagsField: lambda builder, model, field: array(STRING),
+    wagtail_serializers.TypeField: lambda builder, model, field: {"const": model._meta.label},
+    # The image's file as its storage names it: a path on this host, or the bucket's URL.
+    ImageDownloadUrlField: lambda builder, model, field: STRING,
+    DocumentDownloadUrlField: lambda builder, model, field: URL,
+}
+
+# What a ?<field>= filter takes, by model field type; other fields take text.
+
+DB_FIELD_SCHEMAS = {
+    "AutoField": INTEGER,
+    "BigAutoField": INTEGER,
+    "IntegerField": INTEGER,
+    "PositiveIntegerField": INTEGER,
+    "BooleanField": BOOLEAN,
+    "ForeignKey": INTEGER,
 }
 
 # Plain Django REST framework fields, most specific first.
@@ -69,14 +88,22 @@ DRF_SCHEMAS = [
 
 
 class SchemaBuilder:
-    """Collects the ``$defs`` of one schema document from the endpoints of ``router``.
+    """Collects the schemas of the API from the endpoints of ``router``, for two documents.
 
-    ``pages`` names the endpoint whose serializers describe page types.
+    Each endpoint's ``api_operations(builder, path)`` says what it answers; ``operations`` adds
+    views outside the router, ``webhooks`` the events the CMS sends. :meth:`build` gives the
+    JSON Schema of every response, :meth:`build_openapi` the OpenAPI 3.1 document of the same
+    definitions. ``pages`` names the endpoint whose serializers describe page types.
     """
 
-    def __init__(self, router, pages="pages"):
+    def __init__(self, router, pages="pages", prefix="/api/v2/", operations=None, webhooks=None):
         self.router = router
         self.pages_endpoint = router._endpoints[pages]
+        self.prefix = prefix
+        # Views outside the router: {path under prefix: api_operations(builder, path)}.
+        self.other_operations = operations or {}
+        # webhooks(builder) -> the OpenAPI ``webhooks`` mapping, defining the payloads.
+        self.webhooks = webhooks or (lambda builder: {})
         self.defs = {}
 
     def define(self, name, schema):
@@ -131,10 +158,10 @@ class SchemaBuilder:
         if isinstance(block, blocks.FloatBlock):
             return nullable({"type": "number"}) if optional else {"type": "number"}
         if isinstance(block, blocks.MultipleChoiceBlock):
-            return array({"enum": _choice_values(block)})
+            return array(enum(_choice_values(block)))
         if isinstance(block, blocks.ChoiceBlock):
             values = _choice_values(block)
-            return {"enum": [*values, ""] if optional and "" not in values else values}
+            return enum([*values, ""] if optional and "" not in values else values)
         if isinstance(block, blocks.DateTimeBlock):
             return nullable(DATE_TIME) if optional else DATE_TIME
         if isinstance(block, blocks.DateBlock):
@@ -161,11 +188,11 @@ class SchemaBuilder:
 
     def stream_block(self, block):
         """A stream as ``[{type, id, value}]``, one ``StreamItem_<type>`` per child block."""
-        items = []
+        items = {}
         for name, child in block.child_blocks.items():
             item = obj({"type": {"const": name}, "id": STRING, "value": self.block(child)})
-            items.append(self.define(f"StreamItem_{name}", item))
-        return array({"oneOf": items})
+            items[name] = self.define(f"StreamItem_{name}", item)
+        return array(discriminated(items))
 
     # Pages
 
@@ -190,12 +217,15 @@ class SchemaBuilder:
         )
 
     def page(self, model, detail):
-        """A page in a detail response, or as a listing item of ``?type=<model>``.
+        """A page in a detail response, or as a listing item of ``?type=<model>``."""
+        return self.record(self.pages_endpoint, model, detail)
+
+    def record(self, endpoint, model, detail):
+        """What ``endpoint`` answers for one ``model`` object, in a detail or a listing.
 
         Its properties are every field ``?fields=`` can ask for; the required ones are those
         the endpoint returns by default.
         """
-        endpoint = self.pages_endpoint
         serializer_class = endpoint._get_serializer_class(
             self.router, model, [("*", False, None)], show_details=detail
         )
@@ -226,7 +256,7 @@ class SchemaBuilder:
                 return nullable(schema) if field.allow_null else schema
         if isinstance(field, drf.ChoiceField):
             values = list(field.choices)
-            return {"enum": [*values, None]} if field.allow_null else {"enum": values}
+            return enum([*values, None] if field.allow_null else values)
         raise ImproperlyConfigured(
             f"No API schema for {model._meta.label}.{name} ({type(field).__name__}): "
             "use a serializer field with an api_schema(builder, model) method."
@@ -235,7 +265,7 @@ class SchemaBuilder:
     def page_responses(self):
         """Every page type's detail and listing; returns (the PageDetail ref, listing refs)."""
         page_types = self.page_types()
-        self.define("PageType", {"enum": [model._meta.label for model in page_types]})
+        self.define("PageType", enum([model._meta.label for model in page_types]))
         # Keys name the page type as the API does (meta.type); titles are the names that type
         # generators such as json-schema-to-typescript give the definitions.
         details, listings = [], []
@@ -265,27 +295,91 @@ class SchemaBuilder:
         )
         return detail, listings
 
-    # The document
+    def record_responses(self, endpoint, title):
+        """The detail and listing of a stock Wagtail endpoint of one model (images, documents).
+
+        Returns (the detail ref, the listing ref); ``title`` names their TypeScript types.
+        """
+        model = endpoint.model
+        label = model._meta.label
+        detail = {"title": f"{title}Detail", **self.record(endpoint, model, detail=True)}
+        item = {"title": f"{title}ListingItem", **self.record(endpoint, model, detail=False)}
+        detail_ref = self.define(f"{label}Detail", detail)
+        item_ref = self.define(f"{label}ListingItem", item)
+        return detail_ref, listing(self, f"{label}Listing", item_ref, title=f"{title}Listing")
+
+    def field_filters(self, endpoint, model, noun):
+        """The ``?<field>=<value>`` filters Wagtail's FieldsFilter accepts on ``model``."""
+        parameters = []
+        known = endpoint.known_query_parameters
+        for name in endpoint.get_available_fields(model, db_fields_only=True):
+            if name in known:
+                continue
+            field = model._meta.get_field(name)
+            value = DB_FIELD_SCHEMAS.get(field.get_internal_type(), STRING)
+            parameters.append(openapi.query(name, value, f"Only {noun} whose {name} is this."))
+        return parameters
+
+    # The documents
+
+    def paths(self):
+        """Every operation, ``{path: {method: operation}}``: the router's and the others'."""
+        declared = []
+        for name, endpoint in self.router._endpoints.items():
+            if not hasattr(endpoint, "api_operations"):
+                raise ImproperlyConfigured(
+                    f"{endpoint.__module__}.{endpoint.__qualname__} has no api_operations"
+                    "(builder, path) classmethod describing what it answers."
+                )
+            declared.append((f"{self.prefix}{name}/", endpoint.api_operations))
+        declared += [(self.prefix + path, api) for path, api in self.other_operations.items()]
+        paths = {}
+        for prefix, api_operations in declared:
+            for path, methods in api_operations(self, prefix).items():
+                paths.setdefault(path, {}).update(methods)
+        return paths
 
     def build(self):
+        """The JSON Schema document: every response's body in ``anyOf``, parts in ``$defs``."""
         responses = []
-        for endpoint in self.router._endpoints.values():
-            if hasattr(endpoint, "api_schema"):
-                for response in endpoint.api_schema(self):
-                    if response not in responses:
-                        responses.append(response)
-        responses.append(error(self))
+        for methods in self.paths().values():
+            for operation in methods.values():
+                for response in operation["responses"].values():
+                    body = response.get("content", {}).get(openapi.JSON, {}).get("schema")
+                    if body is not None and body not in responses:
+                        responses.append(body)
+        self.webhooks(self)  # their payloads are in $defs, though no response
         return {
             "$schema": DIALECT,
             "$id": "urn:painclinic-cms:api:v2",
             "title": "PainClinicApi",
             "description": (
-                "Responses of the CMS API at /api/v2/. Each $defs entry is one response or a "
-                "part of one; a frontend validates or generates types from them."
+                "Responses of the CMS API at /api/v2/, and the webhook events it sends. Each "
+                "$defs entry is one response, one event or a part of one; a frontend validates "
+                "or generates types from them."
             ),
             "anyOf": responses,
             "$defs": dict(sorted(self.defs.items())),
         }
+
+    def build_openapi(self):
+        """The OpenAPI 3.1 document of the same registry: paths, webhooks, components."""
+        paths = self.paths()
+        return openapi.document(
+            self.defs,
+            paths,
+            self.webhooks(self),
+            info={
+                "title": "Pain clinic CMS API",
+                "version": "2",
+                "description": (
+                    "The headless CMS's read API at /api/v2/, its contact form submissions and "
+                    "the signed webhook events it POSTs to frontends. Human-readable at "
+                    "/api/v2/docs/; the JSON Schema of the same responses is written by "
+                    "`manage.py export_api_schema`."
+                ),
+            },
+        )
 
 
 def _is_wagtail(cls):

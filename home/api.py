@@ -7,7 +7,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Site
 
-from headless import schema
+from headless import openapi, schema
 from headless.endpoints import CachedResponseMixin, ReferencesMixin
 
 from .models import ClinicSettings
@@ -60,7 +60,7 @@ class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet)
         return [path("", cls.as_view({"get": "settings_view"}), name="detail")]
 
     @classmethod
-    def api_schema(cls, builder):
+    def api_operations(cls, builder, path):
         def links(field_name):
             stream_block = ClinicSettings._meta.get_field(field_name).stream_block
             values = [builder.block(child) for child in stream_block.child_blocks.values()]
@@ -79,4 +79,32 @@ class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet)
             },
             description="GET /api/v2/site/: what every page of the frontend shows.",
         )
-        return [builder.define("SiteSettings", settings)]
+        return {
+            path: {
+                "get": openapi.operation(
+                    "site_settings",
+                    "What every page of the frontend shows",
+                    {
+                        200: openapi.response(
+                            "The settings of the request's site.",
+                            builder.define("SiteSettings", settings),
+                        ),
+                        **openapi.errors(
+                            builder,
+                            _400="A query parameter is not known.",
+                            _404="No site answers this host name.",
+                        ),
+                        **openapi.cached(builder),
+                    },
+                    [
+                        *openapi.wagtail_parameters("format"),
+                        openapi.query(
+                            "site",
+                            schema.STRING,
+                            "Accepted and ignored: the settings are those of the Host's site.",
+                        ),
+                    ],
+                    tag="site",
+                )
+            }
+        }

@@ -242,6 +242,19 @@ def test_errors_match_the_schema(client, schema, site):
         assert errors(schema, get_json(client, url, params, status), "Error") == [], url
 
 
+def test_a_contact_form_400_matches_the_error_schema(client, schema, home):
+    contact = ContactPageFactory(parent=home)
+    FormFieldFactory(page=contact, label="Email", field_type="email")
+    url = f"/api/v2/forms/{contact.pk}/submissions/"
+
+    response = client.post(url, {"email": "not an address"}, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["email"]
+    assert errors(schema, response.json(), "Error") == []
+    assert errors(schema, {"message": "No.", "errors": {"email": "Wrong."}}, "Error")
+
+
 def test_schema_rejects_responses_that_break_the_contract(client, schema, article):
     data = get_json(client, f"/api/v2/pages/{article.pk}/")
 

@@ -8,6 +8,7 @@ and sends no event: no frontend can show it.
 from django.utils import timezone
 from wagtail.models import Page
 
+from headless import openapi, schema
 from headless.references import pages_showing, site_path
 
 PAGE_PUBLISHED = "page.published"
@@ -67,3 +68,56 @@ def _payload(event, *, affected, **details):
         **details,
         "affected_paths": sorted(path for path in affected if path),
     }
+
+
+# The events, what each says about its subject, and when it is sent (docs/webhooks.md).
+EVENTS = {
+    PAGE_PUBLISHED: ("page", "A page was published."),
+    PAGE_UNPUBLISHED: ("page", "A live page was unpublished or expired."),
+    PAGE_DELETED: ("page", "A page that was ever published was deleted."),
+    PAGE_MOVED: ("page", "A live page has a new path: moved, or its slug changed."),
+    SNIPPET_CHANGED: ("object", "A clinician, condition or treatment live pages show changed."),
+    IMAGE_CHANGED: ("object", "An image live pages show changed."),
+}
+
+
+def api_webhooks(builder):
+    """The OpenAPI ``webhooks`` of every event, defining each payload's schema."""
+    subjects = {
+        "page": builder.define(
+            "WebhookPage",
+            schema.obj(
+                {
+                    "id": schema.INTEGER,
+                    "type": schema.STRING,
+                    "path": schema.STRING,
+                    "old_path": schema.STRING,
+                },
+                required=["id", "type", "path"],
+                description="The page: meta.type and meta.path as the API gives them; old_path "
+                "on page.moved only.",
+            ),
+        ),
+        "object": builder.define(
+            "WebhookObject",
+            schema.obj(
+                {"id": schema.INTEGER, "type": schema.STRING},
+                description="What changed: articles.Clinician, wagtailimages.Image, ...",
+            ),
+        ),
+    }
+    webhooks = {}
+    for event, (subject, description) in EVENTS.items():
+        name = "WebhookEvent_" + event.replace(".", "_")
+        payload = schema.obj(
+            {
+                "event": {"const": event},
+                "delivery_id": {"type": "string", "format": "uuid"},
+                "timestamp": schema.DATE_TIME,
+                subject: subjects[subject],
+                "affected_paths": schema.array(schema.STRING),
+            },
+            description=f"{description} The body of the POST, signed in X-Webhook-Signature.",
+        )
+        webhooks[event] = openapi.webhook(event, builder.define(name, payload), description)
+    return webhooks

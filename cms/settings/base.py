@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "drf_spectacular_sidecar",  # Swagger UI's static files, for /api/v2/docs/
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

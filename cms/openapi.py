@@ -1,0 +1,44 @@
+"""The API's contract, served: ``/api/v2/openapi.json`` and its human-readable ``/api/v2/docs/``.
+
+The document is built once per process from the code (``cms.api.build_openapi``); it changes
+only with a deploy. The docs page is Swagger UI from ``drf_spectacular_sidecar``'s static
+files, started by our own static script, so it needs nothing from another origin and no inline
+script under the Content-Security-Policy.
+"""
+
+import functools
+import json
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from .api import build_openapi
+
+
+def document_text(document):
+    """Sorted keys and a fixed indent: the same code always gives the same bytes, so the file
+    can be committed and diffed."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def openapi_text():
+    return document_text(build_openapi())
+
+
+@functools.cache
+def _openapi_bytes():
+    return openapi_text().encode()
+
+
+@require_safe
+def openapi_json(request):
+    response = HttpResponse(_openapi_bytes(), content_type="application/json")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_safe
+def docs(request):
+    return render(request, "cms/api_docs.html", {"openapi_url": reverse("openapi")})
