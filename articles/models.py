@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import prefetch_related_objects
@@ -26,9 +25,12 @@ from wagtail.search import index
 from headless import fields
 from headless.pages import HeadlessPage
 from home.blocks import RICH_TEXT_FEATURES
+from home.models import ClinicSettings
 
+from . import accessibility, readability
 from . import fields as article_fields
 from .blocks import ArticleBodyBlock
+from .forms import ArticlePageForm
 from .panels import NextReviewPanel
 from .permissions import ArticleIndexPermissionTester, ArticlePermissionTester
 
@@ -175,6 +177,18 @@ class ArticlePage(HeadlessPage, Page):
     reading_time = models.PositiveSmallIntegerField(
         default=1, editable=False, help_text="Minutes, computed from the body on save."
     )
+    readability = models.JSONField(
+        default=dict,
+        editable=False,
+        help_text="Reading grades of the article and its sections (articles.readability), "
+        "computed from the body whenever it or a revision of it is saved.",
+    )
+    accessibility_problems = models.JSONField(
+        default=list,
+        editable=False,
+        help_text="What keeps it from being published (articles.accessibility), as of the last "
+        "save.",
+    )
 
     parent_page_types = ["articles.ArticleIndexPage"]
     subpage_types = []
@@ -209,6 +223,7 @@ class ArticlePage(HeadlessPage, Page):
         APIField("conditions", serializer=article_fields.ConditionsField()),
         APIField("treatments", serializer=article_fields.TreatmentsField()),
         APIField("reading_time"),
+        APIField("readability", serializer=article_fields.ReadabilityField()),
         APIField(
             "table_of_contents", serializer=article_fields.TableOfContentsField(source="body")
         ),
@@ -236,10 +251,7 @@ class ArticlePage(HeadlessPage, Page):
         ]
     )
 
-    def clean(self):
-        super().clean()
-        if self.hero_image_id and not self.hero_image_alt.strip():
-            raise ValidationError({"hero_image_alt": "Describe the hero image for screen readers."})
+    base_form_class = ArticlePageForm
 
     @classmethod
     def api_queryset(cls, queryset, detail=False):
@@ -293,8 +305,29 @@ class ArticlePage(HeadlessPage, Page):
                 article.collect_api_references(references, detail=False)
 
     def save(self, *args, **kwargs):
-        self.reading_time = self.compute_reading_time()
+        self.compute_content_checks()
         return super().save(*args, **kwargs)
+
+    def save_revision(self, *args, **kwargs):
+        # A revision stores the page's fields as they are now: compute first, so a draft's
+        # revision (and the preview and the API once it is published) carries its own figures.
+        self.compute_content_checks()
+        return super().save_revision(*args, **kwargs)
+
+    def compute_content_checks(self):
+        """Work out what is stored about the body: reading time, grades, accessibility."""
+        self.reading_time = self.compute_reading_time()
+        self.readability = readability.readability(self.body)
+        self.accessibility_problems = [
+            problem.as_dict() for problem in accessibility.page_problems(self)
+        ]
+
+    def target_reading_grade(self):
+        """The target grade of the site this article is on (``ClinicSettings``)."""
+        site = self.get_site()
+        if site is None:
+            return ClinicSettings._meta.get_field("target_reading_grade").default
+        return ClinicSettings.for_site(site).target_reading_grade
 
     @property
     def next_review_date(self):

@@ -2,11 +2,15 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from .forms import warn_about_problems
 from .models import REVIEW_LOG_ACTION
 from .reports import ReviewsDueMenuItem, ReviewsDueReportView
 from .viewsets import MedicalViewSetGroup
 
 register_snippet(MedicalViewSetGroup)
+
+hooks.register("after_create_page", warn_about_problems)
+hooks.register("after_edit_page", warn_about_problems)
 
 
 @hooks.register("register_log_actions")
