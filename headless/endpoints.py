@@ -30,7 +30,7 @@ from wagtail.models import Page, Site
 from wagtail_headless_preview.models import PagePreview
 
 from . import cache, schema
-from .fields import PagePathField
+from .fields import CollectsHealthInformationField, PagePathField
 from .filters import SafeSearchFilter, with_safe_search
 from .pages import HeadlessPage
 from .references import References
@@ -46,6 +46,7 @@ class PreviewSafeDetailUrlField(DetailUrlField):
 
 class FrontendPageSerializer(PageSerializer):
     path = PagePathField()
+    collects_health_information = CollectsHealthInformationField()
     detail_url = PreviewSafeDetailUrlField(read_only=True)
 
 
@@ -91,8 +92,11 @@ class PagesEndpoint(CachedResponseMixin, ReferencesMixin, PagesAPIViewSet):
     filter_backends = [
         backend for backend in PagesAPIViewSet.filter_backends if backend is not SearchFilter
     ] + [SafeSearchFilter]
-    meta_fields = PagesAPIViewSet.meta_fields + ["path"]
-    listing_default_fields = PagesAPIViewSet.listing_default_fields + ["path"]
+    meta_fields = PagesAPIViewSet.meta_fields + ["path", "collects_health_information"]
+    listing_default_fields = PagesAPIViewSet.listing_default_fields + [
+        "path",
+        "collects_health_information",
+    ]
     nested_default_fields = PagesAPIViewSet.nested_default_fields + ["path"]
     # The parent costs two queries per page; a frontend asks for it with fields=parent.
     detail_only_fields = PagesAPIViewSet.detail_only_fields + [
