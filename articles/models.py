@@ -31,7 +31,7 @@ from . import accessibility, readability
 from . import fields as article_fields
 from .blocks import ArticleBodyBlock
 from .forms import ArticlePageForm
-from .panels import NextReviewPanel
+from .panels import ContentChecksPanel, NextReviewPanel
 from .permissions import ArticleIndexPermissionTester, ArticlePermissionTester
 
 WORDS_PER_MINUTE = 220
@@ -199,7 +199,9 @@ class ArticlePage(HeadlessPage, Page):
         index.FilterField("first_published_at"),
     ]
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        ContentChecksPanel(heading="Reading level and accessibility"),
+        *Page.content_panels,
         FieldPanel("summary"),
         MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading="Hero"),
         FieldPanel("body"),
@@ -359,6 +361,34 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     Approving stamps the approver's clinician as the article's reviewer and today as its
     ``last_reviewed`` date in a new revision, which is the one the workflow goes on to publish.
     """
+
+    refuse_approval_above_target = models.BooleanField(
+        "Refuse approval above the target reading grade",
+        default=False,
+        help_text="Off: reviewers see a warning when an article reads above the site's target "
+        "grade, and may still approve it. On: they must ask for changes until it does not.",
+    )
+
+    admin_form_fields = AbstractGroupApprovalTask.admin_form_fields + [
+        "refuse_approval_above_target"
+    ]
+
+    def get_actions(self, obj, user):
+        actions = super().get_actions(obj, user)
+        if self.refuse_approval_above_target and self.reads_above_target(obj):
+            return [action for action in actions if action[0] != "approve"]
+        return actions
+
+    @staticmethod
+    def reads_above_target(obj):
+        """Whether the article's latest revision reads above its site's target grade."""
+        page = obj.specific
+        if not isinstance(page, ArticlePage):
+            return False
+        article = page.get_latest_revision_as_object()
+        return readability.is_above(
+            article.readability.get("grade_level"), page.target_reading_grade()
+        )
 
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):

@@ -3,6 +3,8 @@
 import socket
 
 import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
 from textstat import textstat
 
 from articles import body
@@ -140,3 +142,45 @@ def test_an_article_without_text_has_no_grade(client, article_index):
         "formula": "flesch_kincaid_grade",
         "sections": [],
     }
+
+
+def editor_page(client, admin_user, page):
+    client.force_login(admin_user)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,)))
+    assert response.status_code == 200
+    return " ".join(BeautifulSoup(response.text, "html.parser").get_text(" ").split())
+
+
+def test_the_editor_shows_the_grade_sections_above_target_and_their_hard_words(
+    client, admin_user, article_index
+):
+    page = article([body.heading("Rest"), body.paragraph(f"<p>{PLAIN}</p>")], parent=article_index)
+    draft = page.get_latest_revision_as_object()
+    draft.body = [
+        *draft.body.raw_data,
+        body.heading("The evidence"),
+        body.paragraph(f"<p>{DENSE}</p>"),
+    ]
+    draft.save_revision()
+
+    text = editor_page(client, admin_user, page)
+
+    grade = page.get_latest_revision_as_object().readability["grade_level"]
+    assert f"Reading grade: {grade} (Flesch-Kincaid" in text
+    assert "target 8 — above target" in text
+    assert "US health bodies (NIH, CDC) ask for patient materials at grade 8 or below" in text
+    assert "Sections above target The evidence: grade" in text
+    assert "Longest sentence: “Intra-articular corticosteroid administration" in text
+    assert "Hardest words: " in text and "corticosteroid" in text
+    assert "No accessibility problems found." in text
+
+
+def test_the_editor_lists_accessibility_problems_after_a_save(client, admin_user, article_index):
+    page = article(
+        [body.heading("Rest", level="h3"), body.paragraph(f"<p>{PLAIN}</p>")],
+        parent=article_index,
+    )
+
+    text = editor_page(client, admin_user, page)
+
+    assert "Fix these before it can be published: Block 1 (Heading): The article starts" in text
