@@ -30,7 +30,13 @@ class ArticlePageForm(WagtailAdminPageForm):
 
 
 def warn_about_problems(request, page):
-    """After a draft is saved: say what still keeps it from being published."""
+    """After a draft is saved: say what still keeps it from being published.
+
+    Not after an autosave (a JSON request): the message would wait for the next page the editor
+    opens; the Content tab's panel lists the same problems.
+    """
+    if not request.accepts("text/html"):
+        return
     found = getattr(page.specific, "accessibility_problems", None)
     if found:
         listed = "; ".join(
