@@ -316,6 +316,11 @@ class ArticlePage(HeadlessPage, Page):
         self.compute_content_checks()
         return super().save_revision(*args, **kwargs)
 
+    def update_page_preview(self, token):
+        # A preview shows unsaved changes: their grades, not those of the last save.
+        self.compute_content_checks()
+        return super().update_page_preview(token)
+
     def compute_content_checks(self):
         """Work out what is stored about the body: reading time, grades, accessibility."""
         self.reading_time = self.compute_reading_time()
