@@ -3,8 +3,10 @@
 from headless import schema
 from headless.fields import PageListingField, ReferenceField
 from headless.references import image_schema
+from home.models import ClinicSettings
 
 from .blocks import HeadingBlock, heading_anchor
+from .readability import FORMULA
 from .structured_data import structured_data
 
 ARTICLE_MODEL = "articles.ArticlePage"
@@ -99,6 +101,45 @@ class TableOfContentsField(ReferenceField):
         level = builder.block(HeadingBlock().child_blocks["level"])
         entry = schema.obj({"anchor": schema.STRING, "text": schema.STRING, "level": level})
         return schema.array(builder.define("TocEntry", entry))
+
+
+class ReadabilityField(ReferenceField):
+    """How hard the article is to read, as stored when it was saved (``articles.readability``),
+    against the target grade of the request's site::
+
+        {"grade_level": 6.4, "target_grade": 8, "formula": "flesch_kincaid_grade",
+         "sections": [{"anchor": "what-to-expect", "grade_level": 5.9}]}
+
+    ``grade_level`` is null for an article with no text; section anchors are the table of
+    contents' anchors of its H2 headings.
+    """
+
+    def to_representation(self, stored):
+        stored = stored or {}
+        request = self.context.get("request")
+        target = ClinicSettings.for_request(request).target_reading_grade
+        return {
+            "grade_level": stored.get("grade_level"),
+            "target_grade": target,
+            "formula": stored.get("formula", FORMULA),
+            "sections": [
+                {"anchor": section["anchor"], "grade_level": section["grade_level"]}
+                for section in stored.get("sections", [])
+            ],
+        }
+
+    def api_schema(self, builder, model):
+        grade = schema.nullable({"type": "number"})
+        section = schema.obj({"anchor": schema.STRING, "grade_level": grade})
+        readability = schema.obj(
+            {
+                "grade_level": grade,
+                "target_grade": schema.INTEGER,
+                "formula": {"enum": [FORMULA]},
+                "sections": schema.array(builder.define("ReadabilitySection", section)),
+            }
+        )
+        return builder.define("Readability", readability)
 
 
 class RelatedArticlesField(PageListingField):

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import prefetch_related_objects
@@ -26,10 +25,13 @@ from wagtail.search import index
 from headless import fields
 from headless.pages import HeadlessPage
 from home.blocks import RICH_TEXT_FEATURES
+from home.models import ClinicSettings
 
+from . import accessibility, readability
 from . import fields as article_fields
 from .blocks import ArticleBodyBlock
-from .panels import NextReviewPanel
+from .forms import ArticlePageForm
+from .panels import ContentChecksPanel, NextReviewPanel
 from .permissions import ArticleIndexPermissionTester, ArticlePermissionTester
 
 WORDS_PER_MINUTE = 220
@@ -175,6 +177,18 @@ class ArticlePage(HeadlessPage, Page):
     reading_time = models.PositiveSmallIntegerField(
         default=1, editable=False, help_text="Minutes, computed from the body on save."
     )
+    readability = models.JSONField(
+        default=dict,
+        editable=False,
+        help_text="Reading grades of the article and its sections (articles.readability), "
+        "computed from the body whenever it or a revision of it is saved.",
+    )
+    accessibility_problems = models.JSONField(
+        default=list,
+        editable=False,
+        help_text="What keeps it from being published (articles.accessibility), as of the last "
+        "save.",
+    )
 
     parent_page_types = ["articles.ArticleIndexPage"]
     subpage_types = []
@@ -185,7 +199,9 @@ class ArticlePage(HeadlessPage, Page):
         index.FilterField("first_published_at"),
     ]
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        ContentChecksPanel(heading="Reading level and accessibility"),
+        *Page.content_panels,
         FieldPanel("summary"),
         MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading="Hero"),
         FieldPanel("body"),
@@ -209,6 +225,7 @@ class ArticlePage(HeadlessPage, Page):
         APIField("conditions", serializer=article_fields.ConditionsField()),
         APIField("treatments", serializer=article_fields.TreatmentsField()),
         APIField("reading_time"),
+        APIField("readability", serializer=article_fields.ReadabilityField()),
         APIField(
             "table_of_contents", serializer=article_fields.TableOfContentsField(source="body")
         ),
@@ -236,10 +253,7 @@ class ArticlePage(HeadlessPage, Page):
         ]
     )
 
-    def clean(self):
-        super().clean()
-        if self.hero_image_id and not self.hero_image_alt.strip():
-            raise ValidationError({"hero_image_alt": "Describe the hero image for screen readers."})
+    base_form_class = ArticlePageForm
 
     @classmethod
     def api_queryset(cls, queryset, detail=False):
@@ -293,8 +307,34 @@ class ArticlePage(HeadlessPage, Page):
                 article.collect_api_references(references, detail=False)
 
     def save(self, *args, **kwargs):
-        self.reading_time = self.compute_reading_time()
+        self.compute_content_checks()
         return super().save(*args, **kwargs)
+
+    def save_revision(self, *args, **kwargs):
+        # A revision stores the page's fields as they are now: compute first, so a draft's
+        # revision (and the preview and the API once it is published) carries its own figures.
+        self.compute_content_checks()
+        return super().save_revision(*args, **kwargs)
+
+    def update_page_preview(self, token):
+        # A preview shows unsaved changes: their grades, not those of the last save.
+        self.compute_content_checks()
+        return super().update_page_preview(token)
+
+    def compute_content_checks(self):
+        """Work out what is stored about the body: reading time, grades, accessibility."""
+        self.reading_time = self.compute_reading_time()
+        self.readability = readability.readability(self.body)
+        self.accessibility_problems = [
+            problem.as_dict() for problem in accessibility.page_problems(self)
+        ]
+
+    def target_reading_grade(self):
+        """The target grade of the site this article is on (``ClinicSettings``)."""
+        site = self.get_site()
+        if site is None:
+            return ClinicSettings._meta.get_field("target_reading_grade").default
+        return ClinicSettings.for_site(site).target_reading_grade
 
     @property
     def next_review_date(self):
@@ -326,6 +366,34 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     Approving stamps the approver's clinician as the article's reviewer and today as its
     ``last_reviewed`` date in a new revision, which is the one the workflow goes on to publish.
     """
+
+    refuse_approval_above_target = models.BooleanField(
+        "Refuse approval above the target reading grade",
+        default=False,
+        help_text="Off: reviewers see a warning when an article reads above the site's target "
+        "grade, and may still approve it. On: they must ask for changes until it does not.",
+    )
+
+    admin_form_fields = AbstractGroupApprovalTask.admin_form_fields + [
+        "refuse_approval_above_target"
+    ]
+
+    def get_actions(self, obj, user):
+        actions = super().get_actions(obj, user)
+        if self.refuse_approval_above_target and self.reads_above_target(obj):
+            return [action for action in actions if action[0] != "approve"]
+        return actions
+
+    @staticmethod
+    def reads_above_target(obj):
+        """Whether the article's latest revision reads above its site's target grade."""
+        page = obj.specific
+        if not isinstance(page, ArticlePage):
+            return False
+        article = page.get_latest_revision_as_object()
+        return readability.is_above(
+            article.readability.get("grade_level"), page.target_reading_grade()
+        )
 
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):

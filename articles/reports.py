@@ -1,12 +1,19 @@
-"""The admin report of articles whose medical review is due."""
+"""The admin reports: articles whose medical review is due, and the content's health."""
 
+import django_filters
+from django.urls import reverse
 from django.utils.formats import date_format
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from .review import articles_due_for_review
+from . import content_health
+from .models import ArticlePage
+from .readability import is_above, sections_above
+from .review import articles_due_for_review, review_due
 
 
 def _date(value, empty=""):
@@ -63,3 +70,158 @@ class ReviewsDueMenuItem(MenuItem):
         return ReviewsDueReportView.permission_policy.user_has_any_permission(
             request.user, ReviewsDueReportView.any_permission_required
         )
+
+
+class ContentHealthFilterSet(WagtailFilterSet):
+    reading_level = django_filters.ChoiceFilter(
+        label="Reading level",
+        choices=[("above", "Above target"), ("within", "At or below target")],
+        method="filter_reading_level",
+        empty_label="All",
+    )
+    accessibility = django_filters.ChoiceFilter(
+        label="Accessibility",
+        choices=[("problems", "Has problems"), ("none", "No problems")],
+        method="filter_accessibility",
+        empty_label="All",
+    )
+    review = django_filters.ChoiceFilter(
+        label="Medical review",
+        choices=[("overdue", "Overdue"), ("current", "Current")],
+        method="filter_review",
+        empty_label="All",
+    )
+
+    class Meta:
+        model = ArticlePage
+        fields = []
+
+    def filter_reading_level(self, queryset, name, value):
+        condition = content_health.above_target(content_health.site_targets())
+        return queryset.filter(condition) if value == "above" else queryset.exclude(condition)
+
+    def filter_accessibility(self, queryset, name, value):
+        condition = content_health.with_accessibility_problems()
+        return queryset.filter(condition) if value == "problems" else queryset.exclude(condition)
+
+    def filter_review(self, queryset, name, value):
+        condition = review_due()
+        return queryset.filter(condition) if value == "overdue" else queryset.exclude(condition)
+
+
+def _grade(article):
+    grade = article.readability.get("grade_level")
+    if grade is None:
+        return "No text"
+    above = " (above target)" if is_above(grade, article.target_grade) else ""
+    return f"{grade:g} / target {article.target_grade}{above}"
+
+
+class ContentHealthReportView(ReportView):
+    """Every live article: its reading grade against target, accessibility problems and review.
+
+    The chart above the table shows all live articles whatever the filters, so the picture
+    stays the clinic's; the table and its exports follow the filters.
+    """
+
+    page_title = "Content health"
+    header_icon = "pick"
+    template_name = "articles/reports/content_health.html"
+    index_url_name = "articles_content_health"
+    index_results_url_name = "articles_content_health_results"
+    results_template_name = "wagtailadmin/reports/base_report_results.html"
+    filterset_class = ContentHealthFilterSet
+    permission_policy = PagePermissionPolicy()
+    any_permission_required = ["add", "change", "publish"]
+    no_results_message = "No live article matches."
+    columns = [
+        TitleColumn("title", label="Article", url_name="wagtailadmin_pages:edit"),
+        Column("reading_grade", label="Reading grade"),
+        Column("sections_above_target", label="Sections above target"),
+        Column("accessibility", label="Accessibility problems"),
+        Column("review_due", label="Review due by"),
+        Column("reviewer", label="Last reviewer"),
+    ]
+    list_export = [
+        "title",
+        "grade_level",
+        "target_grade",
+        "sections_above_target",
+        "accessibility",
+        "review_due",
+        "reviewer",
+        "full_url",
+    ]
+    export_headings = {
+        "title": "Article",
+        "grade_level": "Reading grade",
+        "target_grade": "Target grade",
+        "sections_above_target": "Sections above target",
+        "accessibility": "Accessibility problems",
+        "review_due": "Review due by",
+        "reviewer": "Last reviewer",
+        "full_url": "URL",
+    }
+
+    def get_queryset(self):
+        return content_health.live_articles().select_related("reviewer").order_by("title", "pk")
+
+    def decorate_paginated_queryset(self, object_list):
+        targets = content_health.site_targets()
+        for article in object_list:
+            article.target_grade = content_health.target_for(article, targets)
+            article.grade_level = article.readability.get("grade_level")
+            article.reading_grade = _grade(article)
+            article.sections_above_target = "; ".join(
+                f"{section['heading']} ({section['grade_level']:g})"
+                for section in sections_above(article.readability, article.target_grade)
+            )
+            article.accessibility = "; ".join(
+                f"{problem['where']}: {problem['message']}"
+                for problem in article.accessibility_problems
+            )
+            article.review_due = _date(article.next_review_date, "Now") + (
+                " (overdue)" if article.review_is_due else ""
+            )
+        return object_list
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.results_only:
+            context["summary"] = content_health.summary()
+            context["chart"] = content_health.chart_svg(context["summary"])
+        return context
+
+    def get_filename(self):
+        return "content-health"
+
+
+def may_see_content_health(user):
+    """Editors, reviewers and publishers: whoever may add, change or publish pages."""
+    return ContentHealthReportView.permission_policy.user_has_any_permission(
+        user, ContentHealthReportView.any_permission_required
+    )
+
+
+class ContentHealthMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_see_content_health(request.user)
+
+
+class ContentHealthPanel(Component):
+    """The dashboard's three numbers: above target, accessibility problems, reviews overdue."""
+
+    name = "content_health"
+    template_name = "articles/home/content_health_panel.html"
+    order = 90
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        report = reverse("articles_content_health")
+        context["summary"] = content_health.summary()
+        context["links"] = {
+            "above_target": f"{report}?reading_level=above",
+            "with_problems": f"{report}?accessibility=problems",
+            "overdue": f"{report}?review=overdue",
+        }
+        return context

@@ -69,16 +69,21 @@ def ensure_review_workflow(index_page):
             )
 
 
+def review_due():
+    """Never reviewed, or reviewed longer ago than ``MEDICAL_REVIEW_INTERVAL_DAYS``."""
+    cutoff = timezone.localdate() - medical_review_interval()
+    return Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff)
+
+
 def articles_due_for_review():
     """Live articles whose medical review is due, never-reviewed first, then oldest review first.
 
     Due means never reviewed, or reviewed longer ago than ``MEDICAL_REVIEW_INTERVAL_DAYS``.
     Drafts are left out: what is due is what readers can see.
     """
-    cutoff = timezone.localdate() - medical_review_interval()
     return (
         ArticlePage.objects.live()
-        .filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff))
+        .filter(review_due())
         .select_related("reviewer")
         .order_by(F("last_reviewed").asc(nulls_first=True), "title", "pk")
     )

@@ -2,11 +2,22 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from .forms import warn_about_problems
 from .models import REVIEW_LOG_ACTION
-from .reports import ReviewsDueMenuItem, ReviewsDueReportView
+from .reports import (
+    ContentHealthMenuItem,
+    ContentHealthPanel,
+    ContentHealthReportView,
+    ReviewsDueMenuItem,
+    ReviewsDueReportView,
+    may_see_content_health,
+)
 from .viewsets import MedicalViewSetGroup
 
 register_snippet(MedicalViewSetGroup)
+
+hooks.register("after_create_page", warn_about_problems)
+hooks.register("after_edit_page", warn_about_problems)
 
 
 @hooks.register("register_log_actions")
@@ -27,6 +38,16 @@ def register_reviews_due_report_urls():
             ReviewsDueReportView.as_view(results_only=True),
             name="articles_reviews_due_results",
         ),
+        path(
+            "reports/content-health/",
+            ContentHealthReportView.as_view(),
+            name="articles_content_health",
+        ),
+        path(
+            "reports/content-health/results/",
+            ContentHealthReportView.as_view(results_only=True),
+            name="articles_content_health_results",
+        ),
     ]
 
 
@@ -39,3 +60,20 @@ def register_reviews_due_menu_item():
         icon_name="doc-full-inverse",
         order=1050,
     )
+
+
+@hooks.register("register_reports_menu_item")
+def register_content_health_menu_item():
+    return ContentHealthMenuItem(
+        "Content health",
+        reverse("articles_content_health"),
+        name="content-health",
+        icon_name="pick",
+        order=1060,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_content_health_panel(request, panels):
+    if may_see_content_health(request.user):
+        panels.append(ContentHealthPanel())

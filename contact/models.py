@@ -66,6 +66,9 @@ class ContactPage(AbstractEmailForm):
     """
 
     template = "headless_page.html"
+    # Visitors write about their health here: frontends keep third-party tracking off
+    # (meta.collects_health_information; docs/contact-form.md).
+    collects_health_information = True
     landing_page_template = "headless_page.html"
     form_builder = ContactFormBuilder
 

@@ -30,7 +30,7 @@ from wagtail.models import Page, Site
 from wagtail_headless_preview.models import PagePreview
 
 from . import cache, openapi, schema
-from .fields import PagePathField
+from .fields import CollectsHealthInformationField, PagePathField
 from .filters import safe_filters
 from .pages import HeadlessPage
 from .pagination import BoundedPagination
@@ -47,6 +47,7 @@ class PreviewSafeDetailUrlField(DetailUrlField):
 
 class FrontendPageSerializer(PageSerializer):
     path = PagePathField()
+    collects_health_information = CollectsHealthInformationField()
     detail_url = PreviewSafeDetailUrlField(read_only=True)
 
 
@@ -138,8 +139,11 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
 
     base_serializer_class = FrontendPageSerializer
     filter_backends = safe_filters(PagesAPIViewSet.filter_backends)
-    meta_fields = PagesAPIViewSet.meta_fields + ["path"]
-    listing_default_fields = PagesAPIViewSet.listing_default_fields + ["path"]
+    meta_fields = PagesAPIViewSet.meta_fields + ["path", "collects_health_information"]
+    listing_default_fields = PagesAPIViewSet.listing_default_fields + [
+        "path",
+        "collects_health_information",
+    ]
     nested_default_fields = PagesAPIViewSet.nested_default_fields + ["path"]
     # The parent costs two queries per page; a frontend asks for it with fields=parent.
     detail_only_fields = PagesAPIViewSet.detail_only_fields + [

@@ -70,6 +70,26 @@ class PagePathField(ReferenceField):
         return schema.STRING
 
 
+class CollectsHealthInformationField(ReferenceField):
+    """``meta.collects_health_information``: true on pages that ask visitors about their health.
+
+    A frontend turns third-party tracking off on them (HHS guidance on online tracking
+    technologies and HIPAA). A page type says so with the class attribute
+    ``collects_health_information = True``; read from the class, so a listing of plain pages
+    answers without loading each page's specific row.
+    """
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        page_class = page.specific_class or type(page)
+        return bool(getattr(page_class, "collects_health_information", False))
+
+    def api_schema(self, builder, model):
+        return schema.BOOLEAN
+
+
 class PageListingField(ReferenceField):
     """Pages of ``model`` (an ``"app.Model"`` label) as the items its listing gives.
 

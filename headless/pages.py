@@ -9,6 +9,10 @@ class HeadlessPage(HeadlessPreviewMixin):
     Previews open the frontend (wagtail-headless-preview). The pages endpoint
     (:class:`headless.endpoints.PagesEndpoint`) calls these hooks, whose defaults do nothing:
 
+    ``collects_health_information``
+        True on page types that ask visitors about their health (forms); the API says so in
+        ``meta.collects_health_information`` so a frontend turns third-party tracking off.
+        Read from any page class, served through this mixin or not.
     ``api_listing_fields``
         Field names added to the listing's default fields for ``?type=<this model>``.
     ``api_queryset(queryset, detail=False)``
@@ -26,6 +30,7 @@ class HeadlessPage(HeadlessPreviewMixin):
 
     template = "headless_page.html"  # never rendered: the frontend renders pages
 
+    collects_health_information = False
     api_listing_fields = ()
 
     @classmethod

@@ -1,5 +1,6 @@
 """The site root and the clinic-wide content every page of the frontend shows."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -92,6 +93,13 @@ class ClinicSettings(BaseSiteSetting):
         max_length=2000,
         help_text="Shown by every medical disclaimer block that does not give its own text.",
     )
+    target_reading_grade = models.PositiveSmallIntegerField(
+        "Target reading grade",
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(16)],
+        help_text="US health bodies (NIH, CDC) ask for patient materials at grade 8 or below, "
+        "the level most adults read with ease; the AMA suggests grade 6.",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -106,6 +114,7 @@ class ClinicSettings(BaseSiteSetting):
         FieldPanel("main_navigation"),
         FieldPanel("footer_links"),
         FieldPanel("default_disclaimer"),
+        FieldPanel("target_reading_grade"),
     ]
 
     class Meta:

@@ -4,14 +4,18 @@ Uses Debian's chromium (``apt-get install chromium``), never a browser Playwrigh
 Without it the test is skipped, except on CI, where it fails.
 """
 
+import datetime
 import json
+import os
 import re
 
 import pytest
 from django.utils.html import strip_tags
 from playwright.sync_api import expect
 
+from articles import body
 from articles.models import ArticlePage
+from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.browser
 
@@ -134,3 +138,51 @@ def test_an_editor_publishes_an_article_with_an_accordion(
     assert [item["title"] for item in items] == ["How long is a visit?", "Can someone come?"]
     assert "About an hour." in json.dumps(items[0]["body"])
     assert "Yes, a friend is welcome." in json.dumps(items[1]["body"])
+
+
+def test_the_content_health_report_and_dashboard_panel(
+    browser_page, admin_url, article_index, django_user_model
+):
+    easy = ArticlePageFactory(
+        parent=article_index,
+        title="Pacing your day",
+        body=[
+            body.heading("Plan the week"),
+            body.paragraph("<p>Do a little, then rest. Add a bit more each week.</p>"),
+        ],
+    )
+    hard = ArticlePageFactory(
+        parent=article_index,
+        title="Corticosteroid injections",
+        body=[
+            body.heading("The evidence"),
+            body.paragraph(
+                "<p>Intra-articular corticosteroid administration demonstrates considerable "
+                "analgesic efficacy in osteoarthritic degeneration, notwithstanding potential "
+                "hyperglycaemic complications in susceptible individuals.</p>"
+            ),
+            body.call_to_action("Click here", url="https://example.org/"),
+        ],
+        last_reviewed=datetime.date.today(),
+    )
+    page = browser_page
+    log_in(page, admin_url, django_user_model)
+
+    panel = page.locator("#content-health-section")
+    expect(panel).to_contain_text("1 article above the target reading grade")
+    expect(panel).to_contain_text("1 article with accessibility problems")
+    expect(panel).to_contain_text("1 medical review overdue")
+
+    panel.get_by_role("link", name="1 article above the target reading grade").click()
+    page.wait_for_url(re.compile(r"/admin/reports/content-health/\?reading_level=above$"))
+    chart = page.get_by_role("img", name=re.compile("Live articles by reading grade"))
+    expect(chart).to_be_visible()
+    rows = page.locator("table.listing tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(hard.title)
+    expect(rows.first).to_contain_text("(above target)")
+    assert easy.title not in page.locator("table.listing").inner_text()
+
+    if os.environ.get("SCREENSHOT_CONTENT_HEALTH"):
+        page.goto(f"{admin_url}reports/content-health/")
+        page.locator("main").screenshot(path=os.environ["SCREENSHOT_CONTENT_HEALTH"])

@@ -5,6 +5,7 @@ import html
 
 import pytest
 import wagtail_factories
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.html import strip_tags
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -249,3 +250,201 @@ def test_a_valid_article_is_published_with_its_blocks(add_article, article_index
         "Rarely, and briefly.",
         "About an hour.",
     ]
+
+
+# Accessibility: problems keep an article from being published, never a draft from being saved.
+
+
+def draft_form(body=(), **fields):
+    """The same form, as posted by the editor's "Save draft"."""
+    data = article_form(body=body, **fields)
+    del data["action-publish"]
+    return data
+
+
+def saved_draft_warning(response):
+    """The article was saved as a draft; the warning the editor then sees, unescaped."""
+    assert response.redirect_chain, "the draft was not saved"
+    article = ArticlePage.objects.get()
+    assert not article.live
+    return html.unescape(response.content.decode())
+
+
+@pytest.fixture
+def save_draft(editor, article_index):
+    url = reverse("wagtailadmin_pages:add", args=("articles", "articlepage", article_index.id))
+
+    def post(data):
+        return editor.post(url, data, follow=True)
+
+    return post
+
+
+def image_block(**fields):
+    image = wagtail_factories.ImageFactory()
+    return {"image": str(image.id), "alt_text": "", "decorative": "", "caption": "", "credit": ""}
+
+
+ALT_TEXT = "Add alt text, or tick 'decorative' if the image adds no information."
+
+
+def test_an_image_without_alt_text_is_saved_as_a_draft_with_the_problem_listed(save_draft):
+    body = [("heading", {"text": "Your visit", "level": "h2"}), ("image", image_block())]
+
+    content = saved_draft_warning(save_draft(draft_form(body=body)))
+
+    assert "Fix these before the article can be published" in content
+    assert f"Block 2 (Image): {ALT_TEXT}" in content
+
+
+def test_a_hero_image_needs_alt_text_to_publish_not_to_save(add_article, save_draft):
+    image = wagtail_factories.ImageFactory()
+
+    response = add_article(article_form(hero_image=str(image.id), hero_image_alt=" "))
+
+    assert_refused(response)
+    assert response.context["form"].errors == {
+        "hero_image_alt": ["Describe the hero image for screen readers."]
+    }
+
+    content = saved_draft_warning(save_draft(draft_form(hero_image=str(image.id))))
+    assert "Hero image: Describe the hero image for screen readers." in content
+
+
+@pytest.mark.django_db
+def test_an_image_in_rich_text_needs_alt_text():
+    # Wagtail's chooser always asks for alt text or "decorative" (alt=""); an embed without alt
+    # comes from pasted or imported HTML, so the rule is asked of such a body directly.
+    image = wagtail_factories.ImageFactory()
+    source = f'<p>Before.</p><embed embedtype="image" id="{image.id}" format="fullwidth"/>'
+    decorative = f'<embed alt="" embedtype="image" id="{image.id}" format="fullwidth"/>'
+
+    assert accessibility_problems([{"type": "paragraph", "value": source}]) == [
+        (
+            "Block 1 (Paragraph)",
+            "An image in this text has no alt text: choose it again and describe it, or mark it "
+            "decorative.",
+        )
+    ]
+    assert accessibility_problems([{"type": "paragraph", "value": decorative}]) == []
+
+
+def accessibility_problems(raw_body):
+    page = ArticlePage(body=raw_body)
+    page.compute_content_checks()
+    return [(problem["where"], problem["message"]) for problem in page.accessibility_problems]
+
+
+def test_the_body_must_start_with_a_section_heading(add_article, save_draft):
+    body = [
+        ("heading", {"text": "Details", "level": "h3"}),
+        ("paragraph", paragraph("<p>Most visits take an hour.</p>")),
+    ]
+    message = (
+        "The article starts with a subsection heading (H3): start it with a section heading (H2)."
+    )
+
+    response = add_article(article_form(body=body))
+
+    assert_refused(response)
+    assert body_error(response, 0, "level") == [message]
+    assert shown(response, message)
+
+    assert f"Block 1 (Heading): {message}" in saved_draft_warning(save_draft(draft_form(body=body)))
+
+
+def test_headings_may_not_skip_a_level():
+    problems = accessibility_problems(
+        [
+            {"type": "heading", "value": {"text": "Your visit", "level": "h2"}},
+            {"type": "paragraph", "value": "<h4>Parking</h4><p>Park at the front.</p>"},
+        ]
+    )
+
+    assert problems == [
+        (
+            "Block 2 (Paragraph)",
+            "This H4 comes straight after an H2: use an H3, so screen reader users do not think "
+            "a section is missing.",
+        )
+    ]
+
+
+@pytest.mark.parametrize("text", ["Click here", "read more.", "Here", "this link", "Learn more"])
+def test_link_text_must_say_where_it_goes(add_article, text):
+    link = f'<p>For our guide to pacing, <a href="https://example.org/pacing">{text}</a>.</p>'
+    body = [
+        ("heading", {"text": "Pacing", "level": "h2"}),
+        ("paragraph", paragraph(link)),
+    ]
+
+    response = add_article(article_form(body=body))
+
+    assert_refused(response)
+    message = (
+        f"The link text '{text}' does not say where it goes: use words that make sense on "
+        "their own, e.g. 'read our guide to pacing'."
+    )
+    assert body_error(response, 1) == [message]
+
+
+def test_link_text_with_context_is_fine(add_article):
+    link = '<p><a href="https://example.org/pacing">Read more about pacing</a>.</p>'
+    body = [("heading", {"text": "Pacing", "level": "h2"}), ("paragraph", paragraph(link))]
+
+    assert add_article(article_form(body=body)).status_code == 302
+
+
+def test_a_call_to_action_needs_words_that_say_what_it_does(add_article):
+    cta = {**call_to_action(url="https://example.org/booking"), "label": "Click here"}
+
+    response = add_article(article_form(body=[("call_to_action", cta)]))
+
+    assert_refused(response)
+    assert body_error(response, 0, "label") == [
+        "The button text 'Click here' does not say what it does: e.g. 'Book a consultation'."
+    ]
+
+
+def test_an_empty_accordion_item_is_saved_as_a_draft_and_listed(save_draft):
+    item = accordion_item(title="", body="<p></p>")
+    body = [("heading", {"text": "Questions", "level": "h2"}), ("accordion", accordion(item))]
+
+    content = saved_draft_warning(save_draft(draft_form(body=body)))
+
+    assert "Block 2 (Accordion), item 1: This accordion item has no title." in content
+    assert "Block 2 (Accordion), item 1: This accordion item has no text." in content
+
+
+def test_an_empty_heading_is_listed():
+    problems = accessibility_problems([{"type": "heading", "value": {"text": " ", "level": "h2"}}])
+
+    assert problems == [("Block 1 (Heading)", "This heading is empty.")]
+
+
+def test_a_malformed_doi_is_kept_in_a_draft_and_refused_at_publishing(add_article, save_draft):
+    references = list_items([citation(doi="doi:10.1000/xyz")])
+    message = "A DOI starts with '10.' then a slash, e.g. 10.1000/xyz123."
+
+    response = add_article(article_form(body=[("references", references)]))
+    assert_refused(response)
+    assert body_error(response, 0, 0, "doi") == [message]
+
+    content = saved_draft_warning(save_draft(draft_form(body=[("references", references)])))
+    assert f"Block 1 (References), citation 1: {message}" in content
+    latest = ArticlePage.objects.get().get_latest_revision_as_object()
+    assert latest.body[0].value[0]["doi"] == "doi:10.1000/xyz"
+
+
+def test_submitting_for_review_is_refused_like_publishing(client, article_index, django_user_model):
+    editor = django_user_model.objects.create_user("writer", "writer@example.com", "pw")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:add", args=("articles", "articlepage", article_index.id))
+    data = draft_form(body=[("image", image_block())])
+    data["action-submit"] = "action-submit"
+
+    response = client.post(url, data)
+
+    assert_refused(response)
+    assert body_error(response, 0, "alt_text") == [ALT_TEXT]

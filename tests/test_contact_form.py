@@ -583,3 +583,17 @@ def test_concurrent_submissions_are_all_stored(live_server, contact_page, settin
 
     assert statuses == [201] * 200
     assert ContactSubmission.objects.filter(page=contact_page).count() == 200
+
+
+def test_pages_that_collect_health_information_say_so_in_their_meta(
+    client, contact_page, article_index
+):
+    detail = client.get(f"/api/v2/pages/{contact_page.pk}/").json()
+    article_index_detail = client.get(f"/api/v2/pages/{article_index.pk}/").json()
+    listing = client.get("/api/v2/pages/").json()["items"]
+
+    assert detail["meta"]["collects_health_information"] is True
+    assert article_index_detail["meta"]["collects_health_information"] is False
+    by_id = {item["id"]: item["meta"]["collects_health_information"] for item in listing}
+    assert by_id[contact_page.pk] is True
+    assert by_id[article_index.pk] is False

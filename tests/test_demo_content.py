@@ -251,3 +251,12 @@ def test_demo_text_is_written_in_our_own_words(demo):
     assert sentences and "ketamine" in demo_text
     copied = [sentence for sentence in sentences if sentence in demo_text]
     assert not copied, f"Demo content copies the seed article: {copied}"
+
+
+def test_demo_articles_read_at_grade_8_or_below_and_pass_every_accessibility_check(demo):
+    for article in articles():
+        readability = article.readability
+        assert 0 < readability["grade_level"] <= 8, article.title
+        for section in readability["sections"]:
+            assert section["grade_level"] <= 8, (article.title, section["heading"])
+        assert article.accessibility_problems == [], article.title

@@ -351,3 +351,28 @@ def test_plain_text_headings_lists_and_whole_article_accordion(article_index, tm
         "A Steady Routine",
         "Pillows and Positions",
     ]
+
+
+def test_accessibility_problems_are_warnings_on_the_draft(article_index, tmp_path):
+    source = tmp_path / "pacing.md"
+    source.write_text(
+        "# Pacing Your Day\n\n"
+        "Pacing means doing a little, then resting, so pain does not stop you for days.\n\n"
+        "## Plan the Week\n\n"
+        "Our worksheet helps you plan: [click here](https://example.org/worksheet).\n",
+        encoding="utf-8",
+    )
+
+    out, err, error = run(source, "--parent", "/articles/")
+
+    assert error is None, err
+    assert "created: Pacing Your Day" in out
+    assert (
+        f"warning: {source}: not publishable yet: Block 3 (Paragraph): The link text "
+        "'click here' does not say where it goes"
+    ) in err
+    page, latest = draft("Pacing Your Day")
+    assert not page.live
+    assert [problem["where"] for problem in latest.accessibility_problems] == [
+        "Block 3 (Paragraph)"
+    ]

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from wagtail.models import GroupPagePermission, TaskState, WorkflowPage, WorkflowState
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from articles.models import ArticlePage
+from articles.models import ArticlePage, MedicalReviewTask
 from articles.review import ensure_review_workflow
+from home.blocks import RICH_TEXT_FEATURES
 from tests.factories import ArticlePageFactory, ClinicianFactory
 
 SLUG = "living-with-nerve-pain"
@@ -257,3 +258,52 @@ def test_the_report_follows_the_review_interval_setting(client, settings, articl
 
     # Editors see the report too: it is their to-do list.
     assert [row[0] for row in report_rows(login(client, editor))] == ["Spring"]
+
+
+DENSE = rich_text(
+    "<p>Intra-articular corticosteroid administration demonstrates considerable analgesic "
+    "efficacy in osteoarthritic degeneration, notwithstanding potential hyperglycaemic "
+    "complications in susceptible individuals.</p>",
+    features=RICH_TEXT_FEATURES,
+)
+
+
+def submitted_dense_article(client, editor, index):
+    data = article_form("submit", body=streamfield([("paragraph", DENSE)]))
+    assert login(client, editor).post(add_url(index), data).status_code == 302
+    return ArticlePage.objects.get(slug=SLUG)
+
+
+def test_reviewers_are_warned_of_an_article_above_target_and_may_approve_it(
+    client, article_index, editor, reviewer, reviewer_clinician
+):
+    article = submitted_dense_article(client, editor, article_index)
+
+    login(client, reviewer)
+    page = client.get(edit_url(article)).text
+    assert "above target" in page
+    assert "Medical reviewers will see that it reads above target, and may still approve it." in (
+        page
+    )
+    assert 'data-workflow-action-name="approve"' in page
+    assert client.post(workflow_action_url(article, "approve"), {}).status_code == 302
+    article.refresh_from_db()
+    assert article.live
+
+
+def test_the_review_task_can_refuse_approval_above_target(
+    client, article_index, editor, reviewer, reviewer_clinician
+):
+    task = MedicalReviewTask.objects.get(name="Medical review")
+    task.refuse_approval_above_target = True
+    task.save()
+    article = submitted_dense_article(client, editor, article_index)
+
+    login(client, reviewer)
+    page = client.get(edit_url(article)).text
+    assert "Medical review will not approve it until it reads at grade 8 or below." in page
+    assert 'data-workflow-action-name="approve"' not in page
+    assert 'data-workflow-action-name="reject"' in page
+    client.post(workflow_action_url(article, "approve"), {})
+    article.refresh_from_db()
+    assert not article.live

@@ -81,6 +81,10 @@ def test_unsaved_draft_reaches_the_frontend_in_the_published_shape(editor, artic
     assert draft["table_of_contents"][0]["text"] == "Draft heading"
     assert set(draft) == set(published)
     assert set(draft["meta"]) == set(published["meta"])
+    # Reading grades are the unsaved text's, not the last save's.
+    assert [s["anchor"] for s in published["readability"]["sections"]] == ["published-heading"]
+    assert [s["anchor"] for s in draft["readability"]["sections"]] == ["draft-heading"]
+    assert draft["readability"]["grade_level"] != published["readability"]["grade_level"]
 
     # The live page is untouched; patients still see the published version.
     live = editor.get(f"/api/v2/pages/{article.pk}/").json()

@@ -29,7 +29,9 @@ def save_draft(article, parent):
 
     A new page is created unpublished; an existing one (same slug under ``parent``) gets a new
     draft revision with the imported title and body, keeping whatever an editor set on it
-    (summary, authors, review dates...). Nothing is ever published. Raises ``ImportFailed``.
+        (summary, authors, review dates...). Nothing is ever published. Accessibility problems
+    (:mod:`articles.accessibility`) do not stop the draft: they go to ``article.warnings``.
+    Raises ``ImportFailed``.
     """
     with transaction.atomic():
         body = stream_value(article)
@@ -46,14 +48,20 @@ def save_draft(article, parent):
                     live=False,
                 )
                 parent.add_child(instance=page)
-                page.save_revision(log_action=True)
-                return "created"
-            page = page.get_latest_revision_as_object()
-            page.title = article.title
-            page.body = body
-            page.summary = page.summary or article.summary
+                result = "created"
+            else:
+                page = page.get_latest_revision_as_object()
+                page.title = article.title
+                page.body = body
+                page.summary = page.summary or article.summary
+                result = "updated"
             page.save_revision(log_action=True)
-            return "updated"
+            # The draft is saved; what would keep it from being published is for an editor.
+            article.warnings.extend(
+                f"not publishable yet: {problem['where']}: {problem['message']}"
+                for problem in page.accessibility_problems
+            )
+            return result
         except ValidationError as error:
             raise ImportFailed(
                 f"the page would not be valid: {'; '.join(error.messages)}"

@@ -66,28 +66,27 @@ def fibromyalgia_body(refs):
         ),
         heading("Central sensitisation: a volume knob stuck on high"),
         paragraph(
-            "<p>After months of pain, nerve cells in the spinal cord and brain can become more "
-            "excitable. Ordinary touch, pressure or warmth then registers as painful, and real "
-            "pain feels stronger and lasts longer. Specialists call this <i>central "
-            "sensitisation</i>. It also helps explain why poor sleep, stress and low mood make "
-            "fibromyalgia flare.</p>"
+            "<p>After months of pain, nerve cells in the spine and brain can get jumpy. Then a "
+            "light touch, a squeeze or warmth can feel painful, and real pain feels worse and "
+            "lasts longer. Doctors call this <i>central sensitisation</i>. It also helps explain "
+            "why poor sleep, stress and low mood can make fibromyalgia flare.</p>"
         ),
         heading("What tends to help", "h3"),
         paragraph(
-            "<ul><li>Gentle, regular movement that is increased step by step.</li>"
-            "<li>Better sleep habits, and treating sleep problems directly.</li>"
-            "<li>Psychological approaches that lower the stress response to pain.</li>"
-            "<li>Some medicines that act on nerve signalling rather than on inflammation.</li></ul>"
+            "<ul><li>Gentle, regular movement that you build up step by step.</li>"
+            "<li>Better sleep habits, and help with sleep problems.</li>"
+            "<li>Talking therapies that calm the body's stress response to pain.</li>"
+            "<li>Some medicines that act on nerve signals rather than on swelling.</li></ul>"
         ),
         callout(
-            "<p>Ordinary anti-inflammatory painkillers often do little for fibromyalgia, because "
-            "the problem is in signalling rather than in swollen tissue.</p>",
+            "<p>Common painkillers for swelling often do little for fibromyalgia. The problem is "
+            "in the nerve signals, not in swollen tissue.</p>",
             variant="tip",
         ),
         paragraph(
-            "<p>When these steps are not enough, some pain clinics discuss ketamine, which acts on "
-            "the same over-excited pathways. It is a specialist option with real side effects, "
-            "so it is offered to few people and only after careful assessment.</p>"
+            "<p>When these steps are not enough, some pain clinics talk about ketamine. It acts "
+            "on the same jumpy nerve pathways. It has real side effects, so only a few people "
+            "are offered it, and only after a careful check.</p>"
         ),
         references(CENTRAL_SENSITIZATION),
         disclaimer(
@@ -101,24 +100,24 @@ def neuropathic_migraine_body(refs):
     return [
         heading("Two kinds of pain that resist ordinary painkillers"),
         paragraph(
-            "<p>Nerve pain and chronic migraine look different, but both involve nerves that "
-            "fire too easily. That is why paracetamol and anti-inflammatories often disappoint, "
-            "and why specialists reach for treatments that change nerve signalling instead.</p>"
+            "<p>Nerve pain and chronic migraine look different, but in both the nerves fire too "
+            "easily. That is why common painkillers often do not help much. So doctors try "
+            "treatments that change how nerves send signals instead.</p>"
         ),
         heading("Neuropathic pain", "h3"),
         paragraph(
-            "<p>When a nerve is injured, for example by diabetes, shingles or surgery, it can keep "
-            "sending pain messages on its own. People describe burning, stabbing or electric "
-            "sensations, and light touch may hurt. Complex regional pain syndrome (CRPS) shares "
-            "some of these features. Small studies suggest ketamine infusions can ease this "
-            "kind of pain for a while in some people, though results vary widely.</p>"
+            "<p>When a nerve is hurt, for example by diabetes, shingles or surgery, it can keep "
+            "sending pain messages on its own. People say it burns, stabs or feels like an "
+            "electric shock, and a light touch may hurt. Complex regional pain syndrome (CRPS) "
+            "can feel the same way. Small studies suggest a ketamine drip can ease this kind of "
+            "pain for a while in some people. Results vary a lot.</p>"
         ),
         heading("Chronic migraine", "h3"),
         paragraph(
-            "<p>Migraine is called chronic when headaches occur on at least fifteen days a month. "
-            "For people who have tried the established preventive treatments without success, a "
-            "few headache centres use ketamine, sometimes during a hospital stay. The evidence "
-            "here is thinner than for nerve pain, and more trials are needed.</p>"
+            "<p>Migraine is called chronic when you get headaches on at least fifteen days a "
+            "month. Some people have tried the usual treatments to stop attacks, with no luck. A "
+            "few headache centres then use ketamine, sometimes during a stay in hospital. There "
+            "is less proof that it works here than for nerve pain, and more trials are needed.</p>"
         ),
         callout(
             "<p>Keep a pain or headache diary for a few weeks before your appointment. It makes it "
@@ -149,19 +148,17 @@ def ketamine_infusion_body(refs):
     return [
         heading("Why a pain clinic might suggest ketamine"),
         paragraph(
-            "<p>Ketamine has been an anaesthetic for more than half a century. Given at a small "
-            "fraction of the anaesthetic dose, slowly and under monitoring, it can quieten pain "
-            "pathways that have become overactive. Specialists usually bring it up only once "
-            "standard medicines, physiotherapy and psychological support have been tried without "
-            "enough benefit.</p>"
+            "<p>Doctors have used ketamine to put people to sleep for surgery for over fifty "
+            "years. A much smaller dose, given slowly while you are watched, can calm pain "
+            "pathways that have become too active. Your doctor will usually bring it up only "
+            "after the usual medicines, physio and talking therapy have not helped enough.</p>"
         ),
         paragraph(
-            "<p>It is seldom a treatment on its own; it works best as one part of a wider plan. "
-            "If your pain is spread across your body and comes with fatigue and poor sleep, our "
-            "guide to "
+            "<p>It is rarely used on its own; it works best as one part of a wider plan. Is your "
+            "pain all over your body, with tiredness and poor sleep? Our guide to "
             + page_link(refs.pages["fibromyalgia-central-sensitisation"], "fibromyalgia")
-            + " explains why an over-sensitive nervous system, rather than damaged tissue, is "
-            "often what keeps it going.</p>"
+            + " explains why jumpy nerves, not damaged tissue, often keep that kind of pain "
+            "going.</p>"
         ),
         heading("How it acts on the nervous system", "h3"),
         paragraph(

@@ -1,0 +1,152 @@
+"""How hard an article is to read: US school grades, computed with ``textstat``.
+
+The text is the article as a reader meets it: headings, paragraphs, callouts and accordions.
+References, disclaimers, captions, alt text and calls to action are left out: they are not
+prose a patient reads through. Each heading, paragraph and list item ends a sentence, so a
+heading or a bullet without a full stop does not run into the next one.
+
+:func:`readability` returns what :class:`~articles.models.ArticlePage` stores in its
+``readability`` field whenever it or a revision of it is saved, so nothing here runs when the
+API or a report reads an article::
+
+    {
+        "formula": "flesch_kincaid_grade",
+        "grade_level": 6.4,          # Flesch-Kincaid grade of the whole article, or None
+        "smog_index": 8.1,           # SMOG grade of the whole article, or None
+        "words": 812,
+        "longest_sentences": ["...", ...],
+        "hardest_words": ["...", ...],
+        "sections": [                # one per H2, in order; text before the first H2 is not one
+            {"anchor": "what-to-expect", "heading": "What to expect", "grade_level": 5.9,
+             "smog_index": 7.2, "words": 130, "longest_sentences": [...], "hardest_words": [...]},
+        ],
+    }
+
+Grades are rounded to one decimal and never below 0 (Flesch-Kincaid goes negative for text of
+one-syllable words in short sentences; "grade 0" says the same to an editor).
+"""
+
+import re
+
+from bs4 import BeautifulSoup
+from textstat import textstat
+
+from .blocks import heading_anchor
+
+FORMULA = "flesch_kincaid_grade"
+"""The grade the API's ``grade_level`` gives; SMOG is stored beside it for editors."""
+
+LONGEST_SENTENCES = 3
+HARDEST_WORDS = 8
+
+BLOCK_ELEMENTS = ["p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote"]
+SENTENCE_END = re.compile(r"[.!?:;]['\")\]]*$")
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
+
+
+def rich_text_units(source):
+    """The text of each block element of stored rich text (paragraphs, list items)."""
+    soup = BeautifulSoup(source or "", "html.parser")
+    elements = soup.find_all(BLOCK_ELEMENTS)
+    # Only the innermost block elements: a list item's paragraph is one unit, not two.
+    units = [
+        element.get_text(" ", strip=True)
+        for element in elements
+        if not element.find(BLOCK_ELEMENTS)
+    ]
+    return units or [soup.get_text(" ", strip=True)]
+
+
+def body_units(body):
+    """``(kind, text)`` for each piece of prose in reading order; kind is ``"h2"`` for a
+    section heading, else ``"text"``."""
+    for child in body:
+        value = child.value
+        if child.block_type == "heading":
+            yield (value["level"], value["text"])
+        elif child.block_type == "paragraph":
+            for text in rich_text_units(value.source):
+                yield ("text", text)
+        elif child.block_type == "callout":
+            for text in rich_text_units(value["text"].source):
+                yield ("text", text)
+        elif child.block_type == "accordion":
+            if value.get("title"):
+                yield ("text", value["title"])
+            for item in value["items"]:
+                yield ("text", item["title"])
+                for text in rich_text_units(item["body"].source):
+                    yield ("text", text)
+
+
+def as_sentence(text):
+    text = " ".join(text.split())
+    if text and not SENTENCE_END.search(text):
+        text += "."
+    return text
+
+
+def _grade(value):
+    return max(0.0, round(value, 1))
+
+
+def score(text):
+    """Grades and what makes ``text`` hard: its longest sentences and hardest words."""
+    words = textstat.lexicon_count(text)
+    if not words:
+        return {
+            "grade_level": None,
+            "smog_index": None,
+            "words": 0,
+            "longest_sentences": [],
+            "hardest_words": [],
+        }
+    sentences = sorted(SENTENCE_SPLIT.split(text), key=lambda s: len(s.split()), reverse=True)
+    hard = sorted(
+        set(textstat.difficult_words_list(text, 3)),
+        key=lambda word: (-textstat.syllable_count(word), word.lower()),
+    )
+    return {
+        "grade_level": _grade(textstat.flesch_kincaid_grade(text)),
+        "smog_index": _grade(textstat.smog_index(text)),
+        "words": words,
+        "longest_sentences": sentences[:LONGEST_SENTENCES],
+        "hardest_words": hard[:HARDEST_WORDS],
+    }
+
+
+def readability(body):
+    """What an article stores about its reading level (the shape is in the module docstring)."""
+    whole, sections, seen = [], [], {}
+    for kind, text in body_units(body):
+        if kind in ("h2", "h3"):
+            anchor = heading_anchor(text, seen)  # the table of contents' anchors, in its order
+            if kind == "h2":
+                sections.append({"anchor": anchor, "heading": text, "texts": []})
+        sentence = as_sentence(text)
+        if not sentence:
+            continue
+        whole.append(sentence)
+        if sections:
+            sections[-1]["texts"].append(sentence)
+    return {
+        "formula": FORMULA,
+        **score(" ".join(whole)),
+        "sections": [
+            {
+                "anchor": section["anchor"],
+                "heading": section["heading"],
+                **score(" ".join(section["texts"])),
+            }
+            for section in sections
+        ],
+    }
+
+
+def is_above(grade, target):
+    return grade is not None and grade > target
+
+
+def sections_above(stored, target):
+    """The stored sections whose grade is above ``target``."""
+    return [s for s in (stored or {}).get("sections", []) if is_above(s["grade_level"], target)]
