@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -26,8 +27,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
+from wagtail.documents.models import Document
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail_factories import DocumentFactory, ImageFactory
 
 from articles.blocks import ArticleBodyBlock
@@ -35,6 +37,7 @@ from articles.models import ArticlePage, Condition
 from cms.api import api_router, build_openapi, build_schema
 from cms.openapi import openapi_text
 from contact.models import ContactPage
+from home.models import ClinicSettings
 from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, ClinicianFactory
 from webhooks import events
 from webhooks.models import WebhookDelivery
@@ -307,13 +310,23 @@ def test_every_webhook_event_sent_matches_the_document(
     guides = ArticleIndexPageFactory(parent=article_index.get_parent(), slug="guides")
     photo = ImageFactory()
     author = ClinicianFactory(photo=photo)
-    article = ArticlePageFactory(parent=article_index, author=author, live=False)
+    leaflet = Document.objects.create(title="Leaflet", file=ContentFile(b"%PDF-1.4", "l.pdf"))
+    article = ArticlePageFactory(
+        parent=article_index,
+        author=author,
+        live=False,
+        body=[("paragraph", f'<p><a linktype="document" id="{leaflet.pk}">leaflet</a></p>')],
+    )
+    clinic = ClinicSettings.for_site(article_index.get_site())
 
     for change in [
         lambda: article.save_revision().publish(),
         lambda: article.move(guides, pos="last-child"),
         lambda: author.save(),
         lambda: photo.save(),
+        lambda: leaflet.save(),
+        lambda: clinic.save(),
+        lambda: PageViewRestriction.objects.create(page=article, restriction_type="login"),
         lambda: article.unpublish(),
         lambda: article.delete(),
     ]:

@@ -20,8 +20,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import PageViewRestriction
 from wagtail_factories import ImageFactory
 
+from home.models import ClinicSettings
 from tests.factories import (
     ArticleIndexPageFactory,
     ArticlePageFactory,
@@ -476,3 +479,35 @@ def test_old_finished_deliveries_can_be_pruned(db):
     remaining = set(WebhookDelivery.objects.values_list("pk", flat=True))
     assert remaining == {recent.pk, retrying.pk}
     assert old.pk not in remaining
+
+
+def test_site_settings_redirects_and_privacy_are_told_to_the_frontend(
+    webhooks, article_index, site, run_worker, django_capture_on_commit_callbacks
+):
+    page = ArticlePageFactory(parent=article_index, title="Pacing", slug="pacing")
+    with django_capture_on_commit_callbacks(execute=True):
+        clinic = ClinicSettings.for_site(site)
+        clinic.phone = "555 0100"
+        clinic.save()
+        Redirect.objects.create(old_path="/old-pacing", redirect_page=page)
+        PageViewRestriction.objects.create(page=page, restriction_type="login")
+    run_worker()
+
+    events = {event["event"]: event for event in webhooks.events()}
+    settings_event = events["settings.changed"]
+    assert settings_event["all_paths"] is True
+    assert settings_event["tags"] == ["settings"]
+    redirect_event = events["redirect.changed"]
+    assert redirect_event["object"]["old_path"] == "/old-pacing"
+    assert redirect_event["affected_paths"] == ["/old-pacing"]
+    privacy = events["page.privacy_changed"]
+    assert privacy["page"]["path"] == "/articles/pacing/"
+    assert f"page-{page.pk}" in privacy["tags"]
+    assert privacy["all_paths"] is False
+
+
+def test_loading_the_demo_content_sends_no_webhooks(webhooks, db, run_worker, tmp_path):
+    call_command("load_demo_content", stdout=io.StringIO())
+    run_worker()
+
+    assert webhooks.requests == []

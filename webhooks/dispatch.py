@@ -5,7 +5,9 @@ transaction commits and are sent by the worker (``manage.py db_worker --backend 
 see :mod:`webhooks.tasks`).
 """
 
+import threading
 import uuid
+from contextlib import contextmanager
 
 from django.db import transaction
 from wagtail.models import Page
@@ -13,6 +15,18 @@ from wagtail.models import Page
 from .endpoints import configured_endpoints
 from .models import WebhookDelivery
 from .tasks import deliver
+
+_suspended = threading.local()
+
+
+@contextmanager
+def suspended():
+    """Send no events for what happens inside (loading the demo content, for one)."""
+    _suspended.active = True
+    try:
+        yield
+    finally:
+        _suspended.active = False
 
 
 def queue(payload, *, unless_page_deleted=None):
@@ -22,7 +36,7 @@ def queue(payload, *, unless_page_deleted=None):
     gone by then: deleting a live page unpublishes it first, and one ``page.deleted`` says it
     all.
     """
-    if payload is None:
+    if payload is None or getattr(_suspended, "active", False):
         return
 
     def create_deliveries():

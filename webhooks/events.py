@@ -9,14 +9,18 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from headless import openapi, schema
-from headless.references import pages_showing, site_path
+from headless.references import object_tag, pages_showing, site_path
 
 PAGE_PUBLISHED = "page.published"
 PAGE_UNPUBLISHED = "page.unpublished"
 PAGE_DELETED = "page.deleted"
 PAGE_MOVED = "page.moved"
+PAGE_PRIVACY_CHANGED = "page.privacy_changed"
 SNIPPET_CHANGED = "snippet.changed"
 IMAGE_CHANGED = "image.changed"
+DOCUMENT_CHANGED = "document.changed"
+REDIRECT_CHANGED = "redirect.changed"
+SETTINGS_CHANGED = "settings.changed"
 
 
 def path_for_url_path(url_path):
@@ -37,22 +41,36 @@ def page_event(event, page, *, old_path=None, also_affected=()):
     if parent is not None and parent.live:
         # Index pages list their children.
         affected.add(site_path(parent))
-    affected.update(embedding_paths(page))
-    return _payload(event, page=details, affected=affected - {path, old_path})
+    showing = pages_showing(page)
+    affected.update(embedding_paths(showing))
+    tags = {object_tag(page), "pages", *(f"page-{pk}" for pk in showing)}
+    return _payload(event, page=details, affected=affected - {path, old_path}, tags=tags)
 
 
 def object_event(event, obj):
-    """The payload of a change to something pages embed, or None when no live page shows it."""
-    affected = set(embedding_paths(obj))
+    """The payload of a change to something pages show, or None when no live page shows it.
+
+    Site settings are on every page: their event says ``all_paths`` instead of listing them.
+    A redirect's event names its old path, the one path it changes.
+    """
+    details = {"id": obj.pk, "type": obj._meta.label}
+    tags = {object_tag(obj)}
+    if event == SETTINGS_CHANGED:
+        return _payload(event, object=details, affected=(), tags=tags, all_paths=True)
+    if event == REDIRECT_CHANGED:
+        details["old_path"] = obj.old_path
+        return _payload(event, object=details, affected={obj.old_path}, tags=tags)
+    showing = pages_showing(obj)
+    affected = set(embedding_paths(showing))
     if not affected:
         return None
-    details = {"id": obj.pk, "type": obj._meta.label}
-    return _payload(event, object=details, affected=affected)
+    tags.update(f"page-{pk}" for pk in showing)
+    return _payload(event, object=details, affected=affected, tags=tags)
 
 
-def embedding_paths(obj):
-    """Paths of the live pages that show ``obj``: they link to it, choose it or embed it."""
-    pages = Page.objects.filter(pk__in=pages_showing(obj)).live().only("url_path", "path", "depth")
+def embedding_paths(page_ids):
+    """Paths of the live pages among ``page_ids`` (those that show something)."""
+    pages = Page.objects.filter(pk__in=page_ids).live().only("url_path", "path", "depth")
     return sorted(path for page in pages if (path := site_path(page)) is not None)
 
 
@@ -61,12 +79,15 @@ def _page_type(page):
     return model._meta.label if model else page._meta.label
 
 
-def _payload(event, *, affected, **details):
+def _payload(event, *, affected, tags, all_paths=False, **details):
     return {
         "event": event,
         "timestamp": timezone.now().isoformat(),
         **details,
         "affected_paths": sorted(path for path in affected if path),
+        "all_paths": all_paths,
+        # The Cache-Tag names of what changed, for a CDN's purge or Next.js' revalidateTag.
+        "tags": sorted(tags),
     }
 
 
@@ -76,8 +97,12 @@ EVENTS = {
     PAGE_UNPUBLISHED: ("page", "A live page was unpublished or expired."),
     PAGE_DELETED: ("page", "A page that was ever published was deleted."),
     PAGE_MOVED: ("page", "A live page has a new path: moved, or its slug changed."),
+    PAGE_PRIVACY_CHANGED: ("page", "A page (and its subtree) became private, or public again."),
     SNIPPET_CHANGED: ("object", "A clinician, condition or treatment live pages show changed."),
     IMAGE_CHANGED: ("object", "An image live pages show changed."),
+    DOCUMENT_CHANGED: ("object", "A document live pages link to changed."),
+    REDIRECT_CHANGED: ("object", "A redirect was added, changed or deleted: see old_path."),
+    SETTINGS_CHANGED: ("object", "The site settings changed: every page shows them (all_paths)."),
 }
 
 
@@ -101,8 +126,10 @@ def api_webhooks(builder):
         "object": builder.define(
             "WebhookObject",
             schema.obj(
-                {"id": schema.INTEGER, "type": schema.STRING},
-                description="What changed: articles.Clinician, wagtailimages.Image, ...",
+                {"id": schema.INTEGER, "type": schema.STRING, "old_path": schema.STRING},
+                required=["id", "type"],
+                description="What changed: articles.Clinician, wagtailimages.Image, ...; "
+                "old_path on redirect.changed only.",
             ),
         ),
     }
@@ -116,6 +143,8 @@ def api_webhooks(builder):
                 "timestamp": schema.DATE_TIME,
                 subject: subjects[subject],
                 "affected_paths": schema.array(schema.STRING),
+                "all_paths": schema.BOOLEAN,
+                "tags": schema.array(schema.STRING),
             },
             description=f"{description} The body of the POST, signed in X-Webhook-Signature.",
         )

@@ -8,12 +8,11 @@ the editor's publish must not fail because of webhooks.
 import functools
 import logging
 
-from django.db.models.signals import post_save, pre_delete
-from wagtail.images import get_image_model
-from wagtail.models import Page
+from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from headless.references import embedded_models, site_path
+from headless.references import embedded_models, object_tag, site_path
 
 from . import dispatch, events
 from .endpoints import has_endpoints
@@ -94,8 +93,33 @@ def embedded_object_changed(sender, instance, raw=False, **kwargs):
 
 @event_receiver
 def queue_object_event(sender, instance):
-    event = events.IMAGE_CHANGED if sender is get_image_model() else events.SNIPPET_CHANGED
+    tag = object_tag(instance)
+    if tag.startswith("image-"):
+        event = events.IMAGE_CHANGED
+    elif tag.startswith("document-"):
+        event = events.DOCUMENT_CHANGED
+    elif tag == "redirects":
+        event = events.REDIRECT_CHANGED
+    elif tag == "settings":
+        event = events.SETTINGS_CHANGED
+    else:
+        event = events.SNIPPET_CHANGED
     dispatch.queue(events.object_event(event, instance))
+
+
+@event_receiver
+def page_privacy_changed(sender, instance, raw=False, **kwargs):
+    page = instance.page.specific
+    if raw or not page.live:
+        return
+    descendants = page.get_descendants().live().only("url_path", "path", "depth")
+    dispatch.queue(
+        events.page_event(
+            events.PAGE_PRIVACY_CHANGED,
+            page,
+            also_affected=[site_path(descendant) for descendant in descendants],
+        )
+    )
 
 
 def register_signal_handlers():
@@ -105,5 +129,9 @@ def register_signal_handlers():
     page_slug_changed.connect(page_slug_was_changed, dispatch_uid="webhooks_slug_changed")
     # Deleting any page deletes its base Page row, so this sees every page once.
     pre_delete.connect(page_will_be_deleted, sender=Page, dispatch_uid="webhooks_deleted")
+    post_save.connect(page_privacy_changed, sender=PageViewRestriction, dispatch_uid="wh_privacy")
+    post_delete.connect(
+        page_privacy_changed, sender=PageViewRestriction, dispatch_uid="wh_privacy_deleted"
+    )
     post_save.connect(embedded_object_changed, dispatch_uid="webhooks_object_saved")
     pre_delete.connect(embedded_object_changed, dispatch_uid="webhooks_object_deleted")
