@@ -6,9 +6,9 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from cms.security import origin
+from cms.security import origin, preview_frame_src
 
-from .env import env_bool, env_list
+from .env import env_bool, env_list, preview_client_urls
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -233,12 +233,9 @@ RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 
 # Preview: the admin's Preview shows the draft in the frontend, which fetches it from
 # /api/v2/page_preview/. FRONTEND_PREVIEW_URLS gives per-site URLs as "hostname=url,...".
-FRONTEND_PREVIEW_URL = os.environ.get("FRONTEND_PREVIEW_URL", "http://localhost:3000/api/preview")
+# The default is a frontend's `npm run dev`; production has none (production.py).
 WAGTAIL_HEADLESS_PREVIEW = {
-    "CLIENT_URLS": {
-        "default": FRONTEND_PREVIEW_URL,
-        **dict(entry.split("=", 1) for entry in env_list("FRONTEND_PREVIEW_URLS") if "=" in entry),
-    },
+    "CLIENT_URLS": preview_client_urls(default="http://localhost:3000/api/preview"),
     "ENFORCE_TRAILING_SLASH": False,
 }
 PREVIEW_TOKEN_TTL = int(os.environ.get("PREVIEW_TOKEN_TTL", "3600"))
@@ -285,10 +282,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", "blob:", *filter(None, CSP_MEDIA_ORIGINS)],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF, "https://releases.wagtail.org"],
-        "frame-src": [
-            SELF,
-            *filter(None, map(origin, WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"].values())),
-        ],
+        "frame-src": preview_frame_src(WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"]),
         "frame-ancestors": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
