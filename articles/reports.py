@@ -5,6 +5,8 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from headless.exports import SafeSpreadsheetExportMixin
+
 from .review import articles_due_for_review
 
 
@@ -12,7 +14,7 @@ def _date(value, empty=""):
     return date_format(value, "DATE_FORMAT") if value else empty
 
 
-class ReviewsDueReportView(ReportView):
+class ReviewsDueReportView(SafeSpreadsheetExportMixin, ReportView):
     """Live articles never reviewed or reviewed longer ago than the review interval.
 
     Never-reviewed articles come first, then the oldest reviews; nobody can reorder them, as the
