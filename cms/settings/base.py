@@ -257,6 +257,9 @@ WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))
 # Seconds to wait before each retry of a failed delivery; the last delay repeats.
 WEBHOOK_RETRY_DELAYS = [10, 30, 120, 600, 1800]
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+# Webhooks go to public http(s) addresses only (webhooks/targets.py); true also allows
+# loopback and private networks, for a frontend on this machine or the same network.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
