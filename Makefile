@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install bootstrap run test lint lock serve worker clean audit fuzz load snapshot types typescript
+.PHONY: install bootstrap run test lint lock serve worker clean audit check-releases fuzz load snapshot types typescript
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ serve: install
 audit: install
 	$(BIN)/pip-audit --requirement requirements.lock --no-deps --disable-pip --strict \
 		--vulnerability-service pypi --progress-spinner off
+
+# Pins of Django, Wagtail, DRF, Pillow, cryptography and gunicorn older than the newest patch
+# release of their series (works wherever the package index does; see the script).
+check-releases: install
+	$(BIN)/python bin/check_patch_releases.py
 
 # The API under thousands of generated requests (CI runs a few hundred in the test suite).
 FUZZ_EXAMPLES ?= 5000

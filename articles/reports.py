@@ -10,6 +10,8 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from headless.exports import SafeSpreadsheetExportMixin
+
 from . import content_health
 from .models import ArticlePage
 from .readability import is_above, sections_above
@@ -20,7 +22,7 @@ def _date(value, empty=""):
     return date_format(value, "DATE_FORMAT") if value else empty
 
 
-class ReviewsDueReportView(ReportView):
+class ReviewsDueReportView(SafeSpreadsheetExportMixin, ReportView):
     """Live articles never reviewed or reviewed longer ago than the review interval.
 
     Never-reviewed articles come first, then the oldest reviews; nobody can reorder them, as the

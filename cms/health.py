@@ -92,6 +92,9 @@ def healthz(request):
         result["status"] = "degraded"
     response = JsonResponse(result, status=200 if database["ok"] else 503)
     add_never_cache_headers(response)
+    # The failed check said so on ``cms.database``, once a minute at most; without this,
+    # django.request would log every probe's 503 besides.
+    response._has_been_logged = not database["ok"]
     return response
 
 

@@ -2,6 +2,8 @@
 
 from urllib.parse import urlsplit
 
+from csp.constants import SELF
+
 
 def origin(url):
     """``scheme://host[:port]`` of an absolute URL, or None for a relative one."""
@@ -9,3 +11,9 @@ def origin(url):
     if not (parts.scheme and parts.netloc):
         return None
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def preview_frame_src(client_urls):
+    """The CSP ``frame-src`` of the admin: itself, and the origin of each preview frontend."""
+    origins = dict.fromkeys(filter(None, map(origin, client_urls.values())))
+    return [SELF, *origins]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpResponseNotAllowed
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from modelcluster.fields import ParentalKey
 from wagtail.admin.mail import send_mail
 from wagtail.admin.panels import (
@@ -122,6 +123,10 @@ class ContactPage(AbstractEmailForm):
 
     def get_submission_class(self):
         return ContactSubmission
+
+    def get_submissions_list_view_class(self):
+        # By dotted path: Wagtail's admin views need the page models loaded before they import.
+        return import_string("contact.submissions.ContactSubmissionsListView")
 
     def process_form_submission(self, form):
         """Store the answers, and once they are committed notify ``to_address``."""

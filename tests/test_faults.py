@@ -74,6 +74,23 @@ def test_healthz_answers_a_probe_by_address_over_plain_http(client, db, settings
     assert client.get("/api/v2/pages/", HTTP_HOST="10.0.0.7:8000").status_code == 400
 
 
+def test_healthz_logs_a_database_outage_once_however_often_it_is_probed(
+    monkeypatch, client, db, caplog
+):
+    monkeypatch.setattr("cms.health._database_answers", raise_operational_error)
+    for log_filter in logging.getLogger("cms.database").filters:
+        log_filter._last.clear()  # earlier tests' outages are not this one
+
+    with caplog.at_level(logging.WARNING):
+        statuses = [client.get("/healthz").status_code for _ in range(5)]
+
+    assert statuses == [503] * 5
+    records = [r for r in caplog.records if r.name in ("cms.database", "django.request")]
+    assert len(records) == 1, [record.getMessage() for record in records]
+    assert records[0].name == "cms.database"
+    assert "Connection refused" in records[0].getMessage()
+
+
 # Redis down
 
 

@@ -353,6 +353,100 @@ def test_plain_text_headings_lists_and_whole_article_accordion(article_index, tm
     ]
 
 
+# Images from outside the import folder
+
+
+PNG = (FIXTURES / "images" / "injection-room.png").read_bytes()
+
+
+@pytest.fixture
+def secret_image(tmp_path):
+    """An image beside the import folder, not in it: nothing the import may read."""
+    secret = tmp_path / "private" / "secret.png"
+    secret.parent.mkdir()
+    secret.write_bytes(PNG)
+    return secret
+
+
+def article_with_image(folder, src, name="escape.html"):
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / name
+    source.write_text(
+        f'<h1>Images from elsewhere</h1><p>Some text.</p><img src="{src}" alt="Secret">'
+    )
+    return source
+
+
+@pytest.mark.parametrize(
+    "src", ["../private/secret.png", "sub/../../private/secret.png", "%2e%2e/private/secret.png"]
+)
+def test_an_image_outside_the_import_folder_is_refused(article_index, tmp_path, secret_image, src):
+    folder = tmp_path / "export"
+    source = article_with_image(folder, src)
+
+    out, err, error = run(folder, "--parent", "/articles/")
+
+    assert error is None, err
+    assert f"warning: {source}: image {src} is outside the import folder" in err
+    page, latest = draft("Images from elsewhere")
+    assert not blocks(latest, "image")
+    assert not get_image_model().objects.exists()
+
+
+def test_an_absolute_image_path_is_read_inside_the_import_folder_only(
+    article_index, tmp_path, secret_image
+):
+    folder = tmp_path / "export"
+    source = article_with_image(folder, str(secret_image))
+
+    out, err, error = run(folder, "--parent", "/articles/")
+
+    assert error is None, err
+    assert f"warning: {source}: image {secret_image}" in err
+    assert not get_image_model().objects.exists()
+
+
+def test_a_symlink_out_of_the_import_folder_is_refused(article_index, tmp_path, secret_image):
+    folder = tmp_path / "export"
+    source = article_with_image(folder, "images/innocent.png")
+    (folder / "images").mkdir()
+    (folder / "images" / "innocent.png").symlink_to(secret_image)
+
+    out, err, error = run(source, "--parent", "/articles/")
+
+    assert error is None, err
+    assert f"warning: {source}: image images/innocent.png is outside the import folder" in err
+    assert not get_image_model().objects.exists()
+
+
+def test_an_image_elsewhere_in_the_import_folder_is_imported(article_index, tmp_path):
+    folder = tmp_path / "export"
+    (folder / "images").mkdir(parents=True)
+    (folder / "images" / "room.png").write_bytes(PNG)
+    article_with_image(folder / "articles", "../images/room.png")
+
+    out, err, error = run(folder, "--parent", "/articles/")
+
+    assert error is None, err
+    assert "outside" not in err
+    page, latest = draft("Images from elsewhere")
+    assert len(blocks(latest, "image")) == 1
+    assert get_image_model().objects.count() == 1
+
+
+def test_a_single_file_may_not_reach_above_its_own_folder(article_index, tmp_path):
+    folder = tmp_path / "export"
+    (folder / "images").mkdir(parents=True)
+    (folder / "images" / "room.png").write_bytes(PNG)
+    source = article_with_image(folder / "articles", "../images/room.png")
+
+    out, err, error = run(source, "--parent", "/articles/")
+
+    assert error is None, err
+    assert f"warning: {source}: image ../images/room.png is outside the import folder" in err
+    assert not get_image_model().objects.exists()
+
+
 def test_accessibility_problems_are_warnings_on_the_draft(article_index, tmp_path):
     source = tmp_path / "pacing.md"
     source.write_text(

@@ -177,6 +177,45 @@ def test_admin_page_editor_loads_nothing_the_policy_blocks(production, client, e
     assert external_assets(response.text) == []
 
 
+def production_settings(monkeypatch, **env):
+    """cms.settings.production as a dict, loaded with ``production_env(**env)``."""
+    for name, value in production_env(**env).items():
+        monkeypatch.setenv(name, value)
+    for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+    return runpy.run_module("cms.settings.production")
+
+
+def test_without_a_preview_frontend_the_admin_frames_only_itself(monkeypatch):
+    production = production_settings(
+        monkeypatch, FRONTEND_PREVIEW_URL=None, FRONTEND_PREVIEW_URLS=None
+    )
+
+    assert production["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["frame-src"] == ["'self'"]
+    assert "localhost" not in str(production["WAGTAIL_HEADLESS_PREVIEW"])
+
+
+def test_the_admin_frames_exactly_the_configured_preview_frontends(monkeypatch):
+    production = production_settings(
+        monkeypatch,
+        FRONTEND_PREVIEW_URL="https://www.clinic.example/api/preview",
+        FRONTEND_PREVIEW_URLS="kids.clinic.example=https://kids.clinic.example:8443/preview",
+    )
+
+    assert production["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["frame-src"] == [
+        "'self'",
+        "https://www.clinic.example",
+        "https://kids.clinic.example:8443",
+    ]
+
+
+def test_admin_policy_frames_no_frontend_nobody_configured(production, client, editor):
+    response = client.get(LOGIN_URL, headers=HTTPS)
+
+    assert policy(response)["frame-src"] == ["'self'"]
+
+
 # Sign-in throttling
 
 

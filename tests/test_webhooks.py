@@ -50,6 +50,8 @@ class Receiver:
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 receiver.requests.append({"headers": self.headers, "body": body, "status": status})
                 self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", "https://frontend.example/new-hook")
                 self.end_headers()
                 self.wfile.write(b"ok" if status == 200 else b"frontend error")
 
@@ -75,6 +77,7 @@ def receiver():
 
 @pytest.fixture
 def webhooks(settings, receiver):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True  # the receiver listens on 127.0.0.1
     settings.WEBHOOK_URLS = [f"{receiver.url}|{SECRET}"]
     settings.WEBHOOK_RETRY_DELAYS = [0]
     settings.WEBHOOK_MAX_ATTEMPTS = 6
@@ -186,7 +189,7 @@ def test_failing_endpoint_gets_the_event_once_after_retries(
     assert delivery.attempts == 3
     attempts = WebhookAttempt.objects.filter(delivery=delivery).order_by("number")
     assert [attempt.status_code for attempt in attempts] == [500, 500, 200]
-    assert "frontend error" in attempts[0].error
+    assert attempts[0].error == "HTTP 500 Internal Server Error"  # the status, never the body
     assert attempts[2].error == ""
 
 
@@ -210,6 +213,7 @@ def test_endpoint_that_is_down_neither_blocks_nor_breaks_publishing(
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
     settings.WEBHOOK_URLS = [f"http://127.0.0.1:{port}/hook|{SECRET}"]
     settings.WEBHOOK_RETRY_DELAYS = [0]
     settings.WEBHOOK_MAX_ATTEMPTS = 5
@@ -387,8 +391,9 @@ def test_changing_an_image_lists_the_pages_that_show_it(
 
 
 def test_endpoint_added_in_the_admin_gets_deliveries(
-    admin_client, receiver, article, run_worker, django_capture_on_commit_callbacks
+    admin_client, receiver, article, run_worker, django_capture_on_commit_callbacks, settings
 ):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True  # the receiver listens on 127.0.0.1
     home = admin_client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("webhookendpoint:index") in home  # in the Settings menu
     form = admin_client.get(reverse("webhookendpoint:add"))
@@ -511,3 +516,138 @@ def test_loading_the_demo_content_sends_no_webhooks(webhooks, db, run_worker, tm
     run_worker()
 
     assert webhooks.requests == []
+
+
+# Targets: public http(s) servers only
+
+
+def resolving_to(*answers):
+    """A ``socket.getaddrinfo`` answering each lookup with the next of ``answers`` (the last
+    one repeats)."""
+    answers = list(answers)
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        address = answers.pop(0) if len(answers) > 1 else answers[0]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    return getaddrinfo
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
+        ("http://127.0.0.1:8000/hook", "127.0.0.1 is a loopback address"),
+        ("http://localhost:3000/api/revalidate", "localhost is 127.0.0.1, a loopback address"),
+        ("https://10.1.2.3/hook", "10.1.2.3 is a private network address"),
+        ("http://[::1]/hook", "::1 is a loopback address"),
+        ("http://0.0.0.0/hook", "0.0.0.0 is an unspecified address"),
+        ("ftp://frontend.example/hook", "Only http:// and https:// addresses"),
+    ],
+)
+def test_the_admin_refuses_endpoints_that_are_not_public_http(admin_client, url, message):
+    response = admin_client.post(
+        reverse("webhookendpoint:add"), {"url": url, "secret": "s", "active": "on"}
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_the_admin_accepts_a_public_endpoint(admin_client, monkeypatch):
+    monkeypatch.setattr(socket, "getaddrinfo", resolving_to("93.184.215.14"))
+    response = admin_client.post(
+        reverse("webhookendpoint:add"),
+        {"url": "https://frontend.example/api/revalidate", "secret": "s", "active": "on"},
+    )
+
+    assert response.status_code == 302
+    assert WebhookEndpoint.objects.get().url == "https://frontend.example/api/revalidate"
+
+
+def test_a_refused_target_is_never_sent_to(
+    settings, receiver, article, run_worker, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_URLS = [f"{receiver.url}|{SECRET}"]  # 127.0.0.1; private targets not allowed
+    settings.WEBHOOK_RETRY_DELAYS = [0]
+
+    publish(article, django_capture_on_commit_callbacks)
+    run_worker()
+
+    assert receiver.requests == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.FAILED
+    [attempt] = delivery.log.all()
+    assert attempt.status_code is None
+    assert attempt.error == (
+        "Refused, nothing sent: 127.0.0.1 is a loopback address: "
+        "webhooks go to public addresses only."
+    )
+
+
+def test_a_host_that_resolves_elsewhere_by_the_time_of_sending_is_refused(
+    settings, receiver, article, run_worker, django_capture_on_commit_callbacks, monkeypatch
+):
+    port = receiver.server.server_port
+    monkeypatch.setattr(socket, "getaddrinfo", resolving_to("93.184.215.14"))
+    endpoint = WebhookEndpoint(url=f"http://frontend.example:{port}/hook", secret=SECRET)
+    endpoint.full_clean()  # a public address when the editor saved it
+    endpoint.save()
+    settings.WEBHOOK_RETRY_DELAYS = [0]
+    settings.WEBHOOK_MAX_ATTEMPTS = 1
+    # Public for the check before the attempt, the receiver's loopback for the connection.
+    monkeypatch.setattr(socket, "getaddrinfo", resolving_to("93.184.215.14", "127.0.0.1"))
+
+    publish(article, django_capture_on_commit_callbacks)
+    run_worker()
+
+    assert receiver.requests == []
+    [attempt] = WebhookAttempt.objects.all()
+    assert attempt.error.startswith("Refused, nothing sent: frontend.example is 127.0.0.1,")
+
+
+def test_a_redirect_is_recorded_with_where_it_points_and_not_followed(
+    webhooks, article, run_worker, django_capture_on_commit_callbacks, settings
+):
+    settings.WEBHOOK_MAX_ATTEMPTS = 1
+    webhooks.statuses = [308]
+
+    publish(article, django_capture_on_commit_callbacks)
+    run_worker()
+
+    assert len(webhooks.requests) == 1
+    [attempt] = WebhookAttempt.objects.all()
+    assert attempt.status_code == 308
+    assert (
+        attempt.error == "HTTP 308: redirected to https://frontend.example/new-hook: use that URL"
+    )
+
+
+def test_the_response_body_is_never_stored(
+    webhooks, article, run_worker, django_capture_on_commit_callbacks, settings
+):
+    settings.WEBHOOK_MAX_ATTEMPTS = 1
+    webhooks.statuses = [502]
+
+    publish(article, django_capture_on_commit_callbacks)
+    run_worker()
+
+    [attempt] = WebhookAttempt.objects.all()
+    assert attempt.error == "HTTP 502 Bad Gateway"
+
+
+def test_the_system_check_warns_of_refused_webhook_urls(settings):
+    settings.WEBHOOK_URLS = [
+        f"http://169.254.169.254/latest/|{SECRET}",
+        f"gopher://frontend.example/|{SECRET}",
+    ]
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("check", stdout=out, stderr=err)
+
+    output = out.getvalue() + err.getvalue()
+    assert output.count("webhooks.W002") == 2
+    assert "http://169.254.169.254/latest/ is refused" in output
+    assert "169.254.169.254 is a link-local address" in output
+    assert "Only http:// and https:// addresses" in output

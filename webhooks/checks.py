@@ -1,6 +1,7 @@
 from django.core import checks
 
 from .endpoints import env_endpoints
+from .targets import TargetRefused, check_url
 
 
 @checks.register()
@@ -15,3 +16,23 @@ def check_webhook_secrets(app_configs, **kwargs):
         for endpoint in env_endpoints()
         if not endpoint.secret
     ]
+
+
+@checks.register()
+def check_webhook_targets(app_configs, **kwargs):
+    """An endpoint from WEBHOOK_URLS that the target rule refuses is never sent to."""
+    warnings = []
+    for endpoint in env_endpoints():
+        try:
+            check_url(endpoint.url)
+        except TargetRefused as exc:
+            warnings.append(
+                checks.Warning(
+                    f"The webhook endpoint {endpoint.url} is refused, so nothing is sent to it: "
+                    f"{exc}",
+                    hint="Use the public http(s) URL of the frontend; for local development "
+                    "set WEBHOOK_ALLOW_PRIVATE_TARGETS=1.",
+                    id="webhooks.W002",
+                )
+            )
+    return warnings

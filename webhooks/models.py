@@ -2,8 +2,11 @@
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel
+
+from .targets import TargetRefused, check_url
 
 
 def generate_secret():
@@ -37,6 +40,14 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self):
         return self.description or self.url
+
+    def clean(self):
+        # Public http(s) servers only (webhooks/targets.py); checked again before each attempt.
+        if self.url:
+            try:
+                check_url(self.url)
+            except TargetRefused as exc:
+                raise ValidationError({"url": str(exc)}) from None
 
 
 class WebhookDelivery(models.Model):

@@ -19,6 +19,7 @@ from django_tasks import task
 
 from .endpoints import SIGNATURE_HEADER, env_endpoints, sign
 from .models import WebhookAttempt, WebhookDelivery
+from .targets import TargetRefused, check_url, checked_connection
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,10 @@ def attempt(delivery_pk):
     started_at = timezone.now()
     start = time.monotonic()
     secret = _secret_for(delivery)
-    if secret:
+    refused = _refusal(delivery.url)
+    if refused:
+        status_code, error = None, refused
+    elif secret:
         status_code, error = _post(delivery, number, secret)
     else:
         status_code, error = None, "The endpoint is no longer configured, or has no secret."
@@ -69,7 +73,7 @@ def attempt(delivery_pk):
     )
     if not error:
         delivery.status = WebhookDelivery.Status.SUCCEEDED
-    elif number >= settings.WEBHOOK_MAX_ATTEMPTS or not secret:
+    elif number >= settings.WEBHOOK_MAX_ATTEMPTS or not secret or refused:
         delivery.status = WebhookDelivery.Status.FAILED
         logger.warning("Webhook %s to %s failed for good: %s", delivery.event, delivery.url, error)
     else:
@@ -79,6 +83,15 @@ def attempt(delivery_pk):
 
     if delivery.status == WebhookDelivery.Status.RETRYING:
         deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+
+
+def _refusal(url):
+    """Why ``url`` may not be sent to (``webhooks.targets``), or "" when it may."""
+    try:
+        check_url(url)
+    except TargetRefused as exc:
+        return f"Refused, nothing sent: {exc}"
+    return ""
 
 
 def _secret_for(delivery):
@@ -102,7 +115,34 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    """Connects only to an address ``webhooks.targets`` allows, checked as it connects."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = checked_connection
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = checked_connection
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_CheckedHTTPConnection, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPSConnection, req, context=self._context)
+
+
+# Sent directly, never through HTTP(S)_PROXY: the address checked must be the one connected to.
+_opener = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), _CheckedHTTPHandler, _CheckedHTTPSHandler, _NoRedirects
+)
 
 
 def _post(delivery, number, secret):
@@ -125,9 +165,15 @@ def _post(delivery, number, secret):
         with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT) as response:
             return response.status, ""
     except urllib.error.HTTPError as exc:
-        detail = exc.read(ERROR_MAX_LENGTH).decode(errors="replace").strip()
-        return exc.code, f"HTTP {exc.code} {exc.reason}: {detail}".rstrip(": ")
+        # The status only, never the body: it could be anything the target holds.
+        with exc:
+            if 300 <= exc.code < 400:
+                location = exc.headers.get("Location", "(no Location)")
+                return exc.code, f"HTTP {exc.code}: redirected to {location}: use that URL"
+            return exc.code, f"HTTP {exc.code} {exc.reason}"
     except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TargetRefused):
+            return None, f"Refused, nothing sent: {exc.reason}"
         return None, str(exc.reason)
     except (OSError, http.client.HTTPException, ValueError) as exc:
         return None, f"{type(exc).__name__}: {exc}"

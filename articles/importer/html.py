@@ -45,10 +45,15 @@ class HtmlReader:
     accordion items, local ``<img>`` image blocks, and everything else flowing text that Wagtail's
     rich text sanitiser reduces to the article body's features. Problems that do not stop the
     import (a missing image, say) are collected in ``warnings``.
+
+    Images are read from paths relative to ``base_dir`` (the file's folder) that stay inside
+    ``root`` (the folder the import was given) once ``..`` and symlinks are resolved: an
+    article must not pull any other file on the machine into the public image library.
     """
 
-    def __init__(self, base_dir, rules):
+    def __init__(self, base_dir, rules, root=None):
         self.base_dir = Path(base_dir)
+        self.root = Path(root or base_dir).resolve()
         self.rules = rules
         self.warnings = []
 
@@ -238,6 +243,11 @@ class HtmlReader:
             return None
         relative = unquote(parsed.path)
         path = self.base_dir / relative.lstrip("/")
+        if not path.resolve().is_relative_to(self.root):
+            self.warnings.append(
+                f"image {src[:200]} is outside the import folder {self.root}; skipped"
+            )
+            return None
         if not path.is_file():
             self.warnings.append(f"image {relative} not found beside the file; skipped")
             return None

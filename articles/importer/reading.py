@@ -43,22 +43,27 @@ FINAL_PUNCTUATION = ".,;:!?…"
 def find_sources(paths):
     """The importable files named by ``paths``, folders searched recursively, in a stable order.
 
-    A path that does not exist, or a file of another type, is returned too so that the caller
-    reports it; ``read_article`` raises ``ImportFailed`` for it.
+    Returns ``(file, root)`` pairs: ``root`` is the folder given, or the folder of the file
+    given, and its images are read from inside it only. A path that does not exist, or a file
+    of another type, is returned too so that the caller reports it; ``read_article`` raises
+    ``ImportFailed`` for it.
     """
-    sources = []
+    sources = {}
     for path in map(Path, paths):
         if path.is_dir():
-            sources.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
-            )
+            for found in sorted(path.rglob("*")):
+                if found.is_file() and found.suffix.lower() in FORMATS:
+                    sources.setdefault(found, path)
         else:
-            sources.append(path)
-    return list(dict.fromkeys(sources))
+            sources.setdefault(path, path.parent)
+    return list(sources.items())
 
 
-def read_article(path, rules=None, sections_as_accordion=()):
-    """Read one file into an ``ImportedArticle``; raises ``ImportFailed`` with the reason."""
+def read_article(path, rules=None, sections_as_accordion=(), root=None):
+    """Read one file into an ``ImportedArticle``; raises ``ImportFailed`` with the reason.
+
+    Its images are read from inside ``root`` only (default: the file's folder).
+    """
     path = Path(path)
     rules = rules or DropRules()
     if not path.exists():
@@ -74,7 +79,7 @@ def read_article(path, rules=None, sections_as_accordion=()):
     elif kind == "text":
         source = text_to_html(source, rules)
 
-    reader = HtmlReader(base_dir=path.parent, rules=rules)
+    reader = HtmlReader(base_dir=path.parent, rules=rules, root=root or path.parent)
     title, blocks = reader.read(source)
     if not title:
         expected = {"html": "an <h1>", "markdown": "a '# ' heading", "text": "a first line"}

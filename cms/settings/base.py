@@ -6,9 +6,9 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from cms.security import origin
+from cms.security import origin, preview_frame_src
 
-from .env import env_bool, env_list
+from .env import env_bool, env_list, preview_client_urls
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -256,12 +256,9 @@ RATELIMIT_IP_META_KEY = "cms.client_address.client_ip"
 
 # Preview: the admin's Preview shows the draft in the frontend, which fetches it from
 # /api/v2/page_preview/. FRONTEND_PREVIEW_URLS gives per-site URLs as "hostname=url,...".
-FRONTEND_PREVIEW_URL = os.environ.get("FRONTEND_PREVIEW_URL", "http://localhost:3000/api/preview")
+# The default is a frontend's `npm run dev`; production has none (production.py).
 WAGTAIL_HEADLESS_PREVIEW = {
-    "CLIENT_URLS": {
-        "default": FRONTEND_PREVIEW_URL,
-        **dict(entry.split("=", 1) for entry in env_list("FRONTEND_PREVIEW_URLS") if "=" in entry),
-    },
+    "CLIENT_URLS": preview_client_urls(default="http://localhost:3000/api/preview"),
     "ENFORCE_TRAILING_SLASH": False,
 }
 PREVIEW_TOKEN_TTL = int(os.environ.get("PREVIEW_TOKEN_TTL", "3600"))
@@ -283,6 +280,9 @@ WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))
 # Seconds to wait before each retry of a failed delivery; the last delay repeats.
 WEBHOOK_RETRY_DELAYS = [10, 30, 120, 600, 1800]
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+# Webhooks go to public http(s) addresses only (webhooks/targets.py); true also allows
+# loopback and private networks, for a frontend on this machine or the same network.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -311,10 +311,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", "blob:", *filter(None, CSP_MEDIA_ORIGINS)],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF, "https://releases.wagtail.org"],
-        "frame-src": [
-            SELF,
-            *filter(None, map(origin, WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"].values())),
-        ],
+        "frame-src": preview_frame_src(WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"]),
         "frame-ancestors": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

@@ -24,3 +24,12 @@ def require_env(*names):
         raise ImproperlyConfigured(
             "Production settings need these environment variables: " + ", ".join(missing)
         )
+
+
+def preview_client_urls(default=""):
+    """Where the admin's Preview opens the frontend: ``FRONTEND_PREVIEW_URL`` (``default``
+    when unset) and the per-site ``FRONTEND_PREVIEW_URLS`` entries, ``hostname=url,...``."""
+    return {
+        "default": os.environ.get("FRONTEND_PREVIEW_URL", default),
+        **dict(entry.split("=", 1) for entry in env_list("FRONTEND_PREVIEW_URLS") if "=" in entry),
+    }

@@ -4,9 +4,11 @@ Refuses to start without SECRET_KEY, ALLOWED_HOSTS and FORM_ENCRYPTION_KEYS. Eve
 an operator sets is listed in docs/production.md.
 """
 
+from cms.security import preview_frame_src
+
 from .base import *  # noqa: F403
-from .base import STORAGES, os
-from .env import env_bool, env_list, require_env
+from .base import CONTENT_SECURITY_POLICY, STORAGES, WAGTAIL_HEADLESS_PREVIEW, os
+from .env import env_bool, env_list, preview_client_urls, require_env
 
 require_env("SECRET_KEY", "ALLOWED_HOSTS")
 require_env("FORM_ENCRYPTION_KEYS")  # contact form submissions are encrypted with these
@@ -29,6 +31,17 @@ CSRF_COOKIE_SECURE = True
 # The admin sends its CSRF token from the page, never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Previews open only the frontends configured here, and the admin may frame only those: no
+# development default.
+WAGTAIL_HEADLESS_PREVIEW = {**WAGTAIL_HEADLESS_PREVIEW, "CLIENT_URLS": preview_client_urls()}
+CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "frame-src": preview_frame_src(WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"]),
+    },
+}
 
 # Hashed file names, so browsers and CDNs may keep static files forever.
 STORAGES = {

@@ -61,11 +61,11 @@ class Command(BaseCommand):
         counts = {"created": 0, "updated": 0, "failed": 0}
         self.imported = {}  # slug -> the file it came from in this run
         total = len(sources)
-        for number, source in enumerate(sources, start=1):
+        for number, (source, root) in enumerate(sources, start=1):
             progress = f"[{number}/{total}] {source} →"
             try:
                 article, result = self.import_one(
-                    source, index, rules, sections_as_accordion, dry_run
+                    source, root, index, rules, sections_as_accordion, dry_run
                 )
             except Exception as error:  # one odd file must not stop the others
                 if not isinstance(error, importer.ImportFailed):
@@ -98,8 +98,8 @@ class Command(BaseCommand):
                 f"{counts['failed']} of {total} file(s) could not be imported; see above."
             )
 
-    def import_one(self, source, index, rules, sections_as_accordion, dry_run):
-        article = importer.read_article(source, rules, sections_as_accordion)
+    def import_one(self, source, root, index, rules, sections_as_accordion, dry_run):
+        article = importer.read_article(source, rules, sections_as_accordion, root=root)
         if article.slug in self.imported:
             raise importer.ImportFailed(
                 f"same title as {self.imported[article.slug]}, imported just before it; "
