@@ -1,5 +1,9 @@
+import sqlite3
+from contextlib import closing
+
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from wagtail.models import Page, Site
 
 from tests.factories import ArticleIndexPageFactory, HomePageFactory
@@ -36,3 +40,33 @@ def home(site):
 @pytest.fixture
 def article_index(home):
     return ArticleIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def sqlite_file_db(transactional_db, django_db_serialized_rollback, django_db_blocker, tmp_path):
+    """The test database copied to a SQLite file, for tests of several processes sharing it.
+
+    The suite's SQLite database lives in memory, where no other process can reach it and
+    SQLite's file locking never happens. For the test, the default connection (in this thread)
+    is one to a file copy of it: the migrated schema and the rows the migrations made, nothing
+    a test wrote. Yields the file's path. Skipped on PostgreSQL.
+
+    Transactional, so that no test transaction holds the in-memory database while it is copied
+    (the ``db`` fixture, or ``django_user_model``, would: don't use them beside this one).
+    Serialized rollback, as for the live server, because a transactional test's flush would
+    otherwise remove the migrations' rows for the tests after it.
+    """
+    memory = connections["default"]
+    if memory.vendor != "sqlite":
+        pytest.skip("about SQLite's file locking")
+    path = tmp_path / "db.sqlite3"
+    with django_db_blocker.unblock():
+        memory.ensure_connection()
+        with closing(sqlite3.connect(path)) as copy:
+            memory.connection.backup(copy)
+        connections["default"] = type(memory)({**memory.settings_dict, "NAME": str(path)})
+        try:
+            yield path
+        finally:
+            connections["default"].close()
+            connections["default"] = memory
