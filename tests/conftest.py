@@ -4,9 +4,8 @@ from contextlib import closing
 import pytest
 from django.core.cache import cache
 from django.db import connections
-from wagtail.models import Page, Site
 
-from tests.factories import ArticleIndexPageFactory, HomePageFactory
+from tests.factories import ArticleIndexPageFactory, default_site
 
 
 @pytest.fixture(autouse=True)
@@ -25,11 +24,7 @@ def _empty_cache():
 @pytest.fixture
 def site(db):
     """A site whose root is a HomePage with an articles index under it, as the demo has."""
-    root = Page.get_first_root_node()
-    home = HomePageFactory(parent=root, slug="home-test")
-    Site.objects.all().delete()
-    site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
-    return site
+    return default_site()
 
 
 @pytest.fixture

@@ -18,10 +18,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import reverse
-from wagtail.models import Page, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, HomePageFactory
+from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, default_site
 
 # Another writer, as the webhook worker or a second admin thread would be: on each line read it
 # asks for the write lock without waiting and says whether it got it ("locked", then holds it a
@@ -87,10 +86,7 @@ def another_writer_between_read_and_write(path):
 
 @pytest.fixture
 def article(sqlite_file_db):
-    root = Page.get_first_root_node()
-    home = HomePageFactory(parent=root, slug="home-test")
-    Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    home = default_site().root_page
     page = ArticlePageFactory(parent=ArticleIndexPageFactory(parent=home), title="Published")
     page.save_revision().publish()
     return page
