@@ -1,14 +1,16 @@
 import os
+import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from playwright.sync_api import sync_playwright
-from wagtail.models import Page, Site
 
 from headless import cache as api_cache
-from tests.factories import ArticleIndexPageFactory, HomePageFactory
+from tests.factories import ArticleIndexPageFactory, default_site
 
 
 @pytest.fixture(autouse=True)
@@ -29,11 +31,7 @@ def _empty_cache():
 @pytest.fixture
 def site(db):
     """A site whose root is a HomePage with an articles index under it, as the demo has."""
-    root = Page.get_first_root_node()
-    home = HomePageFactory(parent=root, slug="home-test")
-    Site.objects.all().delete()
-    site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
-    return site
+    return default_site()
 
 
 @pytest.fixture
@@ -83,3 +81,33 @@ def browser_page(request, monkeypatch):
             shot.with_suffix(".html").write_text(page.content())
             print(f"The page at the failure: {shot} and {shot.with_suffix('.html')}")
         browser.close()
+
+
+@pytest.fixture
+def sqlite_file_db(transactional_db, django_db_serialized_rollback, django_db_blocker, tmp_path):
+    """The test database copied to a SQLite file, for tests of several processes sharing it.
+
+    The suite's SQLite database lives in memory, where no other process can reach it and
+    SQLite's file locking never happens. For the test, the default connection (in this thread)
+    is one to a file copy of it: the migrated schema and the rows the migrations made, nothing
+    a test wrote. Yields the file's path. Skipped on PostgreSQL.
+
+    Transactional, so that no test transaction holds the in-memory database while it is copied
+    (the ``db`` fixture, or ``django_user_model``, would: don't use them beside this one).
+    Serialized rollback, as for the live server, because a transactional test's flush would
+    otherwise remove the migrations' rows for the tests after it.
+    """
+    memory = connections["default"]
+    if memory.vendor != "sqlite":
+        pytest.skip("about SQLite's file locking")
+    path = tmp_path / "db.sqlite3"
+    with django_db_blocker.unblock():
+        memory.ensure_connection()
+        with closing(sqlite3.connect(path)) as copy:
+            memory.connection.backup(copy)
+        connections["default"] = type(memory)({**memory.settings_dict, "NAME": str(path)})
+        try:
+            yield path
+        finally:
+            connections["default"].close()
+            connections["default"] = memory

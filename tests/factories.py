@@ -3,6 +3,7 @@
 import factory
 import wagtail_factories
 from django.utils.text import slugify
+from wagtail.models import Page, Site
 
 from articles.models import ArticleIndexPage, ArticlePage, Clinician, Condition, Treatment
 from contact.models import ContactPage, FormField
@@ -76,3 +77,10 @@ class FormFieldFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = FormField
+
+
+def default_site():
+    """A HomePage under Wagtail's root, as the only site and the default for every host."""
+    home = HomePageFactory(parent=Page.get_first_root_node(), slug="home-test")
+    Site.objects.all().delete()
+    return Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)

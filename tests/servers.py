@@ -90,28 +90,37 @@ def gunicorn(env, log_path, workers=1, app="cms.wsgi"):
     Shared by the tests and the scripts in bench/.
     """
     port = free_port()
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", app, "--workers", str(workers)]
-            + ["--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{Path(log_path).read_text()}")
-            try:
-                request(port, "/healthz", timeout=5)
-                break
-            except OSError as exc:
-                if time.monotonic() > deadline:
-                    log = Path(log_path).read_text()
-                    raise RuntimeError(f"gunicorn did not answer:\n{log}") from exc
-                time.sleep(0.2)
+    command = [sys.executable, "-m", "gunicorn", app, "--workers", str(workers)]
+    command += ["--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"]
+    with serving(command, env, log_path, port):
         yield port
+
+
+@contextmanager
+def runserver(env, log_path):
+    """``manage.py runserver`` on a free port, as `make run` serves the admin: threaded, so an
+    editor's autosave and preview requests run side by side. Yields the port."""
+    port = free_port()
+    command = [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks"]
+    with serving([*command, f"127.0.0.1:{port}"], env, log_path, port):
+        yield port
+
+
+@contextmanager
+def db_worker(env, log_path):
+    """The webhook worker `make run` starts beside the server."""
+    command = [sys.executable, "manage.py", "db_worker", "--backend", "webhooks", "--no-reload"]
+    with running(command, env, log_path) as process:
+        yield process
+
+
+@contextmanager
+def running(command, env, log_path):
+    """``command`` in ROOT, its output appended to ``log_path``; stopped on exit."""
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield process
     finally:
         process.terminate()
         try:
@@ -119,6 +128,26 @@ def gunicorn(env, log_path, workers=1, app="cms.wsgi"):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def serving(command, env, log_path, port):
+    """``command`` running a server on ``port``, once ``/healthz`` answers."""
+    with running(command, env, log_path) as process:
+        name = " ".join(command[1:3])  # "-m gunicorn", "manage.py runserver"
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited:\n{Path(log_path).read_text()}")
+            try:
+                request(port, "/healthz", timeout=5)
+                break
+            except OSError as exc:
+                if time.monotonic() > deadline:
+                    log = Path(log_path).read_text()
+                    raise RuntimeError(f"{name} did not answer:\n{log}") from exc
+                time.sleep(0.2)
+        yield
 
 
 class PrivatePostgres:

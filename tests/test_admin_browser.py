@@ -1,21 +1,29 @@
-"""An editor writes and publishes an article in the real Wagtail admin, in headless Chromium.
+"""An editor writes, previews and publishes articles in the real Wagtail admin, in headless Chromium.
 
 Uses Debian's chromium (``apt-get install chromium``), never a browser Playwright downloads.
 Without it the test is skipped, except on CI, where it fails.
 """
 
 import datetime
+import html
 import json
 import os
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.error import HTTPError
+from urllib.parse import urlparse
+from urllib.request import urlopen
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils.html import strip_tags
 from playwright.sync_api import expect
 
 from articles import body
 from articles.models import ArticlePage
-from tests.factories import ArticlePageFactory
+from tests import servers
+from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, default_site
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +43,10 @@ def admin_url(live_server, transactional_db, django_db_serialized_rollback, site
 
 def log_in(page, admin_url, django_user_model):
     django_user_model.objects.create_superuser("editor", "editor@example.com", PASSWORD)
+    sign_in(page, admin_url)
+
+
+def sign_in(page, admin_url):
     page.goto(admin_url)
     page.get_by_label("Username").fill("editor")
     page.get_by_label("Password").fill(PASSWORD)
@@ -186,3 +198,92 @@ def test_the_content_health_report_and_dashboard_panel(
     if os.environ.get("SCREENSHOT_CONTENT_HEALTH"):
         page.goto(f"{admin_url}reports/content-health/")
         page.locator("main").screenshot(path=os.environ["SCREENSHOT_CONTENT_HEALTH"])
+
+
+class FakeFrontend(BaseHTTPRequestHandler):
+    """A frontend's preview route: fetches the draft from the CMS and shows its title.
+
+    ``self.server.cms_url`` is the CMS to ask; a CMS error is shown as the frontend would.
+    """
+
+    def do_GET(self):
+        query = urlparse(self.path).query
+        try:
+            with urlopen(f"{self.server.cms_url}/api/v2/page_preview/?{query}", timeout=30) as got:
+                status, body = 200, f"<h1>{html.escape(json.load(got)['title'])}</h1>"
+        except HTTPError as error:
+            status, body = 502, f"<p>The CMS answered {error.code}.</p>"
+        content = f"<!doctype html><title>Preview</title>{body}".encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def log_message(self, format, *args):
+        pass  # quiet: the test reports what went wrong
+
+
+@pytest.fixture
+def frontend():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeFrontend)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_live_preview_follows_every_autosave_on_sqlite(
+    browser_page, frontend, sqlite_file_db, tmp_path, settings
+):
+    """As with `make run`: runserver and the webhook worker on one SQLite file (issue #13)."""
+    page = browser_page
+    home = default_site().root_page
+    article = ArticlePageFactory(parent=ArticleIndexPageFactory(parent=home), title="Published")
+    article.save_revision().publish()
+    # Hashed as the server's settings (not the tests' fast MD5) can check it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    get_user_model().objects.create_superuser("editor", "editor@example.com", PASSWORD)
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
+        "DATABASE_URL": f"sqlite:///{sqlite_file_db}",
+        "FRONTEND_PREVIEW_URL": f"http://127.0.0.1:{frontend.server_port}/api/preview",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+    log = tmp_path / "make-run.log"
+    server_errors = []
+    page.on("response", lambda r: r.status >= 500 and server_errors.append(f"{r.status} {r.url}"))
+    with servers.runserver(env, log) as port, servers.db_worker(env, log):
+        frontend.cms_url = f"http://127.0.0.1:{port}"
+        admin_url = f"http://127.0.0.1:{port}/admin/"
+        sign_in(page, admin_url)
+        edit_url = f"{admin_url}pages/{article.pk}/edit/"
+        # Wagtail notes the form's initial state two seconds in; edits before that go unseen.
+        page.add_init_script(
+            "document.addEventListener('w-unsaved:watch-edits', "
+            "() => document.body.setAttribute('data-watching-edits', ''))"
+        )
+        page.goto(edit_url)
+        page.locator("body[data-watching-edits]").wait_for(state="attached")
+        page.get_by_role("button", name="Toggle preview").click()
+        preview = page.frame_locator("#w-preview-iframe").frame_locator("iframe").locator("body")
+        expect(preview).to_have_text("Published")
+
+        for round in range(1, 11):
+            title = f"Draft {round}"
+            with page.expect_response(
+                lambda r: r.request.method == "POST" and r.url == edit_url
+            ) as autosave:
+                page.locator("#id_title").fill(title)
+            assert autosave.value.status == 200, autosave.value.text()
+            expect(page.locator("#w-autosave-indicator")).to_have_attribute(
+                "data-w-autosave-state-value", "saved"
+            )
+            expect(preview).to_have_text(title)
+
+    assert not server_errors, log.read_text()
+    assert "database is locked" not in log.read_text()

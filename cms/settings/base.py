@@ -112,6 +112,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable server fails requests in seconds (a 503, see cms/health.py), not minutes.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` has several writers on one file: the admin's threads (autosave, the preview
+    # panel) and the webhook worker, which takes the write lock on every poll. WAL lets reads go
+    # on beside a writer. IMMEDIATE takes the write lock when a transaction begins: a transaction
+    # that has read cannot wait for it later, SQLite answers "database is locked" at once. The
+    # timeout is how long a writer then waits its turn. (A test's in-memory database ignores WAL.)
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    sqlite_options.setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
