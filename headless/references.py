@@ -10,20 +10,18 @@ what they will need, then :meth:`References.load` fetches each kind in one query
 import logging
 import re
 
-from django.db.models import ManyToManyRel, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.utils.html import escape
 from wagtail.api.utils import get_full_url
-from wagtail.contrib.redirects.models import Redirect
-from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.models import SourceImageIOError
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import Page
 from wagtail.rich_text import RichText, extract_references_from_rich_text
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
-from wagtail.snippets.models import get_snippet_models
 
 from . import schema
+from .dependencies import object_tag
 from .visibility import is_public, public_pages, restricted_collection_ids
 
 logger = logging.getLogger(__name__)
@@ -39,67 +37,6 @@ PAGE_FIELDS = ("id", "title", "url_path", "content_type_id", "depth", "path", "l
 """What a link to a page needs of it."""
 
 _DEAD_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
-
-
-def embedded_models():
-    """Models whose objects pages show, besides other pages.
-
-    Snippets (chosen in fields and blocks), site settings (shown on every page), images and
-    documents (in fields, blocks and rich text) and redirects (answered by find-by-path). The
-    response cache and the webhooks both watch exactly these.
-    """
-    return [
-        *get_snippet_models(),
-        *settings_registry,
-        get_image_model(),
-        get_document_model(),
-        Redirect,
-    ]
-
-
-def object_tag(obj):
-    """The cache tag of a changed object: ``page-12``, ``image-3``, ``snippet-condition-4``...
-
-    Site settings are ``settings`` and redirects ``redirects``: every response that shows one
-    shows them all.
-    """
-    model = type(obj)
-    if isinstance(obj, Page):
-        return f"page-{obj.pk}"
-    if isinstance(obj, get_image_model()):
-        return f"image-{obj.pk}"
-    if isinstance(obj, get_document_model()):
-        return f"document-{obj.pk}"
-    if isinstance(obj, Redirect):
-        return "redirects"
-    if model in settings_registry:
-        return "settings"
-    return f"snippet-{model._meta.model_name}-{obj.pk}"
-
-
-def pages_showing(obj, hops=2):
-    """Ids of the pages that show ``obj``: they link to it, choose it or embed it.
-
-    Wagtail's reference index covers foreign keys, StreamField and rich text, so an article
-    found through its author found through the author's photo is two hops. Page many-to-many
-    fields (an article's conditions) are not in the index, so they are followed here.
-    """
-    page_type_id = ReferenceIndex._get_base_content_type(Page).pk
-    ids = set()
-    for reference in ReferenceIndex.get_references_to(obj).select_related("content_type"):
-        if reference.base_content_type_id == page_type_id:
-            ids.add(int(reference.object_id))
-        elif hops > 1:
-            model = reference.content_type.model_class()
-            source = model and model._default_manager.filter(pk=reference.object_id).first()
-            if source is not None:
-                ids.update(pages_showing(source, hops - 1))
-    for relation in obj._meta.related_objects:
-        if isinstance(relation, ManyToManyRel) and issubclass(relation.related_model, Page):
-            ids.update(getattr(obj, relation.get_accessor_name()).values_list("pk", flat=True))
-    if isinstance(obj, Page):
-        ids.discard(obj.pk)
-    return ids
 
 
 def absolute_url(url):

@@ -15,7 +15,7 @@ from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from . import cache
-from .references import embedded_models, object_tag, pages_showing
+from .dependencies import embedded_models, object_tag, pages_showing
 
 
 def page_tags(page, descendants=False):

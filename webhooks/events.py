@@ -9,7 +9,8 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from headless import openapi, schema
-from headless.references import object_tag, pages_showing, site_path
+from headless.dependencies import object_tag, pages_showing
+from headless.references import site_path
 
 PAGE_PUBLISHED = "page.published"
 PAGE_UNPUBLISHED = "page.unpublished"

@@ -12,7 +12,8 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from headless.references import embedded_models, object_tag, site_path
+from headless.dependencies import embedded_models, object_tag
+from headless.references import site_path
 
 from . import dispatch, events
 from .endpoints import has_endpoints

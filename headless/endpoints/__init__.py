@@ -1,0 +1,30 @@
+"""Endpoint base classes of the read-only API: pages, previews, images, documents, redirects.
+
+Stock Wagtail API v2 viewsets, extended through Wagtail's own hooks: every response's
+references (images, pages, documents) are collected first and loaded in a handful of queries,
+then serialized into frontend-ready objects (see :mod:`headless.references`). Page types take
+part through the hooks of :class:`headless.pages.HeadlessPage`. GETs are served from the
+response cache (:mod:`headless.cache`). The project's router (``cms/api.py``) registers them.
+"""
+
+from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin, SessionIfPresent
+from .library import DocumentsEndpoint, ImagesEndpoint
+from .pages import FrontendPageSerializer, PagesEndpoint
+from .preview import PagePreviewEndpoint
+from .redirects import RedirectsEndpoint, find_redirect, redirect_data, redirect_schema
+
+__all__ = [
+    "BoundedInputMixin",
+    "CachedResponseMixin",
+    "DocumentsEndpoint",
+    "FrontendPageSerializer",
+    "ImagesEndpoint",
+    "PagePreviewEndpoint",
+    "PagesEndpoint",
+    "RedirectsEndpoint",
+    "ReferencesMixin",
+    "SessionIfPresent",
+    "find_redirect",
+    "redirect_data",
+    "redirect_schema",
+]

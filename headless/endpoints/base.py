@@ -1,0 +1,90 @@
+"""What every endpoint of the API shares: references, the response cache, bounded input."""
+
+from django.conf import settings
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.renderers import JSONRenderer
+from wagtail.api.v2.utils import BadRequestError
+
+from .. import cache
+from ..pagination import BoundedPagination
+from ..references import References
+from ..visibility import sees_more_than_anonymous
+
+
+class ReferencesMixin:
+    """Collect and batch-load every response's references before serializing it."""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["references"] = self.references
+        return context
+
+    @property
+    def references(self):
+        if not hasattr(self, "_references"):
+            self._references = References(self.request)
+        return self._references
+
+
+class SessionIfPresent(BaseAuthentication):
+    """The signed-in user of a request that carries a session cookie; anonymous otherwise.
+
+    Unlike DRF's session authentication it leaves the session alone when there is no cookie,
+    so an anonymous answer never varies on cookies. The API only reads: no CSRF check.
+    """
+
+    def authenticate(self, request):
+        if settings.SESSION_COOKIE_NAME not in request._request.COOKIES:
+            return None
+        user = request._request.user
+        return (user, None) if user.is_authenticated else None
+
+
+class CachedResponseMixin:
+    """Serve anonymous GETs from the cache until what they show changes; see :mod:`.cache`.
+
+    ``cache_tags`` names what an endpoint's answers depend on besides what its references
+    loaded (``pages`` for listings: the set they filter).
+    """
+
+    # JSON only: the browsable HTML API is for humans poking at a DRF project, not frontends.
+    renderer_classes = [JSONRenderer]
+    # An anonymous request's answer must not touch the session (which adds Vary: Cookie).
+    authentication_classes = [SessionIfPresent]
+    cache_tags = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return super().dispatch(request, *args, **kwargs)
+        if sees_more_than_anonymous(request):
+            # Answers for this visitor alone: never shared, never kept.
+            return cache.private(super().dispatch(request, *args, **kwargs))
+        cached, versions = cache.lookup(request)
+        if cached is not None:
+            return cached
+        response = super().dispatch(request, *args, **kwargs)
+        return cache.store(request, response, versions, self.response_cache_tags())
+
+    def response_cache_tags(self):
+        tags = set(self.cache_tags)
+        if hasattr(self, "_references"):
+            tags |= self._references.tags
+        return tags
+
+
+class BoundedInputMixin:
+    """Query parameters Wagtail hands the database as they come, checked first: a 400, not a 500.
+
+    Listings page with :class:`headless.pagination.BoundedPagination`; ``find/?id=`` takes
+    whole numbers only (an id of no object is a 404, as ever).
+    """
+
+    pagination_class = BoundedPagination
+
+    def find_object(self, queryset, request):
+        if "id" in request.GET:
+            try:
+                int(request.GET["id"])
+            except ValueError as e:
+                raise BadRequestError("id must be a whole number") from e
+        return super().find_object(queryset, request)

@@ -1,0 +1,249 @@
+"""Pages of every type, each in one response: details, listings and find-by-path."""
+
+from django.http import Http404
+from rest_framework.response import Response
+from wagtail.api.v2.serializers import DetailUrlField, PageSerializer
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.models import Page
+
+from .. import openapi, schema
+from ..fields import CollectsHealthInformationField, PagePathField
+from ..filters import safe_filters
+from ..pages import HeadlessPage
+from ..visibility import public_pages
+from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin
+from .redirects import find_redirect, redirect_data, redirect_schema
+
+
+class PreviewSafeDetailUrlField(DetailUrlField):
+    """A page previewed before its first save has no detail URL yet."""
+
+    def get_attribute(self, instance):
+        return None if instance.pk is None else super().get_attribute(instance)
+
+
+class FrontendPageSerializer(PageSerializer):
+    path = PagePathField()
+    collects_health_information = CollectsHealthInformationField()
+    detail_url = PreviewSafeDetailUrlField(read_only=True)
+
+
+def _headless(model):
+    return issubclass(model, HeadlessPage)
+
+
+class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, PagesAPIViewSet):
+    """Pages of every type, each in one response: details, listings and find-by-path."""
+
+    base_serializer_class = FrontendPageSerializer
+    filter_backends = safe_filters(PagesAPIViewSet.filter_backends)
+    meta_fields = PagesAPIViewSet.meta_fields + ["path", "collects_health_information"]
+    listing_default_fields = PagesAPIViewSet.listing_default_fields + [
+        "path",
+        "collects_health_information",
+    ]
+    nested_default_fields = PagesAPIViewSet.nested_default_fields + ["path"]
+    # The parent costs two queries per page; a frontend asks for it with fields=parent.
+    detail_only_fields = PagesAPIViewSet.detail_only_fields + [
+        "body",
+        "table_of_contents",
+        "related_articles",
+        "structured_data",
+    ]
+
+    @classmethod
+    def get_detail_default_fields(cls, model):
+        fields = super().get_detail_default_fields(model)
+        return [field for field in fields if field != "parent"]
+
+    def response_cache_tags(self):
+        # Every page may show the site settings (a default disclaimer, the publisher). A listing
+        # and a search depend on which pages exist; so does find, where a page or redirect may
+        # appear at the path.
+        tags = super().response_cache_tags() | {"settings"}
+        if self.action != "detail_view" or "html_path" in self.request.GET:
+            tags |= {"pages", "redirects"}
+        return tags
+
+    @classmethod
+    def get_listing_default_fields(cls, model):
+        extra = model.api_listing_fields if _headless(model) else ()
+        return super().get_listing_default_fields(model) + list(extra)
+
+    def listing_serializer_class(self, model):
+        return self._get_serializer_class(self.request.wagtailapi_router, model, [])
+
+    def get_base_queryset(self):
+        try:
+            return public_pages(self.request)
+        except ValueError as e:
+            raise BadRequestError(str(e)) from e
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if _headless(queryset.model):
+            queryset = queryset.model.api_queryset(queryset)
+        return queryset
+
+    def get_object(self):
+        if not hasattr(self, "_cached_object"):
+            page = BaseAPIViewSet.get_object(self)
+            model = page.specific_class
+            if model is not None and _headless(model):
+                page = model.api_queryset(model.objects.filter(pk=page.pk), detail=True).get()
+            else:
+                page = page.specific
+            self._cached_object = page
+        return self._cached_object
+
+    def paginate_queryset(self, queryset):
+        pages = super().paginate_queryset(queryset)
+        for page in pages:
+            self.collect_references(page, detail=False)
+        self.references.load()
+        return pages
+
+    def detail_view(self, request, pk):
+        self.prepare_detail(self.get_object())
+        return super().detail_view(request, pk)
+
+    def prepare_detail(self, page, preview=False):
+        """Fetch what the page's detail shows beyond its own row, then its references."""
+        if isinstance(page, HeadlessPage):
+            page.prepare_api_detail(self.get_base_queryset(), preview=preview)
+        self.collect_references(page, detail=True)
+        self.references.load()
+
+    def collect_references(self, page, detail):
+        self.references.add_page(page)
+        if isinstance(page, HeadlessPage):
+            page.collect_api_references(self.references, detail=detail)
+
+    def find_view(self, request):
+        """Resolve any path in one call: the page's detail, or the redirect that answers it."""
+        if "html_path" not in request.GET:
+            return super().find_view(request)
+        html_path = request.GET["html_path"]
+        try:
+            page = self.find_object(self.get_queryset(), request)
+        except Page.DoesNotExist:
+            page = None
+        if page is not None:
+            self.kwargs["pk"] = page.pk
+            self.action = "detail_view"
+            return self.detail_view(request, page.pk)
+        redirect = find_redirect(request, html_path)
+        if redirect is None:
+            raise Http404(f"No page or redirect at {html_path}")
+        return Response({"redirect": redirect_data(redirect, self.references)})
+
+    # The query parameters of a listing, besides each filter backend's own (api_parameters).
+    listing_parameters = (
+        "type",
+        "fields",
+        "limit",
+        "offset",
+        "order",
+        "search",
+        "search_operator",
+        "child_of",
+        "ancestor_of",
+        "descendant_of",
+        "translation_of",
+        "locale",
+        "site",
+        "rich_text_format",
+        "format",
+        "_",
+    )
+
+    @classmethod
+    def api_operations(cls, builder, path):
+        detail, listings = builder.page_responses()
+        listing = builder.define(
+            "AnyPageListing",
+            {
+                "anyOf": listings,
+                "description": "GET /api/v2/pages/: PageListing, or with ?type= that type's listing.",
+            },
+        )
+        find_result = builder.define(
+            "FindResult",
+            {
+                "oneOf": [detail, schema.obj({"redirect": redirect_schema(builder)})],
+                "description": "GET /api/v2/pages/find/?html_path=: the page, or its redirect.",
+            },
+        )
+        filters = [
+            parameter
+            for backend in cls.filter_backends
+            for parameter in getattr(backend, "api_parameters", list)()
+        ]
+        filters += builder.field_filters(cls, Page, "pages")
+        detail_parameters = openapi.wagtail_parameters("fields", "site", "format")
+        return {
+            path: {
+                "get": openapi.operation(
+                    "pages_listing",
+                    "Pages, of every type or of those ?type= names",
+                    {
+                        200: openapi.response("A page of the listing.", listing),
+                        **openapi.errors(builder, _400="A query parameter is not valid."),
+                        **openapi.cached(builder),
+                    },
+                    openapi.wagtail_parameters(*cls.listing_parameters) + filters,
+                    tag="pages",
+                    description=(
+                        "With ?type=, the type's own fields can be asked for with ?fields= "
+                        "and filtered on with ?<field>=<value>."
+                    ),
+                )
+            },
+            path + "{id}/": {
+                "get": openapi.operation(
+                    "pages_detail",
+                    "One page, with everything a frontend renders it from",
+                    {
+                        200: openapi.response("The page, told apart by meta.type.", detail),
+                        **openapi.errors(
+                            builder, _400="A query parameter is not valid.", _404="No such page."
+                        ),
+                        **openapi.cached(builder),
+                    },
+                    [openapi.path_id("The page's id."), *detail_parameters],
+                    tag="pages",
+                )
+            },
+            path + "find/": {
+                "get": openapi.operation(
+                    "pages_find",
+                    "The page, or the redirect, at a path of the site",
+                    {
+                        200: openapi.response(
+                            "?html_path=: the page or its redirect.", find_result
+                        ),
+                        302: openapi.response(
+                            "?id=: the page's detail URL.",
+                            headers={"Location": "The page's detail URL."},
+                        ),
+                        **openapi.errors(
+                            builder,
+                            _400="A query parameter is not valid.",
+                            _404="No page and no redirect at this path.",
+                        ),
+                        **openapi.cached(builder),
+                    },
+                    [
+                        openapi.query(
+                            "html_path",
+                            schema.STRING,
+                            "A path of the site, as a visitor's browser asks for it.",
+                        ),
+                        *openapi.wagtail_parameters("id"),
+                        *detail_parameters,
+                    ],
+                    tag="pages",
+                )
+            },
+        }
