@@ -1,7 +1,8 @@
 import os
-import sqlite3
+import shutil
+import subprocess
+import sys
 import tempfile
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from headless import cache as api_cache
+from tests import servers
 from tests.factories import ArticleIndexPageFactory, default_site
 
 
@@ -83,28 +85,41 @@ def browser_page(request, monkeypatch):
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def _migrated_sqlite_file(tmp_path_factory):
+    """A SQLite file migrated by `manage.py migrate`, as `make run` has it; made once."""
+    path = tmp_path_factory.mktemp("sqlite-file") / "migrated.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "DATABASE_URL": f"sqlite:///{path}",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=servers.ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
 @pytest.fixture
-def sqlite_file_db(transactional_db, django_db_serialized_rollback, django_db_blocker, tmp_path):
-    """The test database copied to a SQLite file, for tests of several processes sharing it.
+def sqlite_file_db(request, django_db_blocker, tmp_path):
+    """A migrated SQLite file of the test's own, for tests of several processes sharing it.
 
     The suite's SQLite database lives in memory, where no other process can reach it and
     SQLite's file locking never happens. For the test, the default connection (in this thread)
-    is one to a file copy of it: the migrated schema and the rows the migrations made, nothing
-    a test wrote. Yields the file's path. Skipped on PostgreSQL.
-
-    Transactional, so that no test transaction holds the in-memory database while it is copied
-    (the ``db`` fixture, or ``django_user_model``, would: don't use them beside this one).
-    Serialized rollback, as for the live server, because a transactional test's flush would
-    otherwise remove the migrations' rows for the tests after it.
+    is one to a fresh copy of a migrated file: the schema and the rows the migrations made.
+    The suite's own database is not touched, so no rollback or flush is involved. Yields the
+    file's path. Skipped on PostgreSQL. Don't use ``db`` or ``django_user_model`` beside it.
     """
     memory = connections["default"]
     if memory.vendor != "sqlite":
         pytest.skip("about SQLite's file locking")
     path = tmp_path / "db.sqlite3"
+    shutil.copy(request.getfixturevalue("_migrated_sqlite_file"), path)
     with django_db_blocker.unblock():
-        memory.ensure_connection()
-        with closing(sqlite3.connect(path)) as copy:
-            memory.connection.backup(copy)
         connections["default"] = type(memory)({**memory.settings_dict, "NAME": str(path)})
         try:
             yield path
