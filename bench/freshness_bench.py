@@ -1,0 +1,186 @@
+"""How precise and how fast the response cache's invalidation is, after publishing articles.
+
+Run from the project root::
+
+    .venv/bin/python bench/freshness_bench.py [--articles 1000 --blocks 20 --publishes 20
+        --workers 2 --db sqlite|postgres --redis redis://127.0.0.1:6379/15|none]
+
+In a throwaway database it builds articles (as bench/api_bench.py does), serves them with
+gunicorn, requests every article's detail until each is a cache hit, then publishes one
+article at a time from this process, as an editor or cron would, and measures:
+
+1. the time from the publish's commit to a fresh answer on every path it affects (its detail,
+   its find-by-path and the article listing), polled from the servers (goal: p99 < 1 s);
+2. the share of unaffected cached details still served as hits right after the publish
+   (goal: at least 99%); a detail is affected when its Cache-Tag names something the publish
+   changed (the article, the listings, a condition it is filed under);
+3. the share of all detail requests right after a publish that are hits.
+
+Prints the figures side by side; asserts nothing.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import api_bench, loadgen  # noqa: E402
+from tests import servers  # noqa: E402
+
+LISTING = "/api/v2/pages/?type=articles.ArticlePage&limit=50"
+HOST = {"Host": "localhost"}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--blocks", type=int, default=20)
+    parser.add_argument("--publishes", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--postgres-url", default="postgres://postgres@127.0.0.1:5432/cms_freshness_bench"
+    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
+    parser.add_argument("--seed", type=int, default=1)
+    return parser.parse_args()
+
+
+def get(port, path):
+    response = servers.request(port, path, headers=HOST)
+    return response
+
+
+def warm(port, paths):
+    """Request each path until it is a hit on a server; return each one's tags."""
+    tags = {}
+    for path in paths:
+        for _ in range(4):
+            response = get(port, path)
+            if response.headers.get("X-Cache") == "hit":
+                break
+        tags[path] = set(response.headers.get("Cache-Tag", "").split(","))
+    return tags
+
+
+def main():
+    args = parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="cms-freshness-"))
+    if args.db == "postgres":
+        database_url = args.postgres_url
+        database_label = f"PostgreSQL ({urlsplit(database_url).path.lstrip('/')})"
+    else:
+        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        database_label = "SQLite"
+    redis_url = "" if args.redis == "none" else args.redis
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=database_url,
+        MEDIA_ROOT=str(workdir / "media"),
+        BENCH_PRERENDERED_DIR=str(workdir),
+        REDIS_URL=redis_url,
+        CACHE_KEY_PREFIX="freshness",
+        API_RESPONSE_CACHE="1",
+    )
+    try:
+        if args.db == "postgres":
+            loadgen.recreate_database(database_url)
+        if redis_url:
+            api_bench.flush_redis(redis_url)
+        return run(args, workdir, database_label, redis_url)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.db == "postgres":
+            loadgen.recreate_database(database_url, drop_only=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(args, workdir, database_label, redis_url):
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from articles.models import ArticlePage
+    from headless.references import site_path
+    from headless.signal_handlers import page_tags
+
+    call_command("migrate", verbosity=0, interactive=False)
+    started = time.monotonic()
+    article_ids = api_bench.build_content(args.articles, args.blocks, args.seed)
+    print(f"built {len(article_ids)} articles in {time.monotonic() - started:.0f}s", flush=True)
+    details = {pk: f"/api/v2/pages/{pk}/" for pk in article_ids}
+
+    with api_bench.gunicorn(args.workers, workdir / "gunicorn.log") as port:
+        started = time.monotonic()
+        tags = warm(port, [*details.values(), LISTING])
+        print(f"warmed {len(tags)} answers in {time.monotonic() - started:.0f}s", flush=True)
+
+        fresh_times, unaffected_hits, unaffected_total, all_hits, affected_counts = [], 0, 0, 0, []
+        step = max(1, len(article_ids) // args.publishes)
+        for pk in article_ids[::step][: args.publishes]:
+            page = ArticlePage.objects.get(pk=pk)
+            title = f"{page.title} (revised {time.monotonic():.3f})"
+            page.title = title
+            changed = page_tags(page)
+            page.save_revision().publish()
+            committed = time.monotonic()
+
+            find = f"/api/v2/pages/find/?html_path={site_path(page)}"
+            waiting = {details[pk], find, LISTING}
+            while waiting:
+                for path in list(waiting):
+                    if title in get(port, path).text:
+                        waiting.discard(path)
+                if time.monotonic() - committed > 30:
+                    raise SystemExit(f"still stale after 30 s: {sorted(waiting)}")
+            fresh_times.append(time.monotonic() - committed)
+
+            affected = {path for path, depends in tags.items() if depends & changed}
+            affected_counts.append(len(affected))
+            for path in details.values():
+                hit = get(port, path).headers.get("X-Cache") == "hit"
+                all_hits += hit
+                if path not in affected:
+                    unaffected_total += 1
+                    unaffected_hits += hit
+            tags = warm(port, [*details.values(), LISTING])  # the next publish starts warm
+
+    fresh_times.sort()
+    p99 = fresh_times[min(len(fresh_times) - 1, int(len(fresh_times) * 0.99))]
+    requests = len(details) * len(fresh_times)
+    print()
+    print(f"{database_label}, cache {'Redis ' + redis_url if redis_url else 'LocMem'}, ")
+    print(f"{args.workers} gunicorn workers, {len(article_ids)} articles of {args.blocks} blocks")
+    print(f"{len(fresh_times)} publishes, one at a time, from another process")
+    print()
+    print(f"{'commit to fresh, all affected paths':<48}{'p50':>8}{'p99':>8}{'max':>8}")
+    print(
+        f"{'  seconds':<48}{statistics.median(fresh_times):>8.3f}{p99:>8.3f}"
+        f"{fresh_times[-1]:>8.3f}   goal p99 < 1 s"
+    )
+    print(
+        f"{'cached details a publish affects (median)':<48}"
+        f"{statistics.median(affected_counts):>8.0f} of {len(details)}"
+    )
+    print(
+        f"{'unaffected cached details still hits':<48}"
+        f"{100 * unaffected_hits / max(1, unaffected_total):>7.1f}%   goal >= 99%"
+    )
+    print(
+        f"{'all detail requests right after a publish: hits':<48}{100 * all_hits / requests:>7.1f}%"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
