@@ -1,13 +1,17 @@
 """How hard an article is to read: the grades a frontend and editors see, from textstat."""
 
+import io
 import socket
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.management import call_command
 from django.urls import reverse
 from textstat import textstat
+from wagtail.rich_text import RichText
 
 from articles import body
+from articles.models import ArticlePage
 from home.models import ClinicSettings
 from tests.factories import ArticlePageFactory
 
@@ -184,3 +188,19 @@ def test_the_editor_lists_accessibility_problems_after_a_save(client, admin_user
     text = editor_page(client, admin_user, page)
 
     assert "Fix these before it can be published: Block 1 (Heading): The article starts" in text
+
+
+def test_articles_saved_before_measuring_are_measured_by_a_command(client, article_index):
+    article = ArticlePageFactory(
+        parent=article_index,
+        body=[("paragraph", RichText("<p>Rest a little. Then walk a little more each day.</p>"))],
+    )
+    article.save_revision().publish()
+    # As an article saved before the CMS measured grades.
+    ArticlePage.objects.filter(pk=article.pk).update(readability={})
+    url = f"/api/v2/pages/{article.pk}/"
+    assert client.get(url).json()["readability"]["grade_level"] is None
+
+    call_command("measure_articles", "--missing", stdout=io.StringIO())
+
+    assert client.get(url).json()["readability"]["grade_level"] is not None
