@@ -452,7 +452,14 @@ def report(results, costs, sizes, args, cache_label, database_label, byte_check,
 
 def main():
     args = parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="cms-bench-"))
+    return with_throwaway_services(args, "bench", run)
+
+
+def with_throwaway_services(args, prefix, run):
+    """Call ``run(args, workdir, prerendered_dir, redis_url, cache_label, database_label)`` in
+    a throwaway database (SQLite file or ``args.postgres_url``), media folder and Redis
+    database (``args.redis``, or ``none``), all removed afterwards."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"cms-{prefix}-"))
     prerendered_dir = workdir / "prerendered"
     prerendered_dir.mkdir()
     if args.db == "postgres":
@@ -469,7 +476,7 @@ def main():
         MEDIA_ROOT=str(workdir / "media"),
         BENCH_PRERENDERED_DIR=str(prerendered_dir),
         REDIS_URL=redis_url,
-        CACHE_KEY_PREFIX="bench",
+        CACHE_KEY_PREFIX=prefix,
         API_RESPONSE_CACHE="1",
     )
     try:

@@ -20,19 +20,15 @@ Prints the figures side by side; asserts nothing.
 """
 
 import argparse
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import api_bench, loadgen  # noqa: E402
+from bench import api_bench  # noqa: E402
 from tests import servers  # noqa: E402
 
 LISTING = "/api/v2/pages/?type=articles.ArticlePage&limit=50&offset={}"
@@ -72,40 +68,10 @@ def warm(port, paths):
 
 
 def main():
-    args = parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="cms-freshness-"))
-    if args.db == "postgres":
-        database_url = args.postgres_url
-        database_label = f"PostgreSQL ({urlsplit(database_url).path.lstrip('/')})"
-    else:
-        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        database_label = "SQLite"
-    redis_url = "" if args.redis == "none" else args.redis
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DATABASE_URL=database_url,
-        MEDIA_ROOT=str(workdir / "media"),
-        BENCH_PRERENDERED_DIR=str(workdir),
-        REDIS_URL=redis_url,
-        CACHE_KEY_PREFIX="freshness",
-        API_RESPONSE_CACHE="1",
-    )
-    try:
-        if args.db == "postgres":
-            loadgen.recreate_database(database_url)
-        if redis_url:
-            api_bench.flush_redis(redis_url)
-        return run(args, workdir, database_label, redis_url)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.db == "postgres":
-            loadgen.recreate_database(database_url, drop_only=True)
-        shutil.rmtree(workdir, ignore_errors=True)
+    return api_bench.with_throwaway_services(parse_args(), "freshness", run)
 
 
-def run(args, workdir, database_label, redis_url):
+def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
     import django
     from django.core.management import call_command
 
@@ -167,7 +133,7 @@ def run(args, workdir, database_label, redis_url):
     p99 = fresh_times[min(len(fresh_times) - 1, int(len(fresh_times) * 0.99))]
     requests = len(details) * len(fresh_times)
     print()
-    print(f"{database_label}, cache {'Redis ' + redis_url if redis_url else 'LocMem'}, ")
+    print(f"{database_label}, cache {cache_label}, ")
     print(f"{args.workers} gunicorn workers, {len(article_ids)} articles of {args.blocks} blocks")
     print(f"{len(fresh_times)} publishes, one at a time, from another process")
     print()
