@@ -8,7 +8,7 @@ and, through Wagtail's reference index, the pages that show it.
 """
 
 from django.db.models import ManyToManyField
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
@@ -18,19 +18,49 @@ from . import cache
 from .dependencies import embedded_models, object_tag, pages_showing
 
 
-def page_tags(page, descendants=False):
-    """A page's own tag, the taxonomy it is filed under, and its descendants' when asked."""
-    tags = {object_tag(page), "pages"}
+def term_tags(page, stored=False):
+    """Tags of the terms (snippets) a page is filed under: an article's conditions.
+
+    Pages filed under one term are listed together (an article's related articles), so the
+    term's tag changes when a page joins or leaves it. ``stored`` reads what the database
+    holds, not the page in hand.
+    """
     specific = page.specific_deferred
+    tags = set()
     for field in type(specific)._meta.get_fields():
-        # Pages filed under a term (an article's conditions) are listed together: the others'
-        # related articles may change.
         if isinstance(field, ManyToManyField) and field.related_model in embedded_models():
-            tags.update(object_tag(term) for term in getattr(specific, field.name).all())
+            if stored:
+                lookup = {field.related_query_name(): page.pk}
+                terms = field.related_model._default_manager.filter(**lookup)
+            else:
+                terms = getattr(specific, field.name).all()
+            tags.update(object_tag(term) for term in terms)
+    return tags
+
+
+def page_tags(page, descendants=False):
+    """A page's own tag, its terms', ``pages``, and its descendants' when asked."""
+    tags = {object_tag(page), "pages", *term_tags(page)}
     if descendants:
         pks = Page.objects.descendant_of(page).values_list("pk", flat=True)
         tags.update(f"page-{pk}" for pk in pks)
     return tags
+
+
+def page_about_to_be_saved(sender, instance, raw=False, **kwargs):
+    # What the page was before a publish saves it: whether it was live, and its terms.
+    if not raw and isinstance(instance, Page) and instance.pk is not None:
+        was_live = Page.objects.filter(pk=instance.pk).values_list("live", flat=True).first()
+        instance._headless_before = (bool(was_live), term_tags(instance, stored=True))
+
+
+def page_was_published(sender, instance, **kwargs):
+    """The page changed; its terms only when it joined or left one (or went live)."""
+    was_live, terms_before = getattr(instance, "_headless_before", (False, set()))
+    terms_now = term_tags(instance)
+    tags = {object_tag(instance), "pages"}
+    tags |= (terms_before | terms_now) if not was_live else (terms_before ^ terms_now)
+    cache.changed(tags)
 
 
 def page_changed(sender, instance, **kwargs):
@@ -85,8 +115,9 @@ def restriction_groups_changed(sender, instance, action, **kwargs):
 
 
 def register_signal_handlers():
-    for signal in (page_published, page_unpublished):
-        signal.connect(page_changed, dispatch_uid=f"headless_cache_{signal!r}")
+    pre_save.connect(page_about_to_be_saved, dispatch_uid="headless_cache_page_before")
+    page_published.connect(page_was_published, dispatch_uid="headless_cache_published")
+    page_unpublished.connect(page_changed, dispatch_uid="headless_cache_unpublished")
     for signal in (post_page_move, page_slug_changed):
         signal.connect(page_moved, dispatch_uid=f"headless_cache_{signal!r}")
     post_save.connect(object_saved_or_deleted, dispatch_uid="headless_cache_saved")

@@ -214,3 +214,39 @@ def test_a_change_made_by_another_process_is_served_by_every_worker_within_a_sec
             conditional = servers.request(port, path, headers={**host, "If-None-Match": etag})
             assert conditional.status == 404
         assert time.monotonic() - changed_at < 5
+
+
+def test_an_article_moving_to_another_condition_leaves_one_list_and_joins_the_other(
+    client, articles
+):
+    a, b, c = articles["a"], articles["b"], articles["c"]
+    warm(client, [a, b, c])
+    assert detail(client, c).json()["related_articles"] == []
+
+    b.conditions.set(c.conditions.all())
+    b.save_revision().publish()
+
+    assert detail(client, a).json()["related_articles"] == []
+    assert [item["title"] for item in detail(client, c).json()["related_articles"]] == ["Article b"]
+
+
+def test_revising_an_article_keeps_its_conditions_neighbours_that_do_not_show_it(
+    client, articles, article_index
+):
+    """Five articles under one condition: the oldest is not among the newest three the latest
+    one shows as related, so revising it leaves that one's answer cached."""
+    a = articles["a"]
+    newer = []
+    for slug in "def":
+        page = ArticlePageFactory(parent=article_index, title=f"Article {slug}", slug=slug)
+        page.conditions.set(a.conditions.all())
+        page.save_revision().publish()
+        newer.append(page)
+    e = newer[1]
+    warm(client, [e])
+    assert "Article a" not in detail(client, e).content.decode()
+
+    a.summary = "Revised summary."
+    a.save_revision().publish()
+
+    assert detail(client, e)["X-Cache"] == "hit"
