@@ -7,7 +7,7 @@ every operation and response (``manage.py export_api_schema``).
 
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from articles.api import PagesEndpoint
+from articles.api import ConditionsEndpoint, PagesEndpoint, TreatmentsEndpoint
 from contact import views as contact_views
 from headless.endpoints import (
     DocumentsEndpoint,
@@ -24,6 +24,8 @@ api_router.register_endpoint("pages", PagesEndpoint)
 api_router.register_endpoint("images", ImagesEndpoint)
 api_router.register_endpoint("documents", DocumentsEndpoint)
 api_router.register_endpoint("redirects", RedirectsEndpoint)
+api_router.register_endpoint("conditions", ConditionsEndpoint)
+api_router.register_endpoint("treatments", TreatmentsEndpoint)
 api_router.register_endpoint("site", SiteSettingsEndpoint)
 api_router.register_endpoint("page_preview", PagePreviewEndpoint)
 

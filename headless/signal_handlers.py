@@ -12,6 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
+from wagtail.snippets.models import get_snippet_models
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from . import cache
@@ -56,6 +57,8 @@ def object_saved_or_deleted(sender, instance, raw=False, **kwargs):
         tags.add("images")
     elif sender is get_document_model():
         tags.add("documents")
+    elif sender in get_snippet_models():
+        tags.add(f"snippets-{sender._meta.model_name}")  # the set a snippet listing shows
     tags.update(f"page-{pk}" for pk in pages_showing(instance))
     cache.changed(tags)
 
