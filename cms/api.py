@@ -14,6 +14,7 @@ from headless.endpoints import (
     ImagesEndpoint,
     PagePreviewEndpoint,
     RedirectsEndpoint,
+    SitemapEndpoint,
 )
 from headless.schema_builder import SchemaBuilder
 from home.api import SiteSettingsEndpoint
@@ -27,6 +28,7 @@ api_router.register_endpoint("redirects", RedirectsEndpoint)
 api_router.register_endpoint("conditions", ConditionsEndpoint)
 api_router.register_endpoint("treatments", TreatmentsEndpoint)
 api_router.register_endpoint("site", SiteSettingsEndpoint)
+api_router.register_endpoint("sitemap", SitemapEndpoint)
 api_router.register_endpoint("page_preview", PagePreviewEndpoint)
 
 

@@ -12,8 +12,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
-from wagtail.snippets.models import get_snippet_models
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+from wagtail.snippets.models import get_snippet_models
 
 from . import cache
 from .dependencies import embedded_models, object_tag, pages_showing
