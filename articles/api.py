@@ -113,6 +113,7 @@ class TaxonomyEndpoint(
     @classmethod
     def api_operations(cls, builder, path):
         label = cls.model.__name__
+        plural = cls.model._meta.verbose_name_plural  # DRF's as_view() resets cls.name
         term = builder.define(
             f"{label}WithCount",
             schema.obj(
@@ -125,12 +126,12 @@ class TaxonomyEndpoint(
             ),
         )
         listing = schema.listing(
-            builder, f"{label}Listing", term, description=f"GET /api/v2/{cls.name}/"
+            builder, f"{label}Listing", term, description=f"GET /api/v2/{plural}/"
         )
         return {
             path: {
                 "get": openapi.operation(
-                    f"{cls.name}_listing",
+                    f"{plural}_listing",
                     f"Every {label.lower()}, by name, with its number of articles",
                     {
                         200: openapi.response("A page of the listing.", listing),
