@@ -8,7 +8,7 @@
   settings of the article's site);
 - a ``FAQPage`` when the body has accordions, each item a ``Question`` answered in plain text.
 
-Every URL is absolute. A clinician is a ``Physician`` when their credentials include a medical
+Every URL is absolute, on the frontend visitors use (``FRONTEND_URL``). A clinician is a ``Physician`` when their credentials include a medical
 degree (MD, DO, or the UK's MBBS/MBChB), otherwise a ``Person``.
 """
 
@@ -19,6 +19,7 @@ from django.utils.html import strip_tags
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
+from headless.frontend import frontend_root_url
 from headless.references import absolute_url
 from home.models import ClinicSettings
 
@@ -105,7 +106,7 @@ def clinic(site, request=None):
         clinic_settings = ClinicSettings.for_request(request)
     else:
         clinic_settings = ClinicSettings.for_site(site)
-    home_url = absolute_url(site.root_url + "/")
+    home_url = absolute_url(frontend_root_url(site.root_url) + "/")
     return _without_empty(
         {
             "@type": "MedicalClinic",

@@ -7,13 +7,14 @@ every operation and response (``manage.py export_api_schema``).
 
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from articles.api import PagesEndpoint
+from articles.api import ConditionsEndpoint, PagesEndpoint, TreatmentsEndpoint
 from contact import views as contact_views
 from headless.endpoints import (
     DocumentsEndpoint,
     ImagesEndpoint,
     PagePreviewEndpoint,
     RedirectsEndpoint,
+    SitemapEndpoint,
 )
 from headless.schema_builder import SchemaBuilder
 from home.api import SiteSettingsEndpoint
@@ -24,7 +25,10 @@ api_router.register_endpoint("pages", PagesEndpoint)
 api_router.register_endpoint("images", ImagesEndpoint)
 api_router.register_endpoint("documents", DocumentsEndpoint)
 api_router.register_endpoint("redirects", RedirectsEndpoint)
+api_router.register_endpoint("conditions", ConditionsEndpoint)
+api_router.register_endpoint("treatments", TreatmentsEndpoint)
 api_router.register_endpoint("site", SiteSettingsEndpoint)
+api_router.register_endpoint("sitemap", SitemapEndpoint)
 api_router.register_endpoint("page_preview", PagePreviewEndpoint)
 
 

@@ -22,6 +22,8 @@ from wagtail.contrib.forms.models import (
 )
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 
+from headless.pages import FrontendUrlMixin
+
 from . import fields
 from .encryption import EncryptedJSONField
 
@@ -58,7 +60,7 @@ class ContactSubmission(AbstractFormSubmission):
         return f"Submission {self.pk} to form page {self.page_id}"
 
 
-class ContactPage(AbstractEmailForm):
+class ContactPage(FrontendUrlMixin, AbstractEmailForm):
     """A form that editors build from fields and a frontend renders from the page's API detail.
 
     Submissions arrive as JSON at ``submit_url`` (``contact.views.submit``), not through the

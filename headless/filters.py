@@ -14,7 +14,8 @@ class SafeSearchFilter(SearchFilter):
 
     The database backend builds one nested expression per word, so a few hundred words
     overflow Python's recursion limit; ``API_SEARCH_MAX_TERMS`` and ``API_SEARCH_MAX_LENGTH``
-    keep a search to what a person types.
+    keep a search to what a person types. Every filter combines with a search: one on a field
+    the index does not hold is applied as a subquery of ids.
     """
 
     operators = ("and", "or")
@@ -37,12 +38,36 @@ class SafeSearchFilter(SearchFilter):
             )
         if getattr(queryset, "_filtered_by_tag", False):
             raise BadRequestError("filtering by tag with a search query is not supported")
+        backend = get_search_backend()
+        by_relevance = "order" not in request.GET
         try:
-            return get_search_backend().search(
-                terms, queryset, operator=operator, order_by_relevance="order" not in request.GET
+            try:
+                return backend.search(
+                    terms, queryset, operator=operator, order_by_relevance=by_relevance
+                )
+            except FilterFieldError:
+                # A filter on a field the search index does not hold (?slug=, a taxonomy):
+                # search the endpoint's own set among the filtered ids instead, in their order.
+                # The ids are one subquery, which every backend can filter on.
+                searchable = view.get_queryset().filter(id__in=queryset.order_by().values("id"))
+                return backend.search(
+                    terms,
+                    searchable.order_by(*queryset.query.order_by),
+                    operator=operator,
+                    order_by_relevance=by_relevance,
+                )
+        except OrderByFieldError as e:
+            fields = sorted(
+                {field.field_name for field in queryset.model.get_filterable_search_fields()}
             )
-        except (FilterFieldError, OrderByFieldError) as e:
-            raise BadRequestError(f"cannot search with this filter or order: {e}") from e
+            raise BadRequestError(
+                f"search results cannot be ordered by {e.field_name}; leave order out to have "
+                f"them by relevance, or order by one of: {', '.join(fields)}"
+            ) from e
+        except FilterFieldError as e:
+            raise BadRequestError(
+                f"search cannot be combined with a filter on {e.field_name}"
+            ) from e
 
 
 class SafeFieldsFilter(FieldsFilter):
@@ -53,6 +78,7 @@ class SafeFieldsFilter(FieldsFilter):
 
     def filter_queryset(self, request, queryset, view):
         fields = set(view.get_available_fields(queryset.model, db_fields_only=True))
+        fields.discard("locale")  # a field, but ?locale= is LocaleFilter's, a language code
         for name, value in request.GET.items():
             if name in fields:
                 self.check_value(queryset.model, name, value)

@@ -64,7 +64,8 @@ WAGTAIL_PARAMETERS = {
         query(
             "order",
             schema.STRING,
-            "A field to sort by, `-field` for descending, or `random`; not with search.",
+            "A field to sort by, `-field` for descending, or `random`; with search, one of the "
+            "fields the search index holds (a 400 names them), and no order means by relevance.",
         ),
         query("search", schema.STRING, "Words to search for; results are ordered by relevance."),
         query("search_operator", schema.enum(["and", "or"]), "Whether every word must match."),

@@ -2,8 +2,36 @@
 
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
+from .frontend import frontend_configured, frontend_root_url
 
-class HeadlessPage(HeadlessPreviewMixin):
+
+class FrontendUrlMixin:
+    """Mixed into a page model (before ``Page``) whose visitors see it on the frontend.
+
+    Its URL is its site path on the frontend's origin (:mod:`headless.frontend`). Through
+    ``get_url_parts``, Wagtail's extension point for pages routed elsewhere, so everything that
+    asks a page its URL agrees: ``full_url`` (``meta.html_url``, the JSON-LD, the sitemap,
+    reports) and ``url`` (the admin's View live). The site path, the third part, is unchanged.
+    """
+
+    def get_url_parts(self, request=None):
+        parts = super().get_url_parts(request)
+        if parts is None or parts[1] is None:
+            return parts
+        site_id, root_url, page_path = parts
+        return site_id, frontend_root_url(root_url), page_path
+
+    def get_url(self, request=None, current_site=None):
+        # Wagtail answers a path alone for a page on the admin's own site; the frontend is
+        # another origin, where a path alone would lead back to the CMS.
+        if frontend_configured():
+            return self.get_full_url(request)
+        return super().get_url(request, current_site)
+
+    url = property(get_url)  # Page.url is bound to Page.get_url
+
+
+class HeadlessPage(FrontendUrlMixin, HeadlessPreviewMixin):
     """Mixed into a page model (before ``Page``) that the headless endpoints serve.
 
     Previews open the frontend (wagtail-headless-preview). The pages endpoint

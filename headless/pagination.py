@@ -19,3 +19,28 @@ class BoundedPagination(WagtailPagination):
         if offset > settings.API_OFFSET_MAX:
             raise BadRequestError(f"offset cannot be higher than {settings.API_OFFSET_MAX}")
         return super().paginate_queryset(queryset, request, view)
+
+
+class LongPagination(BoundedPagination):
+    """Pages of up to ``LIMIT_MAX`` items, all of them unless ``limit`` asks for fewer: for
+    listings a frontend reads whole at build time (the sitemap), where 100 means many requests.
+    """
+
+    LIMIT_MAX = 1000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        values = {}
+        for name, default, high in (
+            ("limit", self.LIMIT_MAX, self.LIMIT_MAX),
+            ("offset", 0, settings.API_OFFSET_MAX),
+        ):
+            try:
+                values[name] = int(request.GET.get(name, default))
+            except ValueError:
+                values[name] = -1
+            if not 0 <= values[name] <= high:
+                raise BadRequestError(f"{name} must be a whole number from 0 to {high}")
+        self.view = view
+        self.total_count = queryset.count()
+        start = values["offset"]
+        return queryset[start : start + values["limit"]]

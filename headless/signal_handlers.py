@@ -13,6 +13,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+from wagtail.snippets.models import get_snippet_models
 
 from . import cache
 from .dependencies import embedded_models, object_tag, pages_showing
@@ -86,6 +87,8 @@ def object_saved_or_deleted(sender, instance, raw=False, **kwargs):
         tags.add("images")
     elif sender is get_document_model():
         tags.add("documents")
+    elif sender in get_snippet_models():
+        tags.add(f"snippets-{sender._meta.model_name}")  # the set a snippet listing shows
     tags.update(f"page-{pk}" for pk in pages_showing(instance))
     cache.changed(tags)
 

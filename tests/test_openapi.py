@@ -100,7 +100,10 @@ def test_every_endpoint_is_an_operation(document):
         ("get", "/api/v2/documents/{id}/"),
         ("get", "/api/v2/documents/find/"),
         ("get", "/api/v2/redirects/"),
+        ("get", "/api/v2/conditions/"),
+        ("get", "/api/v2/treatments/"),
         ("get", "/api/v2/site/"),
+        ("get", "/api/v2/sitemap/"),
         ("post", "/api/v2/forms/{id}/submissions/"),
     }
     for operation in operations(document).values():

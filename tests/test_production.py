@@ -39,6 +39,7 @@ def production_env(**overrides):
         "REDIS_URL": "redis://127.0.0.1:6379/13",
         "FORM_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "WAGTAILADMIN_BASE_URL": "https://cms.example.org",
+        "FRONTEND_URL": "https://www.clinic.example",
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}

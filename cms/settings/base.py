@@ -8,7 +8,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from cms.security import origin, preview_frame_src
 
-from .env import env_bool, env_list, preview_client_urls
+from .env import env_bool, env_list, host_urls, preview_client_urls
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -237,7 +237,13 @@ API_CACHE_POLL_SECONDS = float(os.environ.get("API_CACHE_POLL_SECONDS", "1"))
 # Off only to measure rendering cost (bench/api_bench.py); headers are sent either way.
 API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
 
-# Headless: the frontend origins allowed to call the API from a browser.
+# Headless: where visitors see the pages, the frontend's public origin; per site as
+# "hostname=url,..." in FRONTEND_URLS. Page URLs the API and the admin give (meta.html_url,
+# JSON-LD, the sitemap, View live) are on it (headless/frontend.py); unset, on the site's own
+# root URL, and `check --deploy` warns.
+FRONTEND_URL = os.environ.get("FRONTEND_URL", "")
+FRONTEND_URLS = host_urls("FRONTEND_URLS")
+# The frontend origins allowed to call the API from a browser.
 FRONTEND_ORIGINS = env_list("FRONTEND_ORIGINS")
 CORS_ALLOWED_ORIGINS = FRONTEND_ORIGINS
 CORS_URLS_REGEX = r"^/api/.*$"

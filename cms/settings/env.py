@@ -26,10 +26,15 @@ def require_env(*names):
         )
 
 
+def host_urls(name):
+    """A ``hostname=url,...`` environment variable as ``{hostname: url}``."""
+    return dict(entry.split("=", 1) for entry in env_list(name) if "=" in entry)
+
+
 def preview_client_urls(default=""):
     """Where the admin's Preview opens the frontend: ``FRONTEND_PREVIEW_URL`` (``default``
     when unset) and the per-site ``FRONTEND_PREVIEW_URLS`` entries, ``hostname=url,...``."""
     return {
         "default": os.environ.get("FRONTEND_PREVIEW_URL", default),
-        **dict(entry.split("=", 1) for entry in env_list("FRONTEND_PREVIEW_URLS") if "=" in entry),
+        **host_urls("FRONTEND_PREVIEW_URLS"),
     }

@@ -1,4 +1,5 @@
-"""Endpoint base classes of the read-only API: pages, previews, images, documents, redirects.
+"""Endpoint base classes of the read-only API: pages, previews, images, documents, redirects,
+the sitemap.
 
 Stock Wagtail API v2 viewsets, extended through Wagtail's own hooks: every response's
 references (images, pages, documents) are collected first and loaded in a handful of queries,
@@ -12,6 +13,7 @@ from .library import DocumentsEndpoint, ImagesEndpoint
 from .pages import FrontendPageSerializer, PagesEndpoint
 from .preview import PagePreviewEndpoint
 from .redirects import RedirectsEndpoint, find_redirect, redirect_data, redirect_schema
+from .sitemap import SitemapEndpoint
 
 __all__ = [
     "BoundedInputMixin",
@@ -24,6 +26,7 @@ __all__ = [
     "RedirectsEndpoint",
     "ReferencesMixin",
     "SessionIfPresent",
+    "SitemapEndpoint",
     "find_redirect",
     "redirect_data",
     "redirect_schema",

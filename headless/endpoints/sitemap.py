@@ -1,0 +1,102 @@
+"""The sitemap: every page a visitor may open, where on the frontend, and when it last changed."""
+
+from django.urls import path
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import BaseAPIViewSet
+from wagtail.models import Page
+
+from .. import openapi, schema
+from ..pagination import LongPagination
+from ..references import site_path
+from ..visibility import public_pages
+from .base import CachedResponseMixin, ReferencesMixin
+
+
+class SitemapEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
+    """Live public pages of the request's site in tree order, for a frontend's sitemap.xml.
+
+    ``url`` is the page's URL on the frontend (``FRONTEND_URL``, see :mod:`headless.frontend`).
+    An entry is an object so that more may join it (a language's alternates) without breaking
+    frontends.
+    """
+
+    model = Page
+    name = "sitemap"
+    pagination_class = LongPagination
+    known_query_parameters = frozenset(["limit", "offset", "site", "format"])
+    # Which pages exist and where; a site settings change may move a site's root URL.
+    cache_tags = ("pages", "settings")
+
+    def get_queryset(self):
+        try:
+            pages = public_pages(self.request)
+        except ValueError as e:
+            raise BadRequestError(str(e)) from e
+        # Specific instances (their URL is on the frontend) without their own columns: no
+        # query per page type.
+        return pages.order_by("path").specific(defer=True)
+
+    def listing_view(self, request):
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        items = [self.entry(page) for page in self.paginate_queryset(queryset)]
+        return self.get_paginated_response(items)
+
+    def check_query_parameters(self, queryset):
+        unknown = set(self.request.GET) - self.known_query_parameters
+        if unknown:
+            raise BadRequestError(
+                "query parameter is not an operation or a recognised field: "
+                + ", ".join(sorted(unknown))
+            )
+
+    def entry(self, page):
+        modified = page.last_published_at
+        return {
+            "path": site_path(page, self.request),
+            "url": page.get_full_url(self.request),
+            "last_modified": modified.isoformat() if modified else None,
+        }
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "listing_view"}), name="listing")]
+
+    @classmethod
+    def api_operations(cls, builder, path):
+        entry = builder.define(
+            "SitemapEntry",
+            schema.obj(
+                {
+                    "path": schema.STRING,
+                    "url": schema.URL,
+                    "last_modified": schema.nullable(schema.DATE_TIME),
+                },
+                description="A page: its path on the site and its URL on the frontend.",
+            ),
+        )
+        listing = schema.listing(
+            builder, "SitemapListing", entry, description="GET /api/v2/sitemap/"
+        )
+        return {
+            path: {
+                "get": openapi.operation(
+                    "sitemap_listing",
+                    "Every live public page of the site, in tree order, for a sitemap",
+                    {
+                        200: openapi.response("A page of the sitemap.", listing),
+                        **openapi.errors(builder, _400="A query parameter is not valid."),
+                        **openapi.cached(builder),
+                    },
+                    [
+                        openapi.query(
+                            "limit",
+                            {"type": "integer", "minimum": 0, "maximum": LongPagination.LIMIT_MAX},
+                            f"How many entries (at most and by default {LongPagination.LIMIT_MAX}).",
+                        ),
+                        *openapi.wagtail_parameters("offset", "site", "format"),
+                    ],
+                    tag="sitemap",
+                )
+            }
+        }
