@@ -227,13 +227,13 @@ WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 # Browsers and CDNs may reuse an API answer this long; the server-side copy lives until content
 # changes (see cms/api_cache.py).
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
-# Each app server keeps copies of recent responses (checked against the shared generation on
-# every request) so a hit does not move the body over the network.
+# Each app server keeps copies of recent responses (checked against the versions of what they
+# show, see API_CACHE_POLL_SECONDS) so a hit does not move the body over the network.
 API_LOCAL_CACHE_BYTES = int(os.environ.get("API_LOCAL_CACHE_BYTES", str(32 * 1024 * 1024)))
 API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", str(24 * 3600)))
 # How often each process reads which content changed from the database (headless/cache.py):
 # every server answers fresh content at most this many seconds after a change commits.
-API_CACHE_POLL_SECONDS = float(os.environ.get("API_CACHE_POLL_SECONDS", "1"))
+API_CACHE_POLL_SECONDS = float(os.environ.get("API_CACHE_POLL_SECONDS", "0.5"))
 # Off only to measure rendering cost (bench/api_bench.py); headers are sent either way.
 API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
 
