@@ -353,7 +353,7 @@ def test_the_body_must_start_with_a_section_heading(add_article, save_draft):
     assert f"Block 1 (Heading): {message}" in saved_draft_warning(save_draft(draft_form(body=body)))
 
 
-def test_headings_may_not_skip_a_level():
+def test_headings_may_not_skip_a_level(db):
     problems = accessibility_problems(
         [
             {"type": "heading", "value": {"text": "Your visit", "level": "h2"}},
@@ -416,7 +416,7 @@ def test_an_empty_accordion_item_is_saved_as_a_draft_and_listed(save_draft):
     assert "Block 2 (Accordion), item 1: This accordion item has no text." in content
 
 
-def test_an_empty_heading_is_listed():
+def test_an_empty_heading_is_listed(db):
     problems = accessibility_problems([{"type": "heading", "value": {"text": " ", "level": "h2"}}])
 
     assert problems == [("Block 1 (Heading)", "This heading is empty.")]
