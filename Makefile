@@ -77,10 +77,13 @@ audit: install
 check-releases: install
 	$(BIN)/python bin/check_patch_releases.py
 
-# The API under thousands of generated requests (CI runs a few hundred in the test suite).
+# The API under thousands of generated requests (CI runs a few hundred in the test suite):
+# our own generator, and schemathesis reading the published OpenAPI document (per operation).
 FUZZ_EXAMPLES ?= 5000
+CONTRACT_FUZZ_EXAMPLES ?= 300
 fuzz: install
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz_api.py -p no:cacheprovider
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CONTRACT_FUZZ_EXAMPLES=$(CONTRACT_FUZZ_EXAMPLES) \
+		$(BIN)/python -m pytest tests/test_fuzz_api.py tests/test_fuzz_contract.py -p no:cacheprovider
 
 # Sustained concurrent load on gunicorn and PostgreSQL; see bench/load_test.py.
 load: install

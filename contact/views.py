@@ -127,7 +127,9 @@ def submit(request, page_id):
         response["Retry-After"] = str(retry_after)
         return response
 
-    page = ContactPage.objects.live().public().filter(pk=page_id).first()
+    # By id, not pk: pk is the link to the page row, whose lookup hands a number past the
+    # column's range to the database (a 500), where id's matches nothing (a 404).
+    page = ContactPage.objects.live().public().filter(id=page_id).first()
     if page is None:
         return _json(404, "There is no such form.")
 

@@ -105,7 +105,9 @@ def public_pages(request):
     """Live pages of the request's site that this request may see.
 
     The same rules as Wagtail's ``get_public_pages_queryset``, with the view restrictions read
-    once per request. Raises ``ValueError`` for a ``?site=`` that names no site.
+    once per request. For a ``?site=`` Wagtail's ``SiteFilterValidator`` raises ``Http404``
+    when it names no site (as ``/api/v2/site/`` answers) and ``ValueError`` when it is
+    ambiguous or its port no number.
     """
     queryset = Page.objects.live()
     for path in restricted_paths(request):

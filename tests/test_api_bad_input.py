@@ -151,3 +151,15 @@ def test_a_date_filter_that_is_no_date_is_refused(client, article, value):
     response = client.get("/api/v2/pages/", {"first_published_at": value})
 
     assert_bad_request(response, "first_published_at")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [*LISTINGS, "/api/v2/pages/find/", "/api/v2/site/", "/api/v2/page_preview/"],
+)
+@pytest.mark.parametrize("value", ["xml", "api", "null"])
+def test_a_format_other_than_json_is_refused(client, article, url, value):
+    # DRF's content negotiation answered an empty 404, which no operation documents.
+    response = client.get(url, {"format": value})
+
+    assert_bad_request(response, "format", "json")

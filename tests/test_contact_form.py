@@ -284,6 +284,17 @@ def test_unknown_draft_private_or_other_pages_are_not_forms(client, contact_page
     assert not ContactSubmission.objects.exists()
 
 
+@pytest.mark.parametrize("page_id", [2**63, 10**28])
+def test_an_id_past_the_databases_integers_is_no_form(client, contact_page, page_id):
+    # It once reached the database as it came and failed there: a 500.
+    response = client.post(
+        reverse("contact:submit", args=[page_id]), json.dumps(VALID), "application/json"
+    )
+
+    assert response.status_code == 404
+    assert response.json() == {"message": "There is no such form."}
+
+
 def test_only_post_is_accepted(client, contact_page):
     response = client.get(submit_url(contact_page))
 

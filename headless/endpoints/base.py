@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from rest_framework.authentication import BaseAuthentication
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from wagtail.api.v2.utils import BadRequestError
 
@@ -40,6 +41,16 @@ class SessionIfPresent(BaseAuthentication):
         return (user, None) if user.is_authenticated else None
 
 
+class JSONOnlyNegotiation(DefaultContentNegotiation):
+    """``?format=`` may only say ``json``: another format is bad input (400), not DRF's 404."""
+
+    def filter_renderers(self, renderers, format):
+        renderers = [renderer for renderer in renderers if renderer.format == format]
+        if not renderers:
+            raise BadRequestError("format must be json, the only format the API answers in")
+        return renderers
+
+
 class CachedResponseMixin:
     """Serve anonymous GETs from the cache until what they show changes; see :mod:`.cache`.
 
@@ -49,6 +60,7 @@ class CachedResponseMixin:
 
     # JSON only: the browsable HTML API is for humans poking at a DRF project, not frontends.
     renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONOnlyNegotiation
     # An anonymous request's answer must not touch the session (which adds Vary: Cookie).
     authentication_classes = [SessionIfPresent]
     cache_tags = ()

@@ -189,7 +189,11 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
                     "Pages, of every type or of those ?type= names",
                     {
                         200: openapi.response("A page of the listing.", listing),
-                        **openapi.errors(builder, _400="A query parameter is not valid."),
+                        **openapi.errors(
+                            builder,
+                            _400="A query parameter is not valid.",
+                            _404="?site= names no site.",
+                        ),
                         **openapi.cached(builder),
                     },
                     openapi.wagtail_parameters(*cls.listing_parameters) + filters,
