@@ -12,7 +12,8 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from headless import schema
-from headless.blocks import ImageChooserBlock, RichTextBlock
+from headless.blocks import ImageChooserBlock, RichTextBlock, references
+from headless.references import image_schema
 from home.blocks import RICH_TEXT_FEATURES, LinkBlock
 from home.models import ClinicSettings
 
@@ -108,6 +109,26 @@ class ImageBlock(blocks.StructBlock):
     class Meta:
         icon = "image"
         label = "Image"
+
+    def get_api_representation(self, value, context=None):
+        # The alt text and decorative flag belong to this use of the image: the image object
+        # carries them, as every image the API returns does.
+        image = value["image"]
+        refs = references(context, lambda refs: refs.add_image(image))
+        return {
+            "image": refs.image_data(image, alt=value["alt_text"], decorative=value["decorative"]),
+            "caption": value["caption"],
+            "credit": value["credit"],
+        }
+
+    def api_schema(self, builder):
+        return schema.obj(
+            {
+                "image": schema.nullable(image_schema(builder)),
+                "caption": schema.STRING,
+                "credit": schema.STRING,
+            }
+        )
 
 
 class CalloutBlock(blocks.StructBlock):

@@ -213,8 +213,13 @@ class References:
 
     # Rendering
 
-    def image_data(self, image):
-        """An image as an object: its original and the named renditions, all URLs absolute."""
+    def image_data(self, image, alt=None, decorative=False):
+        """An image as an object: its original and the named renditions, all URLs absolute.
+
+        ``alt`` and ``decorative`` are what apply where the image is used (a block's alt text,
+        a page's hero alt, ...): the image's title is never alt text. A decorative image's alt
+        is ``""``; one with no alt text given has ``null``.
+        """
         if image is None:
             return None
         self._tags.add(f"image-{image.pk}")
@@ -239,7 +244,8 @@ class References:
         return {
             "id": image.pk,
             "title": image.title,
-            "alt": getattr(image, "default_alt_text", "") or image.title,
+            "alt": "" if decorative else ((alt or "").strip() or None),
+            "decorative": bool(decorative),
             "width": image.width,
             "height": image.height,
             "url": absolute_url(image.file.url),
@@ -374,7 +380,15 @@ def image_schema(builder):
             {
                 "id": schema.INTEGER,
                 "title": schema.STRING,
-                "alt": schema.STRING,
+                "alt": {
+                    **schema.nullable(schema.STRING),
+                    "description": "The alt text where the image is used: empty when it is "
+                    "decorative, null when none was given. Never the image's title.",
+                },
+                "decorative": {
+                    **schema.BOOLEAN,
+                    "description": "True when screen readers should skip the image (alt is empty).",
+                },
                 "width": schema.INTEGER,
                 "height": schema.INTEGER,
                 "url": schema.URL,

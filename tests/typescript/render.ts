@@ -17,8 +17,8 @@ function escape(text: string): string {
   return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function image(value: Schemas["Image"] | null, alt: string): string {
-  return value ? `<img src="${value.renditions.medium.url}" alt="${escape(alt)}">` : "";
+function image(value: Schemas["Image"] | null): string {
+  return value ? `<img src="${value.renditions.medium.url}" alt="${escape(value.alt ?? "")}">` : "";
 }
 
 export function renderBlock(block: BodyBlock): string {
@@ -28,7 +28,7 @@ export function renderBlock(block: BodyBlock): string {
     case "paragraph":
       return block.value;
     case "image":
-      return `<figure>${image(block.value.image, block.value.alt_text)}<figcaption>${escape(block.value.caption)}</figcaption></figure>`;
+      return `<figure>${image(block.value.image)}<figcaption>${escape(block.value.caption)}</figcaption></figure>`;
     case "callout":
       return `<aside class="${block.value.variant}">${block.value.text}</aside>`;
     case "accordion":
