@@ -2,7 +2,9 @@
 
 import pytest
 import wagtail_factories
+from django.core.cache import cache as django_cache
 from wagtail.images import get_image_model
+from wagtail.images.models import Rendition
 
 from tests.factories import ArticlePageFactory, ClinicianFactory
 
@@ -84,3 +86,48 @@ def test_an_image_without_alt_text_has_null_not_its_title(client, home, image):
 
     assert detail(client, home)["hero_image"]["alt"] is None
     assert get_image_model().objects.get(pk=image.pk).title == "IMG_0042"
+
+
+def test_an_image_carries_renditions_for_a_srcset_in_each_format(client, article):
+    hero = detail(client, article)["hero_image"]
+
+    widths = hero["renditions"]["widths"]
+    assert set(widths) == {"original", "webp", "avif"}
+    for name, items in widths.items():
+        assert [(r["width"], r["height"]) for r in items] == [
+            (320, 180),
+            (640, 360),
+            (960, 540),
+            (1280, 720),
+            (1600, 900),  # its own width, below 1920: nothing larger than the original
+        ], name
+    assert all(r["url"].endswith(".webp") for r in widths["webp"])
+    assert all(r["url"].endswith(".avif") for r in widths["avif"])
+    cards = hero["renditions"]["card"]
+    assert [(r["width"], r["height"]) for r in cards["webp"]] == [(640, 360), (1280, 720)]
+
+    every = [r for kind in hero["renditions"].values() for items in kind.values() for r in items]
+    assert all(r["url"].startswith("http://cms.test/media/") for r in every)
+    assert hero["srcset"]["widths"]["webp"] == ", ".join(
+        f"{r['url']} {r['width']}w" for r in widths["webp"]
+    )
+    assert hero["srcset"]["card"]["original"].endswith(" 1280w")
+
+
+def test_a_small_image_is_never_upscaled(client, home):
+    home.hero_image = wagtail_factories.ImageFactory(file__width=500, file__height=300)
+    home.save_revision().publish()
+
+    renditions = detail(client, home)["hero_image"]["renditions"]
+    assert [r["width"] for r in renditions["widths"]["original"]] == [320, 500]
+    assert [(r["width"], r["height"]) for r in renditions["card"]["avif"]] == [(500, 282)]
+
+
+def test_renditions_are_made_once_and_read_after(client, article):
+    detail(client, article)
+    made = Rendition.objects.count()
+    assert made == 3 * (5 + 2)  # 5 widths and 2 cards in 3 formats; the embed uses width-960
+
+    django_cache.clear()  # the response cache, not the renditions: the next read renders again
+    detail(client, article)
+    assert Rendition.objects.count() == made

@@ -18,7 +18,13 @@ function escape(text: string): string {
 }
 
 function image(value: Schemas["Image"] | null): string {
-  return value ? `<img src="${value.renditions.medium.url}" alt="${escape(value.alt ?? "")}">` : "";
+  if (!value) return "";
+  const sources = (["avif", "webp"] as const)
+    .map((format) => value.srcset.widths[format])
+    .map((srcset, n) => (srcset ? `<source type="image/${n ? "webp" : "avif"}" srcset="${srcset}">` : ""))
+    .join("");
+  const srcset = value.srcset.widths.original ?? "";
+  return `<picture>${sources}<img src="${value.url}" srcset="${srcset}" alt="${escape(value.alt ?? "")}"></picture>`;
 }
 
 export function renderBlock(block: BodyBlock): string {
