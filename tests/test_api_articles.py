@@ -192,12 +192,15 @@ def test_detail_is_frontend_ready(client, article, other_article, image, documen
     assert data["reading_time"] >= 1
 
     accordion = blocks["accordion"]["value"]
+    item_ids = [item["id"] for item in accordion["items"]]
+    assert all(item_ids) and len(set(item_ids)) == 2
     assert accordion == {
         "title": "FAQ",
         "open_first": True,
+        "heading_level": 4,  # after the H3 "How it works"
         "items": [
-            {"title": "Does it hurt?", "body": "<p>Rarely.</p>"},
-            {"title": "How long?", "body": "<p>About an hour.</p>"},
+            {"id": item_ids[0], "title": "Does it hurt?", "body": "<p>Rarely.</p>"},
+            {"id": item_ids[1], "title": "How long?", "body": "<p>About an hour.</p>"},
         ],
     }
     assert all(set(block) == {"type", "id", "value"} for block in data["body"])

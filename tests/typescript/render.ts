@@ -39,12 +39,15 @@ export function renderBlock(block: BodyBlock): string {
       return `<aside class="${block.value.variant}">${block.value.text}</aside>`;
     case "accordion":
       return block.value.items
-        .map((item) => `<details><summary>${escape(item.title)}</summary>${item.body}</details>`)
+        .map(
+          (item) =>
+            `<h${block.value.heading_level}><button id="${item.id}" aria-expanded="false">${escape(item.title)}</button></h${block.value.heading_level}><div role="region" aria-labelledby="${item.id}">${item.body}</div>`,
+        )
         .join("");
     case "call_to_action":
       return block.value.href ? `<a href="${block.value.href}">${escape(block.value.label)}</a>` : "";
     case "references":
-      return `<ol>${block.value.map((citation) => `<li>${escape(citation.text)}</li>`).join("")}</ol>`;
+      return `<ol>${block.value.map((citation) => `<li id="${citation.id}">${escape(citation.text)}</li>`).join("")}</ol>`;
     case "disclaimer":
       return `<p class="disclaimer">${escape(block.value.text)}</p>`;
     default:
