@@ -12,7 +12,8 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from headless import schema
-from headless.blocks import ImageChooserBlock, RichTextBlock
+from headless.blocks import ImageChooserBlock, ListBlock, RichTextBlock, references
+from headless.references import image_schema
 from home.blocks import RICH_TEXT_FEATURES, LinkBlock
 from home.models import ClinicSettings
 
@@ -52,6 +53,11 @@ def heading_anchor(text, seen):
     return base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
+def heading_number(level):
+    """``"h3"`` as 3."""
+    return int(level[1:])
+
+
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(max_length=200)
     level = blocks.ChoiceBlock(
@@ -68,6 +74,9 @@ class HeadingBlock(blocks.StructBlock):
 
     def get_api_representation(self, value, context=None):
         seen = context.setdefault("anchors", {}) if context is not None else {}
+        if context is not None:
+            # Blocks render in body order: what follows sits under this heading.
+            context["heading_level"] = heading_number(value["level"])
         return {
             "text": value["text"],
             "level": value["level"],
@@ -109,6 +118,26 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         label = "Image"
 
+    def get_api_representation(self, value, context=None):
+        # The alt text and decorative flag belong to this use of the image: the image object
+        # carries them, as every image the API returns does.
+        image = value["image"]
+        refs = references(context, lambda refs: refs.add_image(image))
+        return {
+            "image": refs.image_data(image, alt=value["alt_text"], decorative=value["decorative"]),
+            "caption": value["caption"],
+            "credit": value["credit"],
+        }
+
+    def api_schema(self, builder):
+        return schema.obj(
+            {
+                "image": schema.nullable(image_schema(builder)),
+                "caption": schema.STRING,
+                "credit": schema.STRING,
+            }
+        )
+
 
 class CalloutBlock(blocks.StructBlock):
     variant = blocks.ChoiceBlock(
@@ -137,15 +166,36 @@ class AccordionBlock(blocks.StructBlock):
     title = blocks.CharBlock(
         required=False, max_length=200, help_text="Optional, e.g. 'Frequently asked questions'."
     )
-    items = blocks.ListBlock(AccordionItemBlock(), min_num=1, label="Items")
+    items = ListBlock(AccordionItemBlock(), min_num=1, label="Items")
     open_first = blocks.BooleanBlock(
         required=False, help_text="Show the first item open when the page loads."
+    )
+    heading_level = blocks.ChoiceBlock(
+        choices=[("2", "H2"), ("3", "H3"), ("4", "H4"), ("5", "H5"), ("6", "H6")],
+        required=False,
+        help_text="The heading level of the item titles. Leave empty to use one below the "
+        "heading before the accordion.",
+        search_index=False,
     )
 
     class Meta:
         icon = "list-ul"
         label = "Accordion"
         help_text = "Collapsible sections, e.g. frequently asked questions."
+
+    def get_api_representation(self, value, context=None):
+        data = super().get_api_representation(value, context)
+        # The WAI-ARIA accordion pattern wraps each item's button in a heading of the level
+        # that fits the outline: one below the heading the accordion follows, H2 at the top.
+        above = (context or {}).get("heading_level", 1)
+        data["heading_level"] = int(value["heading_level"] or min(above + 1, 6))
+        return data
+
+    def api_schema(self, builder):
+        # heading_level: the editor's choice, else one below the heading before the accordion.
+        return builder.struct_block(
+            self, heading_level={"type": "integer", "minimum": 2, "maximum": 6}
+        )
 
 
 class CallToActionBlock(LinkBlock):
@@ -197,7 +247,7 @@ class CitationBlock(blocks.StructBlock):
         return builder.struct_block(self, link=schema.nullable(schema.URL))
 
 
-class ReferencesBlock(blocks.ListBlock):
+class ReferencesBlock(ListBlock):
     def __init__(self, **kwargs):
         super().__init__(CitationBlock(), **kwargs)
 

@@ -12,6 +12,8 @@ Nothing here validates: a writer runs what it built through the body's stream bl
 imports from ``home``, ``demo`` and ``cms``: it sits below everything that writes bodies.
 """
 
+import uuid
+
 
 def heading(text, level="h2"):
     """A ``heading`` block; ``level`` is ``"h2"`` or ``"h3"``."""
@@ -41,14 +43,17 @@ def callout(html, variant="info"):
     return {"type": "callout", "value": {"variant": variant, "text": html}}
 
 
-def accordion(items, title="", open_first=False):
+def accordion(items, title="", open_first=False, heading_level=""):
     """An ``accordion`` block; ``items`` are ``(title, body)`` pairs, the body rich text."""
     return {
         "type": "accordion",
         "value": {
             "title": title,
-            "items": [{"title": item_title, "body": item_body} for item_title, item_body in items],
+            "items": list_items(
+                {"title": item_title, "body": item_body} for item_title, item_body in items
+            ),
             "open_first": open_first,
+            "heading_level": heading_level,
         },
     }
 
@@ -75,7 +80,12 @@ def citation(text, publisher="", year=None, url="", doi="", pmid=""):
 
 
 def references(*citations):
-    return {"type": "references", "value": list(citations)}
+    return {"type": "references", "value": list_items(citations)}
+
+
+def list_items(values):
+    """A ``ListBlock``'s stored items, each with the stable id frontends key it by."""
+    return [{"type": "item", "value": value, "id": str(uuid.uuid4())} for value in values]
 
 
 def disclaimer(text=""):

@@ -30,7 +30,7 @@ class ClinicianField(ReferenceField):
             "bio": clinician.bio,
             "npi": clinician.npi or None,
             "profile_url": clinician.profile_url or None,
-            "photo": self.references.image_data(clinician.photo),
+            "photo": self.references.image_data(clinician.photo, alt=clinician.name),
         }
 
     def api_schema(self, builder, model):
@@ -43,7 +43,10 @@ class ClinicianField(ReferenceField):
                 "bio": schema.STRING,
                 "npi": schema.nullable(schema.STRING),
                 "profile_url": schema.nullable(schema.URL),
-                "photo": schema.nullable(image_schema(builder)),
+                "photo": {
+                    **schema.nullable(image_schema(builder)),
+                    "description": "The clinician's photo; its alt text is the clinician's name.",
+                },
             }
         )
         return schema.nullable(builder.define("Clinician", clinician))

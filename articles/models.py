@@ -217,8 +217,7 @@ class ArticlePage(HeadlessPage, Page):
 
     api_fields = [
         APIField("summary"),
-        APIField("hero_image", serializer=fields.ImageField()),
-        APIField("hero_image_alt"),
+        APIField("hero_image", serializer=fields.ImageField(alt_source="hero_image_alt")),
         APIField("author", serializer=article_fields.ClinicianField()),
         APIField("reviewer", serializer=article_fields.ClinicianField()),
         APIField("last_reviewed"),
@@ -237,7 +236,6 @@ class ArticlePage(HeadlessPage, Page):
     api_listing_fields = [
         "summary",
         "hero_image",
-        "hero_image_alt",
         "author",
         "conditions",
         "reading_time",

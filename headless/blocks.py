@@ -33,6 +33,31 @@ class ImageChooserBlock(image_blocks.ImageChooserBlock):
         return schema.nullable(image_schema(builder))
 
 
+class ListBlock(blocks.ListBlock):
+    """A list of struct values, each with the stable ``id`` Wagtail gives list items.
+
+    Frontends key the items by it (React's ``key``). The items' schema is the child's, with
+    ``id``, named after the child block class.
+    """
+
+    def get_api_representation(self, value, context=None):
+        return [
+            {"id": item.id, **self.child_block.get_api_representation(item.value, context)}
+            for item in value.bound_blocks
+        ]
+
+    def api_schema(self, builder):
+        child = self.child_block
+        item = child.api_schema(builder) if hasattr(child, "api_schema") else None
+        item = item or builder.struct_block(child)
+        item = {
+            **item,
+            "properties": {"id": schema.STRING, **item["properties"]},
+            "required": ["id", *item["required"]],
+        }
+        return schema.array(builder.define(type(child).__name__, item))
+
+
 class PageChooserBlock(blocks.PageChooserBlock):
     """A chosen page as ``{id, title, type, path}``, or null when visitors cannot see it."""
 

@@ -23,14 +23,24 @@ class ReferenceField(serializers.Field):
 
 
 class ImageField(ReferenceField):
-    """An image as an object with absolute URLs and named renditions, or null."""
+    """An image as an object with absolute URLs and named renditions, or null.
 
-    def to_representation(self, image):
-        return self.references.image_data(image)
+    ``alt_source`` names the page's field holding the alt text for the image where this field
+    uses it (``hero_image_alt``); without one the image has no alt text (``alt: null``).
+    """
+
+    def __init__(self, alt_source=None, **kwargs):
+        self.alt_source = alt_source
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        image, alt = value
+        return self.references.image_data(image, alt=alt)
 
     def get_attribute(self, instance):
         # A null foreign key must still reach to_representation's None handling.
-        return getattr(instance, self.source, None)
+        alt = getattr(instance, self.alt_source, None) if self.alt_source else None
+        return getattr(instance, self.source, None), alt
 
     def api_schema(self, builder, model):
         return schema.nullable(image_schema(builder))

@@ -12,6 +12,7 @@ import re
 
 from django.db.models import prefetch_related_objects
 from django.utils.html import escape
+from PIL import features
 from wagtail.api.utils import get_full_url
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -26,12 +27,58 @@ from .visibility import is_public, public_pages, restricted_collection_ids
 
 logger = logging.getLogger(__name__)
 
-RENDITIONS = {
-    "thumbnail": "fill-480x270",
-    "medium": "width-960",
-    "large": "width-1920",
-}
-"""Named renditions every image carries. ``fill`` crops around the editor's focal point."""
+WIDTHS = (320, 640, 960, 1280, 1920)
+"""Widths of the original's aspect ratio, for a ``srcset``; never above the original's width."""
+
+CARD_SIZES = ((640, 360), (1280, 720))
+"""The 16:9 card crop around the editor's focal point, at 1x and 2x."""
+
+FORMATS = {"original": "", "webp": "|format-webp", "avif": "|format-avif"}
+"""Each rendition in the original's format and beside it in WebP and AVIF."""
+
+AVIF_AVAILABLE = features.check("avif")
+"""Pillow without an AVIF encoder gives no AVIF renditions (empty lists, null srcsets)."""
+
+EMBED_WIDTH = 960
+"""The width of an image embedded in rich text."""
+
+
+def rendition_specs(image):
+    """Wagtail filter specs of every rendition ``image`` carries: ``{kind: {format: [spec]}}``.
+
+    ``kind`` is ``widths`` (the original's aspect ratio) or ``card`` (16:9 crops). Nothing is
+    larger than the original: widths stop at its own width, the 2x card only for an image
+    larger than the 1x one.
+    """
+    widths = [width for width in WIDTHS if width <= image.width]
+    if image.width < WIDTHS[-1] and image.width not in widths:
+        widths.append(image.width)
+    cards = [
+        (width, height)
+        for n, (width, height) in enumerate(CARD_SIZES)
+        if n == 0 or (image.width > CARD_SIZES[n - 1][0] and image.height > CARD_SIZES[n - 1][1])
+    ]
+    bases = {
+        "widths": [f"width-{width}" for width in widths],
+        "card": [f"fill-{width}x{height}" for width, height in cards],
+    }
+    return {
+        kind: {
+            name: [base + suffix for base in kind_bases] if name != "avif" or AVIF_AVAILABLE else []
+            for name, suffix in FORMATS.items()
+        }
+        for kind, kind_bases in bases.items()
+    }
+
+
+def _all_specs(specs):
+    return [spec for formats in specs.values() for names in formats.values() for spec in names]
+
+
+def srcset(renditions):
+    """``url 320w, url 640w``: the ``srcset`` of renditions as image_data lists them, or None."""
+    return ", ".join(f"{r['url']} {r['width']}w" for r in renditions) or None
+
 
 PAGE_FIELDS = ("id", "title", "url_path", "content_type_id", "depth", "path", "locale_id", "live")
 """What a link to a page needs of it."""
@@ -213,21 +260,42 @@ class References:
 
     # Rendering
 
-    def image_data(self, image):
-        """An image as an object: its original and the named renditions, all URLs absolute."""
+    def image_data(self, image, alt=None, decorative=False):
+        """An image as an object: its original, renditions and srcsets, all URLs absolute.
+
+        ``alt`` and ``decorative`` are what apply where the image is used (a block's alt text,
+        a page's hero alt, ...): the image's title is never alt text. A decorative image's alt
+        is ``""``; one with no alt text given has ``null``.
+        """
         if image is None:
             return None
         self._tags.add(f"image-{image.pk}")
         image = self.images.get(image.pk, image)
         if image is None or self._hidden_collection(image):
             return None
+        specs = rendition_specs(image)
         try:
-            renditions = image.get_renditions(*RENDITIONS.values())
+            # Made once and stored; later reads find them among the prefetched renditions.
+            renditions = image.get_renditions(*_all_specs(specs))
         except SourceImageIOError:
             # The original is missing from storage: answer with what the database knows rather
             # than fail the whole page; the frontend's image request will 404 on its own.
             logger.warning("Image %s has no file in storage; renditions unavailable", image.pk)
-            renditions = dict.fromkeys(RENDITIONS.values(), image)
+            renditions = dict.fromkeys(_all_specs(specs), image)
+        listed = {
+            kind: {
+                name: [
+                    {
+                        "url": absolute_url(_file_url(renditions[spec])),
+                        "width": renditions[spec].width,
+                        "height": renditions[spec].height,
+                    }
+                    for spec in format_specs
+                ]
+                for name, format_specs in formats.items()
+            }
+            for kind, formats in specs.items()
+        }
         focal_point = None
         if image.has_focal_point():
             focal_point = {
@@ -239,18 +307,16 @@ class References:
         return {
             "id": image.pk,
             "title": image.title,
-            "alt": getattr(image, "default_alt_text", "") or image.title,
+            "alt": "" if decorative else ((alt or "").strip() or None),
+            "decorative": bool(decorative),
             "width": image.width,
             "height": image.height,
             "url": absolute_url(image.file.url),
             "focal_point": focal_point,
-            "renditions": {
-                name: {
-                    "url": absolute_url(_file_url(renditions[spec])),
-                    "width": renditions[spec].width,
-                    "height": renditions[spec].height,
-                }
-                for name, spec in RENDITIONS.items()
+            "renditions": listed,
+            "srcset": {
+                kind: {name: srcset(items) for name, items in formats.items()}
+                for kind, formats in listed.items()
             },
         }
 
@@ -320,8 +386,9 @@ class References:
             if image is None:
                 embeds.append("")
                 continue
+            spec = f"width-{min(EMBED_WIDTH, image.width)}"  # one of the image's widths
             try:
-                rendition = image.get_renditions(RENDITIONS["medium"])[RENDITIONS["medium"]]
+                rendition = image.get_renditions(spec)[spec]
             except SourceImageIOError:
                 logger.warning("Image %s has no file in storage; left out of rich text", image.pk)
                 embeds.append("")
@@ -368,20 +435,68 @@ def image_schema(builder):
         "Rendition",
         schema.obj({"url": schema.URL, "width": schema.INTEGER, "height": schema.INTEGER}),
     )
+
+    def by_format(value, description):
+        return schema.obj({name: value for name in FORMATS}, description=description)
+
+    renditions = builder.define(
+        "ImageRenditions",
+        schema.obj(
+            {
+                "widths": by_format(
+                    schema.array(rendition),
+                    "The original's aspect ratio at widths 320, 640, 960, 1280 and 1920, none "
+                    "above the original's width (which is itself included when smaller), "
+                    "narrowest first.",
+                ),
+                "card": by_format(
+                    schema.array(rendition),
+                    "A 16:9 crop around the focal point: 640x360, and 1280x720 for an image "
+                    "larger than 640x360; never upscaled.",
+                ),
+            },
+            description="Renditions by kind, then by format: the original's, WebP and AVIF "
+            "(AVIF is empty where the server's Pillow cannot encode it).",
+        ),
+    )
+    srcsets = builder.define(
+        "ImageSrcsets",
+        schema.obj(
+            {
+                kind: by_format(
+                    schema.nullable(schema.STRING),
+                    f"The {kind} renditions as a srcset ('<url> 320w, <url> 640w'); null "
+                    "when there are none in that format.",
+                )
+                for kind in ("widths", "card")
+            },
+            description='Ready srcset attributes, for <source type="image/avif"> and '
+            '<source type="image/webp"> beside the original\'s <img>.',
+        ),
+    )
     return builder.define(
         "Image",
         schema.obj(
             {
                 "id": schema.INTEGER,
                 "title": schema.STRING,
-                "alt": schema.STRING,
+                "alt": {
+                    **schema.nullable(schema.STRING),
+                    "description": "The alt text where the image is used: empty when it is "
+                    "decorative, null when none was given. Never the image's title.",
+                },
+                "decorative": {
+                    **schema.BOOLEAN,
+                    "description": "True when screen readers should skip the image (alt is empty).",
+                },
                 "width": schema.INTEGER,
                 "height": schema.INTEGER,
                 "url": schema.URL,
                 "focal_point": schema.nullable(focal_point),
-                "renditions": schema.obj({name: rendition for name in RENDITIONS}),
+                "renditions": renditions,
+                "srcset": srcsets,
             },
-            description="An image with absolute URLs and the named renditions every image carries.",
+            description="An image with absolute URLs, its renditions and their srcsets.",
         ),
     )
 

@@ -133,7 +133,7 @@ class SchemaBuilder:
     def _named(self, block, schema):
         """Project block classes that hold other blocks get a definition of their own."""
         cls = type(block)
-        if _is_wagtail(cls) or not isinstance(
+        if _is_generic(cls) or not isinstance(
             block, blocks.StructBlock | blocks.ListBlock | blocks.StreamBlock
         ):
             return schema
@@ -384,6 +384,11 @@ class SchemaBuilder:
 
 def _is_wagtail(cls):
     return cls.__module__.split(".")[0] == "wagtail"
+
+
+def _is_generic(cls):
+    """Wagtail's block classes and headless's primitives: named by what uses them."""
+    return cls.__module__.split(".")[0] in ("wagtail", "headless")
 
 
 def _choice_values(block):

@@ -46,8 +46,7 @@ class HomePage(HeadlessPage, Page):
     api_fields = [
         APIField("hero_title"),
         APIField("hero_text"),
-        APIField("hero_image", serializer=fields.ImageField()),
-        APIField("hero_image_alt"),
+        APIField("hero_image", serializer=fields.ImageField(alt_source="hero_image_alt")),
         APIField("intro", serializer=fields.RichTextField()),
         APIField(
             "featured_articles",

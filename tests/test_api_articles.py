@@ -164,11 +164,17 @@ def test_detail_is_frontend_ready(client, article, other_article, image, documen
     hero = data["hero_image"]
     assert hero["id"] == image.pk and hero["width"] == 1600 and hero["height"] == 900
     assert hero["url"].startswith("http://cms.test/media/")
-    assert set(hero["renditions"]) >= {"thumbnail", "medium", "large"}
-    assert hero["renditions"]["thumbnail"]["width"] == 480
-    assert hero["renditions"]["thumbnail"]["height"] == 270
-    assert all(r["url"].startswith("http://cms.test/") for r in hero["renditions"].values())
-    assert blocks["image"]["value"]["image"]["renditions"]["medium"]["width"] == 960
+    assert set(hero["renditions"]) == {"widths", "card"}
+    card = hero["renditions"]["card"]["original"][0]
+    assert (card["width"], card["height"]) == (640, 360)
+    assert all(
+        r["url"].startswith("http://cms.test/")
+        for kind in hero["renditions"].values()
+        for items in kind.values()
+        for r in items
+    )
+    block_image = blocks["image"]["value"]["image"]
+    assert [r["width"] for r in block_image["renditions"]["widths"]["webp"]][2] == 960
 
     assert blocks["call_to_action"]["value"]["page"] == {
         "id": other_article.pk,
@@ -186,12 +192,15 @@ def test_detail_is_frontend_ready(client, article, other_article, image, documen
     assert data["reading_time"] >= 1
 
     accordion = blocks["accordion"]["value"]
+    item_ids = [item["id"] for item in accordion["items"]]
+    assert all(item_ids) and len(set(item_ids)) == 2
     assert accordion == {
         "title": "FAQ",
         "open_first": True,
+        "heading_level": 4,  # after the H3 "How it works"
         "items": [
-            {"title": "Does it hurt?", "body": "<p>Rarely.</p>"},
-            {"title": "How long?", "body": "<p>About an hour.</p>"},
+            {"id": item_ids[0], "title": "Does it hurt?", "body": "<p>Rarely.</p>"},
+            {"id": item_ids[1], "title": "How long?", "body": "<p>About an hour.</p>"},
         ],
     }
     assert all(set(block) == {"type", "id", "value"} for block in data["body"])
@@ -252,7 +261,9 @@ def test_listing_gives_cards_newest_first(client, article, other_article):
     assert first["id"] == article.pk  # published last
     assert first["meta"]["path"] == "/articles/ketamine-fibromyalgia/"
     assert first["meta"]["first_published_at"]
-    assert first["hero_image"]["renditions"]["thumbnail"]["url"].startswith("http://cms.test/")
+    assert first["hero_image"]["renditions"]["card"]["original"][0]["url"].startswith(
+        "http://cms.test/"
+    )
     assert first["author"]["name"] == "Dr Ada Vale"
     assert first["conditions"][0]["slug"] == "fibromyalgia"
     assert first["reading_time"] >= 1
@@ -447,7 +458,9 @@ def test_home_page_gives_hero_intro_and_visible_featured_articles(
 
     data = detail(client, home)
     assert data["hero_title"] == "Relief, explained"
-    assert data["hero_image"]["renditions"]["large"]["url"].startswith("http://cms.test/")
+    assert data["hero_image"]["renditions"]["widths"]["original"][-1]["url"].startswith(
+        "http://cms.test/"
+    )
     assert data["intro"] == '<p>Start with <a href="/articles/ketamine-fibromyalgia/">this</a>.</p>'
     assert [item["id"] for item in data["featured_articles"]] == [article.pk]
     assert data["featured_articles"][0]["meta"]["path"] == "/articles/ketamine-fibromyalgia/"
@@ -466,9 +479,11 @@ def test_detail_carries_structured_data_for_search_engines(client, article):
 
 
 def test_api_speaks_json_only(client, article):
+    # The browsable HTML API is off: asking for it is bad input, answered in JSON.
     response = client.get("/api/v2/images/", {"format": "api"})
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
+    assert "format" in response.json()["message"]
     assert (
         client.get("/api/v2/pages/", HTTP_ACCEPT="text/html")["Content-Type"] == "application/json"
     )
@@ -489,7 +504,9 @@ def test_an_image_missing_from_storage_does_not_break_the_page(client, article, 
     response = client.get(f"/api/v2/pages/{article.pk}/")
     assert response.status_code == 200
     hero = response.json()["hero_image"]
-    assert hero["renditions"]["thumbnail"]["url"] == hero["url"]
+    assert {
+        r["url"] for kind in hero["renditions"].values() for items in kind.values() for r in items
+    } == {hero["url"]}
 
 
 def test_reading_time_counts_words_across_paragraphs(client, article_index):

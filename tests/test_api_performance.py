@@ -116,5 +116,5 @@ def test_article_listing_query_budget(
     items = response.json()["items"]
     assert len(items) == 50
     assert all(item["conditions"] for item in items)
-    assert all(item["hero_image"]["renditions"]["thumbnail"]["url"] for item in items)
+    assert all(item["hero_image"]["renditions"]["card"]["webp"][0]["url"] for item in items)
     assert all(item["author"]["photo"] for item in items)

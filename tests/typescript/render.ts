@@ -17,8 +17,14 @@ function escape(text: string): string {
   return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function image(value: Schemas["Image"] | null, alt: string): string {
-  return value ? `<img src="${value.renditions.medium.url}" alt="${escape(alt)}">` : "";
+function image(value: Schemas["Image"] | null): string {
+  if (!value) return "";
+  const sources = (["avif", "webp"] as const)
+    .map((format) => value.srcset.widths[format])
+    .map((srcset, n) => (srcset ? `<source type="image/${n ? "webp" : "avif"}" srcset="${srcset}">` : ""))
+    .join("");
+  const srcset = value.srcset.widths.original ?? "";
+  return `<picture>${sources}<img src="${value.url}" srcset="${srcset}" alt="${escape(value.alt ?? "")}"></picture>`;
 }
 
 export function renderBlock(block: BodyBlock): string {
@@ -28,17 +34,20 @@ export function renderBlock(block: BodyBlock): string {
     case "paragraph":
       return block.value;
     case "image":
-      return `<figure>${image(block.value.image, block.value.alt_text)}<figcaption>${escape(block.value.caption)}</figcaption></figure>`;
+      return `<figure>${image(block.value.image)}<figcaption>${escape(block.value.caption)}</figcaption></figure>`;
     case "callout":
       return `<aside class="${block.value.variant}">${block.value.text}</aside>`;
     case "accordion":
       return block.value.items
-        .map((item) => `<details><summary>${escape(item.title)}</summary>${item.body}</details>`)
+        .map(
+          (item) =>
+            `<h${block.value.heading_level}><button id="${item.id}" aria-expanded="false">${escape(item.title)}</button></h${block.value.heading_level}><div role="region" aria-labelledby="${item.id}">${item.body}</div>`,
+        )
         .join("");
     case "call_to_action":
       return block.value.href ? `<a href="${block.value.href}">${escape(block.value.label)}</a>` : "";
     case "references":
-      return `<ol>${block.value.map((citation) => `<li>${escape(citation.text)}</li>`).join("")}</ol>`;
+      return `<ol>${block.value.map((citation) => `<li id="${citation.id}">${escape(citation.text)}</li>`).join("")}</ol>`;
     case "disclaimer":
       return `<p class="disclaimer">${escape(block.value.text)}</p>`;
     default:
