@@ -135,7 +135,11 @@ class TaxonomyEndpoint(
                     f"Every {label.lower()}, by name, with its number of articles",
                     {
                         200: openapi.response("A page of the listing.", listing),
-                        **openapi.errors(builder, _400="A query parameter is not valid."),
+                        **openapi.errors(
+                            builder,
+                            _400="A query parameter is not valid.",
+                            _404="?site= names no site.",
+                        ),
                         **openapi.cached(builder),
                     },
                     openapi.wagtail_parameters("limit", "offset", "site", "format"),

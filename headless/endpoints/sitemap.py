@@ -85,7 +85,11 @@ class SitemapEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
                     "Every live public page of the site, in tree order, for a sitemap",
                     {
                         200: openapi.response("A page of the sitemap.", listing),
-                        **openapi.errors(builder, _400="A query parameter is not valid."),
+                        **openapi.errors(
+                            builder,
+                            _400="A query parameter is not valid.",
+                            _404="?site= names no site.",
+                        ),
                         **openapi.cached(builder),
                     },
                     [
