@@ -55,6 +55,7 @@ class PagesEndpoint(endpoints.PagesEndpoint):
 
 class TaxonomyEndpoint(
     endpoints.CachedResponseMixin,
+    endpoints.KnownParametersOnly,
     endpoints.BoundedInputMixin,
     endpoints.ReferencesMixin,
     BaseAPIViewSet,
@@ -83,14 +84,6 @@ class TaxonomyEndpoint(
         return self.model.objects.annotate(
             article_count=Count("articles", filter=visible, distinct=True)
         ).order_by("name")
-
-    def check_query_parameters(self, queryset):
-        unknown = set(self.request.GET) - self.known_query_parameters
-        if unknown:
-            raise BadRequestError(
-                "query parameter is not an operation or a recognised field: "
-                + ", ".join(sorted(unknown))
-            )
 
     def listing_view(self, request):
         queryset = self.get_queryset()

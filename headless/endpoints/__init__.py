@@ -8,7 +8,13 @@ part through the hooks of :class:`headless.pages.HeadlessPage`. GETs are served 
 response cache (:mod:`headless.cache`). The project's router (``cms/api.py``) registers them.
 """
 
-from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin, SessionIfPresent
+from .base import (
+    BoundedInputMixin,
+    CachedResponseMixin,
+    KnownParametersOnly,
+    ReferencesMixin,
+    SessionIfPresent,
+)
 from .library import DocumentsEndpoint, ImagesEndpoint
 from .pages import FrontendPageSerializer, PagesEndpoint
 from .preview import PagePreviewEndpoint
@@ -21,6 +27,7 @@ __all__ = [
     "DocumentsEndpoint",
     "FrontendPageSerializer",
     "ImagesEndpoint",
+    "KnownParametersOnly",
     "PagePreviewEndpoint",
     "PagesEndpoint",
     "RedirectsEndpoint",

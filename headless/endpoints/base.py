@@ -100,3 +100,19 @@ class BoundedInputMixin:
             except ValueError as e:
                 raise BadRequestError("id must be a whole number") from e
         return super().find_object(queryset, request)
+
+
+class KnownParametersOnly:
+    """An endpoint that takes its ``known_query_parameters`` and no model-field filters.
+
+    Wagtail also accepts every database field of the model as a filter; a listing built from
+    its own query (terms with counts, the sitemap) would ignore them silently instead.
+    """
+
+    def check_query_parameters(self, queryset):
+        unknown = set(self.request.GET) - self.known_query_parameters
+        if unknown:
+            raise BadRequestError(
+                "query parameter is not an operation or a recognised field: "
+                + ", ".join(sorted(unknown))
+            )

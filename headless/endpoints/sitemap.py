@@ -9,10 +9,10 @@ from .. import openapi, schema
 from ..pagination import LongPagination
 from ..references import site_path
 from ..visibility import public_pages
-from .base import CachedResponseMixin, ReferencesMixin
+from .base import CachedResponseMixin, KnownParametersOnly, ReferencesMixin
 
 
-class SitemapEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
+class SitemapEndpoint(CachedResponseMixin, KnownParametersOnly, ReferencesMixin, BaseAPIViewSet):
     """Live public pages of the request's site in tree order, for a frontend's sitemap.xml.
 
     ``url`` is the page's URL on the frontend (``FRONTEND_URL``, see :mod:`headless.frontend`).
@@ -41,14 +41,6 @@ class SitemapEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
         self.check_query_parameters(queryset)
         items = [self.entry(page) for page in self.paginate_queryset(queryset)]
         return self.get_paginated_response(items)
-
-    def check_query_parameters(self, queryset):
-        unknown = set(self.request.GET) - self.known_query_parameters
-        if unknown:
-            raise BadRequestError(
-                "query parameter is not an operation or a recognised field: "
-                + ", ".join(sorted(unknown))
-            )
 
     def entry(self, page):
         modified = page.last_published_at
