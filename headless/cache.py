@@ -25,6 +25,13 @@ committed change. How:
 The cache itself is an accelerator: a shared one (Redis) lets servers reuse each other's
 renders, and each process keeps copies of recent entries in memory. When it fails, responses
 are rendered from the database and the failure is logged at most once a minute.
+
+**The first visitor after a change does not pay for it.** Each stored response is listed
+under its tags in an index (Redis sets beside the entries, or this process's memory when the
+cache is local). Once a change commits, :data:`committed` is sent with its tags;
+:mod:`headless.tasks` then re-renders the listed responses (``warm_urls``) so they are hits
+again before visitors ask. The index only decides what to re-render: freshness never depends
+on it.
 """
 
 import datetime
@@ -34,10 +41,12 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
@@ -87,6 +96,11 @@ def changed(tags):
     )
     # The process that made the change need not wait for its next poll.
     transaction.on_commit(versions.expire)
+    transaction.on_commit(partial(committed.send, sender=TagVersion, tags=tags), robust=True)
+
+
+committed = Signal()
+"""Sent with ``tags`` once a change that bumped them has committed (re-rendering, CDN purges)."""
 
 
 class Versions:
@@ -207,10 +221,109 @@ class _LocalCopies:
 _local = _LocalCopies()
 
 
+# What is cached, by tag: the responses to re-render after a change
+
+
+BROAD_TAGS = frozenset({EVERYTHING})
+"""Tags on every response: listing under them would say nothing a re-render could use."""
+
+BROAD_LISTING_TAGS = frozenset({"pages", "settings", "redirects", "images", "documents"})
+"""Tags many responses carry: their URLs are re-rendered after the specific ones."""
+
+
+def _warmable(request):
+    """Whether a visitor is likely to ask again for this response right after a change.
+
+    Searches and pages past the first are asked for by few and would crowd the index out.
+    """
+    query = request.GET
+    return "search" not in query and query.get("offset", "0") in ("", "0")
+
+
+class _LocalIndex:
+    """URLs by tag in this process's memory, for a cache that is this process's own."""
+
+    PER_TAG = 1000
+
+    def __init__(self):
+        self.urls = {}
+        self.lock = threading.Lock()
+
+    def add(self, url, tags):
+        with self.lock:
+            for tag in tags:
+                urls = self.urls.setdefault(tag, OrderedDict())
+                urls[url] = None
+                urls.move_to_end(url)
+                while len(urls) > self.PER_TAG:
+                    urls.popitem(last=False)
+
+    def get(self, tag, limit):
+        with self.lock:
+            return list(self.urls.get(tag, ()))[-limit:]
+
+    def clear(self):
+        with self.lock:
+            self.urls.clear()
+
+
+class _RedisIndex:
+    """URLs by tag in Redis sets beside the entries, shared by every server and the worker."""
+
+    def __init__(self, backend):
+        self.backend = backend
+
+    def _key(self, tag):
+        return self.backend.make_and_validate_key(f"api:urls:{tag}")
+
+    def add(self, url, tags):
+        client = self.backend.client.get_client(write=True)
+        with client.pipeline(transaction=False) as pipe:
+            for tag in tags:
+                pipe.sadd(self._key(tag), url)
+                pipe.expire(self._key(tag), settings.API_RESPONSE_CACHE_TIMEOUT)
+            pipe.execute()
+
+    def get(self, tag, limit):
+        client = self.backend.client.get_client(write=False)
+        return sorted(member.decode() for member in client.srandmember(self._key(tag), limit))
+
+    def clear(self):
+        pass  # Redis entries expire with the responses they list
+
+
+_local_index = _LocalIndex()
+
+
+def _index():
+    client = getattr(cache, "client", None)
+    return _RedisIndex(cache) if hasattr(client, "get_client") else _local_index
+
+
+def cached_urls(tags, limit):
+    """Up to ``limit`` absolute URLs of cached responses that depend on ``tags``.
+
+    The URLs of the most specific tags come first (a page's own detail before every listing).
+    """
+    urls = {}
+    specific = sorted(set(tags) - BROAD_TAGS, key=lambda tag: (tag in BROAD_LISTING_TAGS, tag))
+    try:
+        for tag in specific:
+            for url in _index().get(tag, limit):
+                urls.setdefault(url, None)
+                if len(urls) >= limit:
+                    return list(urls)
+    except Exception as exc:
+        _log_failure(exc)
+    return list(urls)
+
+
+
 def reset():
-    """Forget this process's versions and copies (tests start from an empty cache)."""
+    """Forget this process's versions, copies and index (tests start from an empty cache)."""
     versions.reset()
     _local.clear()
+    _local_index.clear()
 
 
 def lookup(request):
@@ -261,6 +374,8 @@ def store(request, response, current, tags):
         _local.put(key, entry)
         try:
             cache.set(key, entry, timeout=settings.API_RESPONSE_CACHE_TIMEOUT)
+            if _warmable(request):
+                _index().add(request.build_absolute_uri(), tags - BROAD_TAGS)
         except Exception as exc:
             _log_failure(exc)
         response["X-Cache"] = "miss"

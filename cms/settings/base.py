@@ -236,6 +236,10 @@ API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", st
 API_CACHE_POLL_SECONDS = float(os.environ.get("API_CACHE_POLL_SECONDS", "0.5"))
 # Off only to measure rendering cost (bench/api_bench.py); headers are sent either way.
 API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
+# After a change, the cached answers it made stale are rendered again before visitors ask
+# (headless/tasks.py), at most this many per change: a page's own first, then listings.
+API_CACHE_WARM = env_bool("API_CACHE_WARM", True)
+API_CACHE_WARM_LIMIT = int(os.environ.get("API_CACHE_WARM_LIMIT", "200"))
 
 # Headless: where visitors see the pages, the frontend's public origin; per site as
 # "hostname=url,..." in FRONTEND_URLS. Page URLs the API and the admin give (meta.html_url,
@@ -285,6 +289,14 @@ PREVIEW_TOKEN_TTL = int(os.environ.get("PREVIEW_TOKEN_TTL", "3600"))
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    # Re-rendering the API answers a change made stale (headless/tasks.py): with a shared cache
+    # by its own worker, `manage.py db_worker --backend cache`, for every server; with a cache
+    # local to each process, by the process that made the change.
+    "cache": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if REDIS_URL
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    },
 }
 
 # Frontends told about publish events: comma-separated `url` or `url|secret` entries, besides

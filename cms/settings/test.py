@@ -16,3 +16,6 @@ FRONTEND_ORIGINS = ["https://frontend.test"]
 CORS_ALLOWED_ORIGINS = FRONTEND_ORIGINS
 # The tests change content and read it back at once: every request reads the versions.
 API_CACHE_POLL_SECONDS = 0
+# Re-rendering after changes is tested where it is the subject (tests/test_cache_warming.py).
+API_CACHE_WARM = False
+TASKS = {**TASKS, "cache": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # noqa: F405

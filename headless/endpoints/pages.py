@@ -59,10 +59,11 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
 
     def response_cache_tags(self):
         # Every page may show the site settings (a default disclaimer, the publisher). A listing
-        # and a search depend on which pages exist; so does find, where a page or redirect may
-        # appear at the path.
+        # and a search depend on which pages exist. Find that found a page answers its detail
+        # (a page at a path wins over any redirect, and no other page can take its path while
+        # it is there); find that found a redirect depends on the pages that may take its path.
         tags = super().response_cache_tags() | {"settings"}
-        if self.action != "detail_view" or "html_path" in self.request.GET:
+        if self.action != "detail_view":
             tags |= {"pages", "redirects"}
         return tags
 

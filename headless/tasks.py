@@ -1,0 +1,92 @@
+"""Work that follows a committed change: re-rendering the cached responses it made stale.
+
+After a change, the responses that showed what changed are stale: served fresh, but rendered
+on the next visitor's request. :func:`after_change` renders them first, as an anonymous
+visitor would ask for them, so that visitor gets a hit. It runs on the ``cache`` task backend:
+with a shared cache, the worker (``manage.py db_worker --backend cache``) renders into it for
+every server; with a cache local to each process (``make run`` without Redis), the process that
+made the change renders into its own.
+"""
+
+import io
+import logging
+from urllib.parse import unquote_to_bytes, urlsplit
+
+from django.conf import settings
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIRequest
+from django_tasks import task
+
+from . import cache
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = "painclinic-cms-cache-warmer"
+
+
+@task(backend="cache")
+def after_change(tags):
+    """Re-render the cached responses that depend on ``tags``."""
+    warm(tags)
+
+
+def warm(tags):
+    """Render again, into the cache, up to ``API_CACHE_WARM_LIMIT`` responses ``tags`` affect.
+
+    Returns how many of them are now cached. The versions are read afresh first, so nothing is
+    rendered from a copy older than the change.
+    """
+    cache.versions.expire()
+    urls = cache.cached_urls(tags, settings.API_CACHE_WARM_LIMIT)
+    warmed = 0
+    for url in urls:
+        try:
+            response = render(url)
+        except Exception:
+            logger.exception("Re-rendering %s after a change failed", url)
+            continue
+        warmed += response.get("X-Cache") in ("miss", "hit")
+    logger.info("Re-rendered %d of %d cached responses after a change", warmed, len(urls))
+    return warmed
+
+
+class _Handler(BaseHandler):
+    """Django's request handling with the project's middleware, as a server runs it."""
+
+    def __init__(self):
+        super().__init__()
+        self.load_middleware()
+
+
+_handler = None
+
+
+def render(url):
+    """The response an anonymous visitor gets for ``url`` (absolute), through every layer."""
+    global _handler
+    if _handler is None:
+        _handler = _Handler()
+    parts = urlsplit(url)
+    secure = parts.scheme == "https"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": unquote_to_bytes(parts.path).decode("iso-8859-1"),
+        "QUERY_STRING": parts.query,
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": parts.hostname or "localhost",
+        "SERVER_PORT": str(parts.port or (443 if secure else 80)),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": parts.netloc,
+        "HTTP_ACCEPT": "application/json",
+        "HTTP_USER_AGENT": USER_AGENT,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": parts.scheme,
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": io.StringIO(),
+    }
+    if secure and settings.SECURE_PROXY_SSL_HEADER:
+        header, value = settings.SECURE_PROXY_SSL_HEADER
+        environ[header] = value
+    response = _handler.get_response(WSGIRequest(environ))
+    response.close()
+    return response

@@ -1,0 +1,162 @@
+"""The first visitor after a change does not pay for it: stale cached answers are rendered again.
+
+Once a change commits, the responses that were cached and showed what changed are rendered
+anew (headless/tasks.py), so the next anonymous request for each is a hit with the new content.
+Here the ``cache`` task backend runs in the test's process; with Redis, the worker does it
+(tests/test_multi_server.py runs one).
+"""
+
+import pytest
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import PageViewRestriction
+
+from home.models import ClinicSettings
+from tests.factories import ArticlePageFactory, ClinicianFactory, ConditionFactory
+
+pytestmark = pytest.mark.django_db
+
+LISTING = "/api/v2/pages/?type=articles.ArticlePage&fields=title"
+
+
+@pytest.fixture(autouse=True)
+def _warming_on(settings):
+    settings.API_CACHE_WARM = True
+
+
+@pytest.fixture
+def articles(article_index, site):
+    ClinicSettings.for_site(site)
+    migraine = ConditionFactory(name="Migraine", slug="migraine")
+    made = {}
+    for slug in ("a", "b", "c"):
+        page = ArticlePageFactory(
+            parent=article_index,
+            title=f"Article {slug}",
+            slug=slug,
+            author=ClinicianFactory(name=f"Dr {slug.upper()}"),
+        )
+        page.conditions.set([migraine])
+        page.save_revision().publish()
+        made[slug] = page
+    return made
+
+
+def paths(page):
+    return [f"/api/v2/pages/{page.pk}/", f"/api/v2/pages/find/?html_path=/articles/{page.slug}/"]
+
+
+def cache_everything(client, articles):
+    for page in articles.values():
+        for path in paths(page):
+            assert client.get(path).status_code == 200
+            assert client.get(path)["X-Cache"] == "hit"
+    assert client.get(LISTING).status_code == 200
+
+
+def test_after_a_publish_its_detail_find_and_listing_are_hits_with_the_new_content(
+    client, articles, django_capture_on_commit_callbacks
+):
+    cache_everything(client, articles)
+    b = articles["b"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        b.title = "Article b, revised"
+        b.save_revision().publish()
+
+    for path in paths(b):
+        response = client.get(path)
+        assert response["X-Cache"] == "hit"
+        assert response.json()["title"] == "Article b, revised"
+    # a shows b among its related articles (both under Migraine): rendered again too.
+    response = client.get(paths(articles["a"])[0])
+    assert response["X-Cache"] == "hit"
+    assert "Article b, revised" in [item["title"] for item in response.json()["related_articles"]]
+    listing = client.get(LISTING)
+    assert listing["X-Cache"] == "hit"
+    assert "Article b, revised" in [item["title"] for item in listing.json()["items"]]
+
+
+def test_after_an_unpublish_nothing_serves_the_withdrawn_article(
+    client, articles, django_capture_on_commit_callbacks
+):
+    cache_everything(client, articles)
+    c = articles["c"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        c.unpublish()
+
+    for path in paths(c):
+        assert client.get(path).status_code == 404
+    listing = client.get(LISTING)
+    assert listing["X-Cache"] == "hit"
+    assert sorted(item["title"] for item in listing.json()["items"]) == ["Article a", "Article b"]
+
+
+def test_answers_nobody_had_asked_for_are_not_rendered(
+    client, articles, django_capture_on_commit_callbacks
+):
+    a = articles["a"]
+    assert client.get(paths(a)[0]).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a.title = "Article a, revised"
+        a.save_revision().publish()
+
+    # Only a's detail had been cached; its find-by-path is rendered on its first request.
+    assert client.get(paths(a)[0])["X-Cache"] == "hit"
+    assert client.get(paths(a)[1])["X-Cache"] == "miss"
+
+
+def test_searches_are_not_rendered_again(client, articles, django_capture_on_commit_callbacks):
+    search = "/api/v2/pages/?type=articles.ArticlePage&search=article"
+    assert client.get(search).status_code == 200
+    assert client.get(search)["X-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        articles["a"].save_revision().publish()
+
+    assert client.get(search)["X-Cache"] == "miss"
+
+
+def test_a_private_answer_is_never_rendered_into_the_cache(
+    client, admin_client, articles, django_capture_on_commit_callbacks
+):
+    a = articles["a"]
+    PageViewRestriction.objects.create(page=a, restriction_type=PageViewRestriction.LOGIN)
+    response = admin_client.get(paths(a)[0])
+    assert response.json()["title"] == "Article a"
+    assert response["Cache-Control"] == "private, no-store"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a.title = "Article a, revised"
+        a.save_revision().publish()
+
+    assert client.get(paths(a)[0]).status_code == 404
+
+
+def test_find_by_path_of_an_article_stays_a_hit_when_another_is_published(client, articles):
+    a = articles["a"]
+    find_a = paths(a)[1]
+    assert client.get(find_a).status_code == 200
+    assert client.get(find_a)["X-Cache"] == "hit"
+
+    d = ArticlePageFactory(parent=a.get_parent(), title="Article d", slug="d")
+    d.save_revision().publish()
+    d.title = "Article d, revised"
+    d.save_revision().publish()
+
+    # d is under no condition and a does not show it: a's find-by-path is still the cached one.
+    assert client.get(find_a)["X-Cache"] == "hit"
+    assert client.get(paths(d)[1]).json()["title"] == "Article d, revised"
+
+
+def test_find_by_path_of_a_redirect_is_fresh_when_a_page_takes_its_path(client, articles):
+    a = articles["a"]
+    Redirect.objects.create(old_path="/articles/e", redirect_page=a, site=a.get_site())
+    find_e = "/api/v2/pages/find/?html_path=/articles/e/"
+    assert "redirect" in client.get(find_e).json()
+    assert client.get(find_e)["X-Cache"] == "hit"
+
+    ArticlePageFactory(parent=a.get_parent(), title="Article e", slug="e").save_revision().publish()
+
+    assert client.get(find_e).json()["title"] == "Article e"
