@@ -28,8 +28,12 @@ run: bootstrap
 	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# Only the webhook worker; production runs one beside `make serve`, with the same settings.
+# The workers production runs beside `make serve`, with the same settings: one sends webhook
+# deliveries, the other re-renders the API answers a change made stale (with REDIS_URL set;
+# without it the process that made the change does that). Ctrl-C stops both.
 worker: install
+	$(BIN)/python manage.py db_worker --backend cache --interval 0.2 & cache_worker=$$!; \
+	trap 'kill $$cache_worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py db_worker --backend webhooks
 
 # The TypeScript check is its own step (make typescript), not run twice by CI's two suites.

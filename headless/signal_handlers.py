@@ -7,6 +7,8 @@ listings, searches and find-by-path depend on; a change to something pages embed
 and, through Wagtail's reference index, the pages that show it.
 """
 
+import time
+
 from django.conf import settings
 from django.db.models import ManyToManyField
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -16,7 +18,7 @@ from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
-from . import cache, tasks
+from . import cache, cdn, tasks
 from .dependencies import embedded_models, object_tag, pages_showing
 
 
@@ -118,14 +120,15 @@ def restriction_groups_changed(sender, instance, action, **kwargs):
             collection_restriction_changed(sender, instance)
 
 
-def rerender_after_change(sender, tags, **kwargs):
-    """Once a change commits, the worker re-renders the cached responses it made stale."""
-    if settings.API_CACHE_WARM:
-        tasks.after_change.enqueue(sorted(tags))
+def after_change_committed(sender, tags, **kwargs):
+    """Once a change commits, the cache worker re-renders the answers it made stale and purges
+    them from the CDN."""
+    if settings.API_CACHE_WARM or cdn.configured():
+        tasks.after_change.enqueue(sorted(tags), time.time())
 
 
 def register_signal_handlers():
-    cache.committed.connect(rerender_after_change, dispatch_uid="headless_cache_rerender")
+    cache.committed.connect(after_change_committed, dispatch_uid="headless_cache_committed")
     pre_save.connect(page_about_to_be_saved, dispatch_uid="headless_cache_page_before")
     page_published.connect(page_was_published, dispatch_uid="headless_cache_published")
     page_unpublished.connect(page_changed, dispatch_uid="headless_cache_unpublished")

@@ -1,4 +1,5 @@
-"""Work that follows a committed change: re-rendering the cached responses it made stale.
+"""Work that follows a committed change: re-rendering the cached responses it made stale, and
+purging them from a CDN in front (:mod:`headless.cdn`).
 
 After a change, the responses that showed what changed are stale: served fresh, but rendered
 on the next visitor's request. :func:`after_change` renders them first, as an anonymous
@@ -10,6 +11,7 @@ made the change renders into its own.
 
 import io
 import logging
+import time
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django_tasks import task
 
-from . import cache
+from . import cache, cdn
 
 logger = logging.getLogger(__name__)
 
@@ -25,19 +27,28 @@ USER_AGENT = "painclinic-cms-cache-warmer"
 
 
 @task(backend="cache")
-def after_change(tags):
-    """Re-render the cached responses that depend on ``tags``."""
-    warm(tags)
+def after_change(tags, committed_at):
+    """Re-render the cached responses that depend on ``tags``, then purge them from the CDN.
+
+    Returns how many are cached again. The purge waits until every app server has read the
+    change (``API_CACHE_POLL_SECONDS`` after ``committed_at``, a timestamp): the CDN's next
+    request must not fetch the old answer from a server that has not yet seen it.
+    """
+    urls = cache.cached_urls(tags, settings.API_CACHE_WARM_LIMIT)
+    warmed = warm(urls) if settings.API_CACHE_WARM else 0
+    if cdn.configured():
+        wait = committed_at + settings.API_CACHE_POLL_SECONDS + 0.1 - time.time()
+        time.sleep(min(max(wait, 0), 5))
+        cdn.purge(tags, urls)
+    return warmed
 
 
-def warm(tags):
-    """Render again, into the cache, up to ``API_CACHE_WARM_LIMIT`` responses ``tags`` affect.
+def warm(urls):
+    """Render ``urls`` again, into the cache; how many of them are now cached.
 
-    Returns how many of them are now cached. The versions are read afresh first, so nothing is
-    rendered from a copy older than the change.
+    The versions are read afresh first, so nothing is rendered from a copy older than the change.
     """
     cache.versions.expire()
-    urls = cache.cached_urls(tags, settings.API_CACHE_WARM_LIMIT)
     warmed = 0
     for url in urls:
         try:

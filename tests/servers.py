@@ -107,9 +107,12 @@ def runserver(env, log_path):
 
 
 @contextmanager
-def db_worker(env, log_path):
-    """The webhook worker `make run` starts beside the server."""
-    command = [sys.executable, "manage.py", "db_worker", "--backend", "webhooks", "--no-reload"]
+def db_worker(env, log_path, backend="webhooks"):
+    """A worker as `make run` and `make worker` start it: ``webhooks`` sends deliveries,
+    ``cache`` re-renders the API answers a change made stale (with a shared cache)."""
+    command = [sys.executable, "manage.py", "db_worker", "--backend", backend, "--no-reload"]
+    if backend == "cache":
+        command += ["--interval", "0.2"]
     with running(command, env, log_path) as process:
         yield process
 

@@ -14,6 +14,8 @@ import pytest
 import redis
 from django.db import connection
 from django.test import Client
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from home.models import ClinicSettings
 from tests import servers
@@ -136,3 +138,52 @@ def test_a_page_published_through_one_server_is_served_fresh_by_the_other(
     new.append("Pacing and graded activity")
     assert titles(b, urls) == (new, ["miss", "miss", "miss"])
     assert titles(a, urls) == (new, ["hit", "hit", "hit"])
+
+
+def test_after_a_publish_the_cache_worker_renders_the_stale_answers_before_anyone_asks(
+    two_servers, article_index, django_user_model, shared_services, settings, tmp_path
+):
+    a, b = two_servers
+    env = servers.production_env(
+        DATABASE_URL=shared_services,
+        REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX="multiserver",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        SECRET_KEY=settings.SECRET_KEY,
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    article = ArticlePageFactory(parent=article_index, title="Sleep and pain")
+    ClinicSettings.for_site(article_index.get_site())
+    editor = django_user_model.objects.create_superuser("editor", "editor@example.com", "x")
+    urls = [
+        f"/api/v2/pages/{article.pk}/",
+        "/api/v2/pages/?type=articles.ArticlePage",
+        f"/api/v2/pages/find/?html_path=/articles/{article.slug}/",
+    ]
+    old = ["Sleep and pain", ["Sleep and pain"], "Sleep and pain"]
+    assert titles(a, urls) == (old, ["miss", "miss", "miss"])
+
+    with servers.db_worker(env, tmp_path / "worker.log", backend="cache"):
+        article.title = "Sleep, mood and pain"
+        article.save_revision()
+        publish_through_admin(a, article, editor)
+        rendered = wait_for_rerender()
+
+    assert rendered == 3
+    # Nobody has asked since the publish: the first visitor of either server gets a hit.
+    new = ["Sleep, mood and pain", ["Sleep, mood and pain"], "Sleep, mood and pain"]
+    assert titles(b, urls) == (new, ["hit", "hit", "hit"])
+    assert titles(a, urls) == (new, ["hit", "hit", "hit"])
+
+
+def wait_for_rerender(timeout=30):
+    """How many answers the cache worker rendered again, once its task has run."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = DBTaskResult.objects.filter(
+            task_path="headless.tasks.after_change", status=TaskResultStatus.SUCCESSFUL
+        ).first()
+        if done is not None:
+            return done.return_value
+        time.sleep(0.1)
+    raise AssertionError("the cache worker has not run the re-rendering task")

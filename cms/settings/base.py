@@ -8,7 +8,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from cms.security import origin, preview_frame_src
 
-from .env import env_bool, env_list, host_urls, preview_client_urls
+from .env import env_bool, env_json, env_list, host_urls, preview_client_urls
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -240,6 +240,41 @@ API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
 # (headless/tasks.py), at most this many per change: a page's own first, then listings.
 API_CACHE_WARM = env_bool("API_CACHE_WARM", True)
 API_CACHE_WARM_LIMIT = int(os.environ.get("API_CACHE_WARM_LIMIT", "200"))
+
+# A CDN in front of the API, purged after each change (headless/cdn.py, docs/production.md):
+# by tag on Cloudflare and Fastly, by URL through Wagtail's frontend cache backends.
+API_CDN_CLOUDFLARE = (
+    {
+        "ZONE_ID": os.environ["CLOUDFLARE_ZONE_ID"],
+        "API_TOKEN": os.environ.get("CLOUDFLARE_API_TOKEN", ""),
+        "API_URL": os.environ.get("CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"),
+    }
+    if os.environ.get("CLOUDFLARE_ZONE_ID")
+    else None
+)
+API_CDN_FASTLY = (
+    {
+        "SERVICE_ID": os.environ["FASTLY_SERVICE_ID"],
+        "API_TOKEN": os.environ.get("FASTLY_API_TOKEN", ""),
+        "API_URL": os.environ.get("FASTLY_API_URL", "https://api.fastly.com"),
+    }
+    if os.environ.get("FASTLY_SERVICE_ID")
+    else None
+)
+# Wagtail's URL purges: FRONTEND_CACHE_BACKENDS is WAGTAILFRONTENDCACHE as JSON (CloudFront,
+# Azure...); CDN_PURGE_URL alone is an HTTP PURGE cache (Varnish, nginx) at that address.
+WAGTAILFRONTENDCACHE = env_json("FRONTEND_CACHE_BACKENDS") or (
+    {
+        "purge": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["CDN_PURGE_URL"],
+        }
+    }
+    if os.environ.get("CDN_PURGE_URL")
+    else {}
+)
+# API URLs have no language prefix to multiply them by.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
 
 # Headless: where visitors see the pages, the frontend's public origin; per site as
 # "hostname=url,..." in FRONTEND_URLS. Page URLs the API and the admin give (meta.html_url,

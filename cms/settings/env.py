@@ -1,5 +1,6 @@
 """Reading settings from the environment: lists, booleans, and the ones production requires."""
 
+import json
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -15,6 +16,17 @@ def env_bool(name, default=False):
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_json(name):
+    """A JSON environment variable, parsed; None when unset. Bad JSON stops the start."""
+    raw = os.environ.get(name, "")
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {exc}") from exc
 
 
 def require_env(*names):

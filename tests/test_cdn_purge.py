@@ -1,0 +1,174 @@
+"""A CDN in front of the API is told exactly what a change made stale.
+
+A fake CDN on 127.0.0.1 stands in for Cloudflare's and Fastly's purge APIs and for an HTTP
+cache that takes PURGE requests (Varnish, nginx), reached through Wagtail's frontend cache.
+"""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from headless import tasks
+from home.models import ClinicSettings
+from tests.factories import ArticlePageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class FakeCDN(ThreadingHTTPServer):
+    def __init__(self, status=200):
+        self.requests = []
+        self.status = status
+        super().__init__(("127.0.0.1", 0), Recorder)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_port}"
+
+    def purged_tags(self, path):
+        return {
+            tag
+            for method, at, headers, body in self.requests
+            if at == path
+            for tag in (json.loads(body)["tags"] if body else headers["Surrogate-Key"].split())
+        }
+
+    def purged_urls(self):
+        return {
+            (headers["Host"], at) for method, at, headers, _ in self.requests if method == "PURGE"
+        }
+
+
+class Recorder(BaseHTTPRequestHandler):
+    def answer(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode() if length else ""
+        self.server.requests.append((self.command, self.path, dict(self.headers), body))
+        self.send_response(self.server.status)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"success": true}')
+
+    do_POST = do_PURGE = answer
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def cdn(settings):
+    server = FakeCDN()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.API_CDN_CLOUDFLARE = {
+        "ZONE_ID": "zone1",
+        "API_TOKEN": "cf-token",
+        "API_URL": f"{server.url}/client/v4",
+    }
+    settings.API_CDN_FASTLY = {
+        "SERVICE_ID": "svc1",
+        "API_TOKEN": "fastly-token",
+        "API_URL": server.url,
+    }
+    settings.WAGTAILFRONTENDCACHE = {
+        "purge": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": server.url,
+        }
+    }
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def articles(article_index, site):
+    ClinicSettings.for_site(site)
+    made = []
+    for slug in ("a", "b"):
+        page = ArticlePageFactory(parent=article_index, title=f"Article {slug}", slug=slug)
+        page.save_revision().publish()
+        made.append(page)
+    return made
+
+
+CLOUDFLARE = "/client/v4/zones/zone1/purge_cache"
+FASTLY = "/service/svc1/purge"
+
+
+def test_a_publish_purges_its_tags_and_the_cached_urls_that_show_it(
+    client, cdn, articles, django_capture_on_commit_callbacks
+):
+    a, b = articles
+    for page in (a, b):
+        assert client.get(f"/api/v2/pages/{page.pk}/").status_code == 200
+    assert client.get("/api/v2/pages/?type=articles.ArticlePage").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a.title = "Article a, revised"
+        a.save_revision().publish()
+
+    assert {f"page-{a.pk}", "pages"} <= cdn.purged_tags(CLOUDFLARE)
+    assert f"page-{b.pk}" not in cdn.purged_tags(CLOUDFLARE)
+    assert cdn.purged_tags(FASTLY) == cdn.purged_tags(CLOUDFLARE)
+    cloudflare = next(r for r in cdn.requests if r[1] == CLOUDFLARE)
+    assert cloudflare[2]["Authorization"] == "Bearer cf-token"
+    fastly = next(r for r in cdn.requests if r[1] == FASTLY)
+    assert fastly[2]["Fastly-Key"] == "fastly-token"
+    # URL purges: what the response cache had stored that shows a, and nothing else.
+    assert cdn.purged_urls() == {
+        ("testserver", f"/api/v2/pages/{a.pk}/"),
+        ("testserver", "/api/v2/pages/?type=articles.ArticlePage"),
+    }
+
+
+def test_the_tags_a_cdn_is_told_to_purge_are_those_the_answers_carry(
+    client, cdn, articles, django_capture_on_commit_callbacks
+):
+    a, _ = articles
+    response = client.get(f"/api/v2/pages/{a.pk}/")
+    carried = set(response["Cache-Tag"].split(","))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a.save_revision().publish()
+
+    assert carried & cdn.purged_tags(CLOUDFLARE) == {f"page-{a.pk}"}
+
+
+def test_a_failing_cdn_does_not_break_publishing(
+    client, cdn, articles, django_capture_on_commit_callbacks, caplog
+):
+    cdn.status = 500
+    a, _ = articles
+    with django_capture_on_commit_callbacks(execute=True):
+        a.title = "Article a, revised"
+        a.save_revision().publish()
+
+    assert client.get(f"/api/v2/pages/{a.pk}/").json()["title"] == "Article a, revised"
+    assert "Purging tags from the CDN (API_CDN_CLOUDFLARE) failed" in caplog.text
+
+
+def test_nothing_is_purged_when_no_cdn_is_configured(
+    settings, articles, django_capture_on_commit_callbacks, monkeypatch
+):
+    calls = []
+    monkeypatch.setattr(tasks.cdn, "purge", lambda *args: calls.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        articles[0].save_revision().publish()
+    assert calls == []
+
+
+def test_the_purge_waits_until_every_server_has_read_the_change(cdn, settings, monkeypatch):
+    settings.API_CACHE_POLL_SECONDS = 0.5
+    waits = []
+    monkeypatch.setattr(tasks.time, "sleep", waits.append)
+    monkeypatch.setattr(tasks.time, "time", lambda: 1000.0)
+
+    tasks.after_change.call(["page-1"], 1000.0)  # just committed
+    tasks.after_change.call(["page-1"], 990.0)  # committed ten seconds ago
+
+    assert waits[0] == pytest.approx(0.6)
+    assert waits[1] == 0
+    assert len(cdn.purged_tags(CLOUDFLARE)) == 1
