@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 from wagtail_factories import ImageFactory
@@ -651,3 +652,68 @@ def test_the_system_check_warns_of_refused_webhook_urls(settings):
     assert "http://169.254.169.254/latest/ is refused" in output
     assert "169.254.169.254 is a link-local address" in output
     assert "Only http:// and https:// addresses" in output
+
+
+class Hanging:
+    """An endpoint that accepts the connection and never answers in time."""
+
+    def __init__(self, seconds):
+        self.posts = 0
+        hanging = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                hanging.posts += 1
+                hanging.released.wait(seconds)
+
+            def log_message(self, *args):
+                pass
+
+        self.released = threading.Event()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/api/revalidate"
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def close(self):
+        self.released.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_an_endpoint_that_hangs_does_not_hold_up_the_others(
+    webhooks, article, run_worker, django_capture_on_commit_callbacks, settings
+):
+    hanging = Hanging(seconds=10)
+    try:
+        settings.WEBHOOK_URLS = [f"{hanging.url}|{SECRET}", f"{webhooks.url}|{SECRET}"]
+        settings.WEBHOOK_TIMEOUT = 1
+        settings.WEBHOOK_RETRY_DELAYS = [600]
+        for title in ("First", "Second", "Third"):
+            article.title = title
+            publish(article, django_capture_on_commit_callbacks)
+
+        run_worker()
+    finally:
+        hanging.close()
+
+    assert [event["event"] for event in webhooks.events()] == ["page.published"] * 3
+    others = WebhookDelivery.objects.filter(url=webhooks.url)
+    assert {delivery.status for delivery in others} == {WebhookDelivery.Status.SUCCEEDED}
+    # One attempt found the endpoint hanging; its other deliveries wait out the backoff.
+    assert hanging.posts == 1
+    held = WebhookDelivery.objects.filter(url=hanging.url)
+    assert sorted(delivery.attempts for delivery in held) == [0, 0, 1]
+    assert all(d.next_attempt_at > timezone.now() + timedelta(seconds=500) for d in held)
+    timed_out = WebhookAttempt.objects.get(delivery__url=hanging.url)
+    assert "timed out" in timed_out.error
+
+
+def test_deliveries_wait_until_every_server_has_read_the_change(
+    webhooks, article, django_capture_on_commit_callbacks, settings
+):
+    settings.API_CACHE_POLL_SECONDS = 0.5
+    before = timezone.now()
+    publish(article, django_capture_on_commit_callbacks)
+
+    task = DBTaskResult.objects.get(task_path="webhooks.tasks.deliver")
+    assert task.run_after >= before + timedelta(seconds=0.5)

@@ -8,8 +8,11 @@ see :mod:`webhooks.tasks`).
 import threading
 import uuid
 from contextlib import contextmanager
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page
 
 from .endpoints import configured_endpoints
@@ -48,6 +51,7 @@ def queue(payload, *, unless_page_deleted=None):
 
 
 def enqueue_deliveries(payload):
+    poll = timedelta(seconds=settings.API_CACHE_POLL_SECONDS)
     for endpoint in configured_endpoints():
         delivery_id = uuid.uuid4()
         delivery = WebhookDelivery.objects.create(
@@ -57,4 +61,6 @@ def enqueue_deliveries(payload):
             event=payload["event"],
             payload={"event": payload["event"], "delivery_id": str(delivery_id), **payload},
         )
-        deliver.enqueue(delivery.pk)
+        # Sent once every app server has read the change, so that the frontend's refetch
+        # cannot get the old answer from a server yet to poll (headless/cache.py).
+        deliver.using(run_after=timezone.now() + poll).enqueue(delivery.pk)

@@ -42,10 +42,12 @@ def attempt(delivery_pk):
         return
 
     number = delivery.attempts + 1
-    started_at = timezone.now()
-    start = time.monotonic()
     secret = _secret_for(delivery)
     refused = _refusal(delivery.url)
+    if secret and not refused and _hold(delivery):
+        return
+    started_at = timezone.now()
+    start = time.monotonic()
     if refused:
         status_code, error = None, refused
     elif secret:
@@ -83,6 +85,33 @@ def attempt(delivery_pk):
 
     if delivery.status == WebhookDelivery.Status.RETRYING:
         deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+
+
+def _hold(delivery):
+    """Put off a delivery to an endpoint that just failed to answer at all; whether it was.
+
+    An endpoint that is down or hangs costs the worker up to ``WEBHOOK_TIMEOUT`` per attempt:
+    after one such failure, every delivery to it waits the first backoff delay, so the others'
+    deliveries are not queued behind it. The one due first then tries it again.
+    """
+    last = (
+        WebhookAttempt.objects.filter(delivery__url=delivery.url)
+        .order_by("-started_at")
+        .values_list("started_at", "status_code", "error")
+        .first()
+    )
+    if last is None or last[1] is not None or not last[2]:
+        return False
+    until = last[0] + timedelta(seconds=_retry_delay(1))
+    if until <= timezone.now():
+        return False
+    delivery.next_attempt_at = until
+    delivery.save(update_fields=["next_attempt_at"])
+    deliver.using(run_after=until).enqueue(delivery.pk)
+    logger.info(
+        "Webhook %s to %s held until %s: it did not answer", delivery.event, delivery.url, until
+    )
+    return True
 
 
 def _refusal(url):
