@@ -234,10 +234,9 @@ BROAD_LISTING_TAGS = frozenset({"pages", "settings", "redirects", "images", "doc
 def _warmable(request):
     """Whether a visitor is likely to ask again for this response right after a change.
 
-    Searches and pages past the first are asked for by few and would crowd the index out.
+    Searches are asked for by few, each in its own words, and would crowd the index out.
     """
-    query = request.GET
-    return "search" not in query and query.get("offset", "0") in ("", "0")
+    return "search" not in request.GET
 
 
 class _LocalIndex:

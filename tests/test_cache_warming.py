@@ -107,6 +107,21 @@ def test_answers_nobody_had_asked_for_are_not_rendered(
     assert client.get(paths(a)[1])["X-Cache"] == "miss"
 
 
+def test_every_cached_page_of_a_listing_is_rendered_again(
+    client, articles, django_capture_on_commit_callbacks
+):
+    second = LISTING + "&order=title&limit=2&offset=2"
+    assert client.get(second).json()["items"][0]["title"] == "Article c"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        articles["c"].title = "Article c, revised"
+        articles["c"].save_revision().publish()
+
+    response = client.get(second)
+    assert response["X-Cache"] == "hit"
+    assert response.json()["items"][0]["title"] == "Article c, revised"
+
+
 def test_searches_are_not_rendered_again(client, articles, django_capture_on_commit_callbacks):
     search = "/api/v2/pages/?type=articles.ArticlePage&search=article"
     assert client.get(search).status_code == 200

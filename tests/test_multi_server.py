@@ -131,7 +131,7 @@ def test_a_page_published_through_one_server_is_served_fresh_by_the_other(
     assert titles(b, urls)[0] == old
 
     publish_through_admin(a, article, editor)
-    # Every server reads what changed from the database twice a second (API_CACHE_POLL_SECONDS).
+    # Every server reads what changed from the database four times a second (API_CACHE_POLL_SECONDS).
     time.sleep(1.2)
 
     new = ["Pacing and graded activity", ["Pacing and graded activity"]]

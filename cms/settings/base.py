@@ -233,7 +233,7 @@ API_LOCAL_CACHE_BYTES = int(os.environ.get("API_LOCAL_CACHE_BYTES", str(32 * 102
 API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", str(24 * 3600)))
 # How often each process reads which content changed from the database (headless/cache.py):
 # every server answers fresh content at most this many seconds after a change commits.
-API_CACHE_POLL_SECONDS = float(os.environ.get("API_CACHE_POLL_SECONDS", "0.5"))
+API_CACHE_POLL_SECONDS = float(os.environ.get("API_CACHE_POLL_SECONDS", "0.25"))
 # Off only to measure rendering cost (bench/api_bench.py); headers are sent either way.
 API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
 # After a change, the cached answers it made stale are rendered again before visitors ask
