@@ -234,9 +234,15 @@ BROAD_LISTING_TAGS = frozenset({"pages", "settings", "redirects", "images", "doc
 def _warmable(request):
     """Whether a visitor is likely to ask again for this response right after a change.
 
-    Searches are asked for by few, each in its own words, and would crowd the index out.
+    Searches are asked for by few, each in its own words, and a cache-busting ``_`` by one:
+    they would crowd the index out.
     """
-    return "search" not in request.GET
+    return "search" not in request.GET and "_" not in request.GET
+
+
+def _priority(url):
+    """Plain answers first (a detail, a find-by-path), then those with more parameters."""
+    return (url.count("&"), len(url), url)
 
 
 class _LocalIndex:
@@ -257,9 +263,9 @@ class _LocalIndex:
                 while len(urls) > self.PER_TAG:
                     urls.popitem(last=False)
 
-    def get(self, tag, limit):
+    def get(self, tag):
         with self.lock:
-            return list(self.urls.get(tag, ()))[-limit:]
+            return list(self.urls.get(tag, ()))
 
     def clear(self):
         with self.lock:
@@ -283,9 +289,11 @@ class _RedisIndex:
                 pipe.expire(self._key(tag), settings.API_RESPONSE_CACHE_TIMEOUT)
             pipe.execute()
 
-    def get(self, tag, limit):
+    PER_TAG = 1000
+
+    def get(self, tag):
         client = self.backend.client.get_client(write=False)
-        return sorted(member.decode() for member in client.srandmember(self._key(tag), limit))
+        return [member.decode() for member in client.srandmember(self._key(tag), self.PER_TAG)]
 
     def clear(self):
         pass  # Redis entries expire with the responses they list
@@ -308,7 +316,7 @@ def cached_urls(tags, limit):
     specific = sorted(set(tags) - BROAD_TAGS, key=lambda tag: (tag in BROAD_LISTING_TAGS, tag))
     try:
         for tag in specific:
-            for url in _index().get(tag, limit):
+            for url in sorted(_index().get(tag), key=_priority):
                 urls.setdefault(url, None)
                 if len(urls) >= limit:
                     return list(urls)

@@ -175,3 +175,20 @@ def test_find_by_path_of_a_redirect_is_fresh_when_a_page_takes_its_path(client, 
     ArticlePageFactory(parent=a.get_parent(), title="Article e", slug="e").save_revision().publish()
 
     assert client.get(find_e).json()["title"] == "Article e"
+
+
+def test_plain_answers_are_rendered_first_when_there_are_too_many(
+    client, articles, settings, django_capture_on_commit_callbacks
+):
+    a = articles["a"]
+    for fields in ("-body", "-structured_data", "-body,-structured_data"):
+        assert client.get(f"/api/v2/pages/{a.pk}/?fields={fields}").status_code == 200
+    assert client.get(paths(a)[0]).status_code == 200
+    settings.API_CACHE_WARM_LIMIT = 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a.title = "Article a, revised"
+        a.save_revision().publish()
+
+    assert client.get(paths(a)[0])["X-Cache"] == "hit"
+    assert client.get(f"/api/v2/pages/{a.pk}/?fields=-body")["X-Cache"] == "miss"
