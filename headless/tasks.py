@@ -17,6 +17,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
+from django.utils import translation
 from django_tasks import task
 
 from . import cache, cdn
@@ -98,6 +99,8 @@ def render(url):
     if secure and settings.SECURE_PROXY_SSL_HEADER:
         header, value = settings.SECURE_PROXY_SSL_HEADER
         environ[header] = value
-    response = _handler.get_response(WSGIRequest(environ))
+    # Run in an editor's request (the cache local to the process), not in their language.
+    with translation.override(settings.LANGUAGE_CODE):
+        response = _handler.get_response(WSGIRequest(environ))
     response.close()
     return response
