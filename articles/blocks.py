@@ -12,9 +12,15 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from headless import schema
-from headless.blocks import ImageChooserBlock, ListBlock, RichTextBlock, references
+from headless.blocks import (
+    RICH_TEXT_FEATURES,
+    ImageChooserBlock,
+    ListBlock,
+    RichTextBlock,
+    references,
+)
 from headless.references import image_schema
-from home.blocks import RICH_TEXT_FEATURES, LinkBlock
+from home.blocks import LinkBlock
 from home.models import ClinicSettings
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")

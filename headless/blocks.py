@@ -12,6 +12,11 @@ from wagtail.images import blocks as image_blocks
 from . import schema
 from .references import References, image_schema, page_ref_schema, rich_text_schema
 
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "image"]
+"""What prose needs, and what :class:`~headless.references.References` renders as frontend
+HTML: emphasis, links to pages, documents and URLs, lists, images. Every rich text field and
+block an editor writes in uses them."""
+
 
 def references(context, collect):
     """The response's batch loader, or a one-off loader for a value rendered on its own."""

@@ -1,4 +1,4 @@
-"""Blocks used site-wide: links in the navigation and footer, and the rich text features.
+"""Blocks used site-wide: links in the navigation and footer.
 
 A block's StreamField name is its ``type`` in the API and is stable once published.
 """
@@ -9,9 +9,6 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 from headless import schema
 from headless.blocks import PageChooserBlock
-
-RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "image"]
-"""What prose needs: emphasis, links to pages, documents and URLs, lists, images."""
 
 
 class LinkBlock(blocks.StructBlock):

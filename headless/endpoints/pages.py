@@ -10,7 +10,7 @@ from wagtail.models import Page
 from .. import openapi, schema
 from ..fields import CollectsHealthInformationField, PagePathField
 from ..filters import safe_filters
-from ..pages import HeadlessPage
+from ..pages import HeadlessApiMixin
 from ..visibility import public_pages
 from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin
 from .redirects import find_redirect, redirect_data, redirect_schema
@@ -30,7 +30,7 @@ class FrontendPageSerializer(PageSerializer):
 
 
 def _headless(model):
-    return issubclass(model, HeadlessPage)
+    return issubclass(model, HeadlessApiMixin)
 
 
 class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, PagesAPIViewSet):
@@ -110,14 +110,14 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
 
     def prepare_detail(self, page, preview=False):
         """Fetch what the page's detail shows beyond its own row, then its references."""
-        if isinstance(page, HeadlessPage):
+        if isinstance(page, HeadlessApiMixin):
             page.prepare_api_detail(self.get_base_queryset(), preview=preview)
         self.collect_references(page, detail=True)
         self.references.load()
 
     def collect_references(self, page, detail):
         self.references.add_page(page)
-        if isinstance(page, HeadlessPage):
+        if isinstance(page, HeadlessApiMixin):
             page.collect_api_references(self.references, detail=detail)
 
     def find_view(self, request):
