@@ -22,6 +22,7 @@ from wagtail.contrib.forms.models import (
 )
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 
+from headless.fields import field_value
 from headless.pages import FrontendUrlMixin
 
 from . import fields
@@ -201,7 +202,7 @@ class ContactPage(FrontendUrlMixin, AbstractEmailForm):
                     "type": field.field_type,
                     "required": field.required,
                     "choices": [value for value, _ in getattr(form_field, "choices", [])],
-                    "help_text": field.help_text,
+                    "help_text": field_value(field, "help_text"),
                     "default": _default_value(field),
                     "max_length": getattr(form_field, "max_length", None),
                 }

@@ -8,10 +8,10 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from headless import schema
-from headless.blocks import PageChooserBlock
+from headless.blocks import PageChooserBlock, StructBlock
 
 
-class LinkBlock(blocks.StructBlock):
+class LinkBlock(StructBlock):
     """A labelled link to exactly one target: a page on this site or an outside URL."""
 
     label = blocks.CharBlock(max_length=80)
@@ -25,7 +25,7 @@ class LinkBlock(blocks.StructBlock):
     def get_api_representation(self, value, context=None):
         data = super().get_api_representation(value, context)
         # One field to link to, whichever target the editor chose.
-        data["href"] = data["page"]["path"] if data["page"] else (data["url"] or None)
+        data["href"] = data["page"]["path"] if data["page"] else data["url"]
         return data
 
     def api_schema(self, builder):

@@ -120,7 +120,7 @@ def test_api_detail_describes_the_form(client, contact_page):
         "type": "singleline",
         "required": True,
         "choices": [],
-        "help_text": "",
+        "help_text": None,
         "default": None,
         "max_length": 255,
     }

@@ -8,7 +8,7 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page
 
 from .. import openapi, schema
-from ..fields import CollectsHealthInformationField, PagePathField
+from ..fields import BlankAsNullMixin, CollectsHealthInformationField, PagePathField
 from ..filters import safe_filters
 from ..pages import HeadlessApiMixin
 from ..visibility import public_pages
@@ -23,7 +23,7 @@ class PreviewSafeDetailUrlField(DetailUrlField):
         return None if instance.pk is None else super().get_attribute(instance)
 
 
-class FrontendPageSerializer(PageSerializer):
+class FrontendPageSerializer(BlankAsNullMixin, PageSerializer):
     path = PagePathField()
     collects_health_information = CollectsHealthInformationField()
     detail_url = PreviewSafeDetailUrlField(read_only=True)
