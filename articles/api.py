@@ -6,6 +6,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
 
 from headless import endpoints, openapi, schema
+from headless.fields import model_values
 from headless.filters import SafeSearchFilter
 from headless.visibility import public_pages
 
@@ -91,10 +92,7 @@ class TaxonomyEndpoint(
         terms = self.paginate_queryset(queryset)
         self.references.depend_on(*terms)
         items = [
-            {
-                **{name: getattr(term, name) for name in self.fields},
-                "article_count": term.article_count,
-            }
+            {**model_values(term, self.fields), "article_count": term.article_count}
             for term in terms
         ]
         return self.get_paginated_response(items)
@@ -111,7 +109,7 @@ class TaxonomyEndpoint(
             f"{label}WithCount",
             schema.obj(
                 {
-                    **{name: schema.STRING for name in cls.fields},
+                    **builder.model_fields(cls.model, cls.fields),
                     "article_count": {"type": "integer", "minimum": 0},
                 },
                 description=f"A {label.lower()}: articles are listed under it with "

@@ -12,9 +12,16 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from headless import schema
-from headless.blocks import ImageChooserBlock, ListBlock, RichTextBlock, references
+from headless.blocks import (
+    RICH_TEXT_FEATURES,
+    ImageChooserBlock,
+    ListBlock,
+    RichTextBlock,
+    StructBlock,
+    references,
+)
 from headless.references import image_schema
-from home.blocks import RICH_TEXT_FEATURES, LinkBlock
+from home.blocks import LinkBlock
 from home.models import ClinicSettings
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -58,7 +65,7 @@ def heading_number(level):
     return int(level[1:])
 
 
-class HeadingBlock(blocks.StructBlock):
+class HeadingBlock(StructBlock):
     text = blocks.CharBlock(max_length=200)
     level = blocks.ChoiceBlock(
         choices=[("h2", "Section heading (H2)"), ("h3", "Subsection heading (H3)")],
@@ -97,7 +104,7 @@ class ParagraphBlock(RichTextBlock):
         label = "Paragraph"
 
 
-class ImageBlock(blocks.StructBlock):
+class ImageBlock(StructBlock):
     """An image with its alt text; one without either is refused at publishing
     (:mod:`articles.accessibility`), not while the draft is written."""
 
@@ -125,21 +132,21 @@ class ImageBlock(blocks.StructBlock):
         refs = references(context, lambda refs: refs.add_image(image))
         return {
             "image": refs.image_data(image, alt=value["alt_text"], decorative=value["decorative"]),
-            "caption": value["caption"],
-            "credit": value["credit"],
+            "caption": self.child_api_value("caption", value["caption"], context),
+            "credit": self.child_api_value("credit", value["credit"], context),
         }
 
     def api_schema(self, builder):
         return schema.obj(
             {
                 "image": schema.nullable(image_schema(builder)),
-                "caption": schema.STRING,
-                "credit": schema.STRING,
+                "caption": builder.struct_child(self, "caption"),
+                "credit": builder.struct_child(self, "credit"),
             }
         )
 
 
-class CalloutBlock(blocks.StructBlock):
+class CalloutBlock(StructBlock):
     variant = blocks.ChoiceBlock(
         choices=[("info", "Information"), ("tip", "Tip"), ("warning", "Warning")],
         default="info",
@@ -153,7 +160,7 @@ class CalloutBlock(blocks.StructBlock):
         help_text = "A highlighted note set apart from the text."
 
 
-class AccordionItemBlock(blocks.StructBlock):
+class AccordionItemBlock(StructBlock):
     title = blocks.CharBlock(max_length=200, help_text="The question or section title.")
     body = ParagraphBlock()
 
@@ -162,7 +169,7 @@ class AccordionItemBlock(blocks.StructBlock):
         label = "Accordion item"
 
 
-class AccordionBlock(blocks.StructBlock):
+class AccordionBlock(StructBlock):
     title = blocks.CharBlock(
         required=False, max_length=200, help_text="Optional, e.g. 'Frequently asked questions'."
     )
@@ -205,7 +212,7 @@ class CallToActionBlock(LinkBlock):
         help_text = "A button, e.g. 'Book a consultation', to a page or an outside address."
 
 
-class CitationBlock(blocks.StructBlock):
+class CitationBlock(StructBlock):
     text = blocks.CharBlock(max_length=500, help_text="Authors and title.")
     publisher = blocks.CharBlock(required=False, max_length=200, help_text="Journal or publisher.")
     year = blocks.IntegerBlock(required=False, min_value=1800, max_value=2100)
@@ -256,7 +263,7 @@ class ReferencesBlock(ListBlock):
         label = "References"
 
 
-class DisclaimerBlock(blocks.StructBlock):
+class DisclaimerBlock(StructBlock):
     text = blocks.TextBlock(
         required=False,
         help_text="Leave empty to use the site-wide medical disclaimer from the clinic settings.",
@@ -270,11 +277,12 @@ class DisclaimerBlock(blocks.StructBlock):
         text = (value.get("text") or "").strip()
         if not text:
             text = default_disclaimer(context.get("request") if context else None)
-        return {"text": text, "is_default": not (value.get("text") or "").strip()}
+        return {"text": text or None, "is_default": not (value.get("text") or "").strip()}
 
     def api_schema(self, builder):
-        # text falls back to the clinic's default disclaimer; is_default says it did.
-        return schema.obj({"text": schema.STRING, "is_default": schema.BOOLEAN})
+        # text falls back to the clinic's default disclaimer, is_default says it did; null when
+        # the clinic has none either.
+        return schema.obj({"text": schema.nullable(schema.STRING), "is_default": schema.BOOLEAN})
 
 
 def default_disclaimer(request):

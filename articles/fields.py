@@ -1,7 +1,7 @@
 """API serializer fields of articles: authors, taxonomy, contents, related articles, JSON-LD."""
 
 from headless import schema
-from headless.fields import PageListingField, ReferenceField
+from headless.fields import PageListingField, ReferenceField, model_values
 from headless.references import image_schema
 from home.models import ClinicSettings
 
@@ -10,6 +10,9 @@ from .readability import FORMULA
 from .structured_data import structured_data
 
 ARTICLE_MODEL = "articles.ArticlePage"
+CLINICIAN_MODEL = "articles.Clinician"
+CLINICIAN_FIELDS = ("id", "name", "credentials", "specialty", "bio", "npi", "profile_url")
+TERM_FIELDS = ("id", "name", "slug", "description")
 
 
 class ClinicianField(ReferenceField):
@@ -23,26 +26,14 @@ class ClinicianField(ReferenceField):
             return None
         self.references.depend_on(clinician)
         return {
-            "id": clinician.pk,
-            "name": clinician.name,
-            "credentials": clinician.credentials,
-            "specialty": clinician.specialty,
-            "bio": clinician.bio,
-            "npi": clinician.npi or None,
-            "profile_url": clinician.profile_url or None,
+            **model_values(clinician, CLINICIAN_FIELDS),
             "photo": self.references.image_data(clinician.photo, alt=clinician.name),
         }
 
     def api_schema(self, builder, model):
         clinician = schema.obj(
             {
-                "id": schema.INTEGER,
-                "name": schema.STRING,
-                "credentials": schema.STRING,
-                "specialty": schema.STRING,
-                "bio": schema.STRING,
-                "npi": schema.nullable(schema.STRING),
-                "profile_url": schema.nullable(schema.URL),
+                **builder.model_fields(CLINICIAN_MODEL, CLINICIAN_FIELDS),
                 "photo": {
                     **schema.nullable(image_schema(builder)),
                     "description": "The clinician's photo; its alt text is the clinician's name.",
@@ -52,37 +43,31 @@ class ClinicianField(ReferenceField):
         return schema.nullable(builder.define("Clinician", clinician))
 
 
-def _term(term):
-    return {"id": term.pk, "name": term.name, "slug": term.slug, "description": term.description}
+class TermsField(ReferenceField):
+    """The article's terms of one taxonomy (``model``, a label), each with ``fields``."""
 
+    def __init__(self, model, fields=TERM_FIELDS, **kwargs):
+        self.model_label, self.term_fields = model, fields
+        super().__init__(**kwargs)
 
-TERM_SCHEMA = {
-    "id": schema.INTEGER,
-    "name": schema.STRING,
-    "slug": schema.STRING,
-    "description": schema.STRING,
-}
-
-
-class ConditionsField(ReferenceField):
     def to_representation(self, manager):
         terms = manager.all()
         self.references.depend_on(*terms)
-        return [_term(term) for term in terms]
+        return [model_values(term, self.term_fields) for term in terms]
 
     def api_schema(self, builder, model):
-        return schema.array(builder.define("Condition", schema.obj(TERM_SCHEMA)))
+        term = schema.obj(builder.model_fields(self.model_label, self.term_fields))
+        return schema.array(builder.define(self.model_label.split(".")[1], term))
 
 
-class TreatmentsField(ReferenceField):
-    def to_representation(self, manager):
-        terms = manager.all()
-        self.references.depend_on(*terms)
-        return [{**_term(term), "regulatory_note": term.regulatory_note or None} for term in terms]
+class ConditionsField(TermsField):
+    def __init__(self, **kwargs):
+        super().__init__("articles.Condition", **kwargs)
 
-    def api_schema(self, builder, model):
-        treatment = schema.obj({**TERM_SCHEMA, "regulatory_note": schema.nullable(schema.STRING)})
-        return schema.array(builder.define("Treatment", treatment))
+
+class TreatmentsField(TermsField):
+    def __init__(self, **kwargs):
+        super().__init__("articles.Treatment", (*TERM_FIELDS, "regulatory_note"), **kwargs)
 
 
 class TableOfContentsField(ReferenceField):

@@ -23,8 +23,8 @@ from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail.search import index
 
 from headless import fields
+from headless.blocks import RICH_TEXT_FEATURES
 from headless.pages import HeadlessPage
-from home.blocks import RICH_TEXT_FEATURES
 from home.models import ClinicSettings
 
 from . import accessibility, readability

@@ -15,7 +15,7 @@ def form_field_schema(builder):
             "type": schema.enum([value for value, _ in FORM_FIELD_CHOICES]),
             "required": schema.BOOLEAN,
             "choices": schema.array(schema.STRING),
-            "help_text": schema.STRING,
+            "help_text": builder.model_field("contact.FormField", "help_text"),
             "default": {"type": ["string", "boolean", "array", "null"], "items": schema.STRING},
             "max_length": schema.nullable(schema.INTEGER),
         },

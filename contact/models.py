@@ -21,8 +21,12 @@ from wagtail.contrib.forms.models import (
     AbstractFormSubmission,
 )
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.fields import RichTextField
 
-from headless.pages import FrontendUrlMixin
+from headless import fields as headless_fields
+from headless.blocks import RICH_TEXT_FEATURES
+from headless.fields import field_value
+from headless.pages import FrontendUrlMixin, HeadlessApiMixin
 
 from . import fields
 from .encryption import EncryptedJSONField
@@ -60,7 +64,7 @@ class ContactSubmission(AbstractFormSubmission):
         return f"Submission {self.pk} to form page {self.page_id}"
 
 
-class ContactPage(FrontendUrlMixin, AbstractEmailForm):
+class ContactPage(FrontendUrlMixin, HeadlessApiMixin, AbstractEmailForm):
     """A form that editors build from fields and a frontend renders from the page's API detail.
 
     Submissions arrive as JSON at ``submit_url`` (``contact.views.submit``), not through the
@@ -75,8 +79,11 @@ class ContactPage(FrontendUrlMixin, AbstractEmailForm):
     landing_page_template = "headless_page.html"
     form_builder = ContactFormBuilder
 
-    intro = models.TextField(
-        blank=True, max_length=1000, help_text="Shown above the form, e.g. when to expect a reply."
+    intro = RichTextField(
+        blank=True,
+        max_length=1000,
+        features=RICH_TEXT_FEATURES,
+        help_text="Shown above the form, e.g. when to expect a reply.",
     )
     success_message = models.CharField(
         max_length=300,
@@ -107,7 +114,7 @@ class ContactPage(FrontendUrlMixin, AbstractEmailForm):
     ]
 
     api_fields = [
-        APIField("intro"),
+        APIField("intro", serializer=headless_fields.RichTextField()),
         APIField("fields", serializer=fields.form_fields()),
         APIField("submit_url", serializer=fields.submit_url()),
         APIField("honeypot_field", serializer=fields.honeypot_field()),
@@ -120,6 +127,9 @@ class ContactPage(FrontendUrlMixin, AbstractEmailForm):
 
     class Meta:
         verbose_name = "contact form page"
+
+    def collect_api_references(self, references, detail):
+        references.add_rich_text(self.intro)
 
     # Submissions
 
@@ -201,7 +211,7 @@ class ContactPage(FrontendUrlMixin, AbstractEmailForm):
                     "type": field.field_type,
                     "required": field.required,
                     "choices": [value for value, _ in getattr(form_field, "choices", [])],
-                    "help_text": field.help_text,
+                    "help_text": field_value(field, "help_text"),
                     "default": _default_value(field),
                     "max_length": getattr(form_field, "max_length", None),
                 }

@@ -39,9 +39,9 @@ def ensure_contact_page(home_page):
         title="Contact us",
         slug="contact",
         intro=(
-            "Questions about a treatment, an appointment or a referral? Write to us and a "
-            "member of the care team will answer within two working days. In an emergency, "
-            "call your local emergency number instead."
+            "<p>Questions about a treatment, an appointment or a referral? Write to us and a "
+            "member of the care team will answer within two working days.</p>"
+            "<p><b>In an emergency</b>, call your local emergency number instead.</p>"
         ),
         to_address="frontdesk@example.com",
         subject="New contact form message",

@@ -4,6 +4,10 @@ Each block's ``get_api_representation`` renders through the response's
 :class:`~headless.references.References` (in the context as ``references``) and declares its
 value's schema in ``api_schema``. A block rendered on its own, outside an API response, gets
 a one-off loader.
+
+Absent optional values are null, never ``""``: every struct block of the project derives from
+:class:`StructBlock`, which gives an optional child left empty as null, and the schema builder
+refuses a plain Wagtail StructBlock, whose empty values would be ``""``.
 """
 
 from wagtail import blocks
@@ -11,6 +15,11 @@ from wagtail.images import blocks as image_blocks
 
 from . import schema
 from .references import References, image_schema, page_ref_schema, rich_text_schema
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "image"]
+"""What prose needs, and what :class:`~headless.references.References` renders as frontend
+HTML: emphasis, links to pages, documents and URLs, lists, images. Every rich text field and
+block an editor writes in uses them."""
 
 
 def references(context, collect):
@@ -31,6 +40,28 @@ class ImageChooserBlock(image_blocks.ImageChooserBlock):
 
     def api_schema(self, builder):
         return schema.nullable(image_schema(builder))
+
+
+class StructBlock(blocks.StructBlock):
+    """A StructBlock whose optional children an editor left empty are null in the API.
+
+    Only an empty value becomes null (an optional CharBlock, URLBlock or ChoiceBlock left
+    blank); required children, an unticked checkbox (false) and values that are already null
+    (an empty number, chooser or date) are as their blocks give them. ``api_schema`` says so
+    (:meth:`headless.schema_builder.SchemaBuilder.struct_block`).
+    """
+
+    def get_api_representation(self, value, context=None):
+        return {name: self.child_api_value(name, child, context) for name, child in value.items()}
+
+    def child_api_value(self, name, value, context=None):
+        """The API value of child ``name``: its block's, or null for an optional one left empty."""
+        block = self.child_blocks[name]
+        data = block.get_api_representation(value, context=context)
+        return None if data == "" and not block.required else data
+
+    def api_schema(self, builder):
+        return builder.struct_block(self)
 
 
 class ListBlock(blocks.ListBlock):

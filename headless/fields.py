@@ -3,13 +3,70 @@
 Each reads the response's :class:`~headless.references.References` from the serializer
 context, which the pages endpoint fills and loads before serializing. ``api_schema(builder,
 model)`` describes the value for :mod:`headless.schema`.
+
+Absent optional values are null, never ``""``: text an editor may leave blank
+(:func:`is_optional_text`) is null when it is, whether a page serializer gives it
+(:class:`OptionalTextField`, :class:`BlankAsNullMixin`) or an answer built from a snippet or a
+setting (:func:`field_value`, :func:`model_values`). The schema builder's ``model_field`` says
+the same of each.
 """
 
 from django.apps import apps
+from django.db import models
 from rest_framework import serializers
+from wagtail import fields as wagtail_fields
 
 from . import schema
 from .references import image_schema, rich_text_schema
+
+
+def is_optional_text(model_field):
+    """Whether ``model_field`` holds text an editor may leave empty (``blank=True``)."""
+    return isinstance(model_field, models.CharField | models.TextField) and model_field.blank
+
+
+def field_value(instance, name):
+    """The value of ``instance``'s model field ``name`` in the API: null for blank text."""
+    value = getattr(instance, name)
+    if value == "" and is_optional_text(instance._meta.get_field(name)):
+        return None
+    return value
+
+
+def model_values(instance, names):
+    """``{name: field_value(instance, name)}`` for each of ``names``, in their order."""
+    return {name: field_value(instance, name) for name in names}
+
+
+class OptionalTextField(serializers.CharField):
+    """A model's text field that editors may leave blank: the text, or null when blank."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) or None
+
+    def api_schema(self, builder, model):
+        return builder.model_field(model, self.source)
+
+
+class BlankAsNullMixin:
+    """Mixed into a ModelSerializer: text fields editors may leave blank are null when blank.
+
+    Applies to the fields the serializer builds from the model (``seo_title``,
+    ``search_description``, a page's own ``CharField`` in ``api_fields``); rich text keeps the
+    serializer that renders it.
+    """
+
+    def build_standard_field(self, field_name, model_field):
+        if is_optional_text(model_field) and not isinstance(
+            model_field, wagtail_fields.RichTextField
+        ):
+            return OptionalTextField, {}
+        return super().build_standard_field(field_name, model_field)
 
 
 class ReferenceField(serializers.Field):
@@ -47,13 +104,16 @@ class ImageField(ReferenceField):
 
 
 class RichTextField(ReferenceField):
-    """Database rich text as frontend-ready HTML."""
+    """Database rich text as frontend-ready HTML; null when an optional field is empty."""
 
     def to_representation(self, html):
-        return self.references.rich_text(html)
+        return self.references.rich_text(html) or None
 
     def api_schema(self, builder, model):
-        return rich_text_schema(builder)
+        html = rich_text_schema(builder)
+        return (
+            schema.nullable(html) if is_optional_text(model._meta.get_field(self.source)) else html
+        )
 
 
 class StreamField(ReferenceField):

@@ -31,11 +31,11 @@ class FrontendUrlMixin:
     url = property(get_url)  # Page.url is bound to Page.get_url
 
 
-class HeadlessPage(FrontendUrlMixin, HeadlessPreviewMixin):
-    """Mixed into a page model (before ``Page``) that the headless endpoints serve.
+class HeadlessApiMixin:
+    """Mixed into a page model (before ``Page``) that the headless pages endpoint serves.
 
-    Previews open the frontend (wagtail-headless-preview). The pages endpoint
-    (:class:`headless.endpoints.PagesEndpoint`) calls these hooks, whose defaults do nothing:
+    The pages endpoint (:class:`headless.endpoints.PagesEndpoint`) calls these hooks, whose
+    defaults do nothing:
 
     ``collects_health_information``
         True on page types that ask visitors about their health (forms); the API says so in
@@ -56,8 +56,6 @@ class HeadlessPage(FrontendUrlMixin, HeadlessPreviewMixin):
         (:class:`headless.references.References`), so they load in one query per kind.
     """
 
-    template = "headless_page.html"  # never rendered: the frontend renders pages
-
     collects_health_information = False
     api_listing_fields = ()
 
@@ -70,3 +68,15 @@ class HeadlessPage(FrontendUrlMixin, HeadlessPreviewMixin):
 
     def collect_api_references(self, references, detail):
         pass
+
+
+class HeadlessPage(FrontendUrlMixin, HeadlessApiMixin, HeadlessPreviewMixin):
+    """Mixed into a page model (before ``Page``) that the headless endpoints serve.
+
+    Its URL is on the frontend (:class:`FrontendUrlMixin`), the pages endpoint calls its hooks
+    (:class:`HeadlessApiMixin`, the one list of them) and previews open the frontend
+    (wagtail-headless-preview). A page type with a preview of its own (a form page's) takes
+    the first two only.
+    """
+
+    template = "headless_page.html"  # never rendered: the frontend renders pages

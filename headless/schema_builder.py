@@ -9,18 +9,22 @@ describe raises ``ImproperlyConfigured`` rather than being guessed, so a new fie
 ``export_api_schema`` and the schema tests until it says what it returns.
 """
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from rest_framework import fields as drf
 from wagtail import blocks
 from wagtail.api.v2 import serializers as wagtail_serializers
 from wagtail.documents.api.v2.serializers import DocumentDownloadUrlField
 from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField
 from wagtail.images.api.v2.serializers import ImageDownloadUrlField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page, get_page_models
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from . import openapi
+from .fields import is_optional_text
 from .schema import (
     BOOLEAN,
     DATE,
@@ -73,6 +77,18 @@ DB_FIELD_SCHEMAS = {
     "BooleanField": BOOLEAN,
     "ForeignKey": INTEGER,
 }
+
+# What headless.fields.field_value gives of a model field, by type, most specific first.
+
+MODEL_FIELD_SCHEMAS = [
+    (models.URLField, URL),
+    (models.CharField, STRING),
+    (models.TextField, STRING),
+    (models.BooleanField, BOOLEAN),
+    (models.IntegerField, INTEGER),
+    (models.DateTimeField, DATE_TIME),
+    (models.DateField, DATE),
+]
 
 # Plain Django REST framework fields, most specific first.
 
@@ -141,7 +157,11 @@ class SchemaBuilder:
 
     def _stock_block(self, block):
         if isinstance(block, blocks.StructBlock):
-            return self.struct_block(block)
+            raise ImproperlyConfigured(
+                f"{type(block).__module__}.{type(block).__qualname__} is a plain Wagtail "
+                'StructBlock, whose optional values left empty would be "": derive it from '
+                "headless.blocks.StructBlock, which gives them as null."
+            )
         if isinstance(block, blocks.ListBlock):
             return array(self.block(block.child_block))
         if isinstance(block, blocks.StreamBlock):
@@ -167,7 +187,9 @@ class SchemaBuilder:
         if isinstance(block, blocks.DateBlock):
             return nullable(DATE) if optional else DATE
         if isinstance(block, blocks.CharBlock | blocks.TextBlock | blocks.URLBlock):
-            return STRING  # includes EmailBlock and RegexBlock; empty optional values are ""
+            # Includes EmailBlock and RegexBlock. An optional one left empty gives "", which
+            # headless.blocks.StructBlock turns into null (struct_child).
+            return STRING
         if isinstance(
             block,
             ImageChooserBlock
@@ -182,9 +204,51 @@ class SchemaBuilder:
         )
 
     def struct_block(self, block, **extra):
-        """A StructBlock's value, plus ``extra`` keys its get_api_representation adds."""
-        properties = {name: self.block(child) for name, child in block.child_blocks.items()}
+        """A :class:`headless.blocks.StructBlock`'s value, plus ``extra`` keys its
+        get_api_representation adds (or replaces)."""
+        properties = {name: self.struct_child(block, name) for name in block.child_blocks}
         return obj({**properties, **extra})
+
+    def struct_child(self, block, name):
+        """The schema of ``block.child_api_value(name, ...)``: null for an optional child left
+        empty, instead of the ``""`` its own block gives."""
+        child = block.child_blocks[name]
+        schema = self.block(child)
+        return schema if child.required else self.blank_as_null(schema)
+
+    def blank_as_null(self, schema):
+        """``schema`` of a value whose empty string is given as null instead."""
+        target = self.defs[schema["$ref"].rsplit("/", 1)[-1]] if "$ref" in schema else schema
+        if "enum" in target and "$ref" not in schema:
+            return enum([*(value for value in schema["enum"] if value != ""), None])
+        types = target.get("type", [])
+        if "string" in (types if isinstance(types, list) else [types]):
+            return nullable(schema)
+        return schema
+
+    # Model fields
+
+    def model_field(self, model, name):
+        """The schema of :func:`headless.fields.field_value` for field ``name`` of ``model``
+        (a class or an ``"app.Model"`` label): text an editor may leave blank is nullable."""
+        if isinstance(model, str):
+            model = apps.get_model(model)
+        field = model._meta.get_field(name)
+        if isinstance(field, RichTextField):
+            raise ImproperlyConfigured(
+                f"{model._meta.label}.{name} is rich text: serve it with headless.fields."
+                "RichTextField, which gives frontend HTML."
+            )
+        for cls, schema in MODEL_FIELD_SCHEMAS:
+            if isinstance(field, cls):
+                return nullable(schema) if field.null or is_optional_text(field) else schema
+        raise ImproperlyConfigured(
+            f"No API schema for {model._meta.label}.{name} ({type(field).__name__})."
+        )
+
+    def model_fields(self, model, names):
+        """``{name: schema}`` of :func:`headless.fields.model_values` for ``names``."""
+        return {name: self.model_field(model, name) for name in names}
 
     def stream_block(self, block):
         """A stream as ``[{type, id, value}]``, one ``StreamItem_<type>`` per child block."""

@@ -9,8 +9,11 @@ from wagtail.models import Site
 
 from headless import openapi, schema
 from headless.endpoints import CachedResponseMixin, ReferencesMixin
+from headless.fields import field_value, model_values
 
 from .models import ClinicSettings
+
+CLINIC_FIELDS = ("clinic_name", "phone", "email", "address")
 
 
 class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
@@ -44,14 +47,11 @@ class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet)
 
         return Response(
             {
-                "clinic_name": clinic.clinic_name,
-                "phone": clinic.phone,
-                "email": clinic.email,
-                "address": clinic.address,
+                **model_values(clinic, CLINIC_FIELDS),
                 "main_navigation": links_data(clinic.main_navigation),
                 "footer_links": links_data(clinic.footer_links),
-                "default_disclaimer": clinic.default_disclaimer,
-                "site": {"hostname": site.hostname, "name": site.site_name},
+                "default_disclaimer": field_value(clinic, "default_disclaimer"),
+                "site": {"hostname": site.hostname, "name": field_value(site, "site_name")},
             }
         )
 
@@ -68,14 +68,16 @@ class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet)
 
         settings = schema.obj(
             {
-                "clinic_name": schema.STRING,
-                "phone": schema.STRING,
-                "email": schema.STRING,
-                "address": schema.STRING,
+                **builder.model_fields(ClinicSettings, CLINIC_FIELDS),
                 "main_navigation": links("main_navigation"),
                 "footer_links": links("footer_links"),
-                "default_disclaimer": schema.STRING,
-                "site": schema.obj({"hostname": schema.STRING, "name": schema.STRING}),
+                "default_disclaimer": builder.model_field(ClinicSettings, "default_disclaimer"),
+                "site": schema.obj(
+                    {
+                        "hostname": schema.STRING,
+                        "name": builder.model_field("wagtailcore.Site", "site_name"),
+                    }
+                ),
             },
             description="GET /api/v2/site/: what every page of the frontend shows.",
         )

@@ -1,4 +1,4 @@
-"""Blocks used site-wide: links in the navigation and footer, and the rich text features.
+"""Blocks used site-wide: links in the navigation and footer.
 
 A block's StreamField name is its ``type`` in the API and is stable once published.
 """
@@ -8,13 +8,10 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from headless import schema
-from headless.blocks import PageChooserBlock
-
-RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "image"]
-"""What prose needs: emphasis, links to pages, documents and URLs, lists, images."""
+from headless.blocks import PageChooserBlock, StructBlock
 
 
-class LinkBlock(blocks.StructBlock):
+class LinkBlock(StructBlock):
     """A labelled link to exactly one target: a page on this site or an outside URL."""
 
     label = blocks.CharBlock(max_length=80)
@@ -28,7 +25,7 @@ class LinkBlock(blocks.StructBlock):
     def get_api_representation(self, value, context=None):
         data = super().get_api_representation(value, context)
         # One field to link to, whichever target the editor chose.
-        data["href"] = data["page"]["path"] if data["page"] else (data["url"] or None)
+        data["href"] = data["page"]["path"] if data["page"] else data["url"]
         return data
 
     def api_schema(self, builder):

@@ -10,9 +10,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 
 from headless import fields
+from headless.blocks import RICH_TEXT_FEATURES
 from headless.pages import HeadlessPage
 
-from .blocks import RICH_TEXT_FEATURES, LinkBlock
+from .blocks import LinkBlock
 
 ARTICLE_MODEL = "articles.ArticlePage"
 """Home lists articles but sits below the articles app, so it names their model by string."""

@@ -59,7 +59,7 @@ def test_conditions_list_every_term_with_its_public_articles(
                 "description": "Complex regional pain.",
                 "article_count": 2,
             },
-            {"name": "Migraine", "slug": "migraine", "description": "", "article_count": 1},
+            {"name": "Migraine", "slug": "migraine", "description": None, "article_count": 1},
         ],
     }
     assert listing(client, "/api/v2/conditions/", limit=1, offset=1)["items"][0]["slug"] == (
@@ -73,7 +73,7 @@ def test_treatments_carry_their_regulatory_note(client, article_index, ketamine)
         {
             "name": "Ketamine infusion",
             "slug": "ketamine",
-            "description": "",
+            "description": None,
             "regulatory_note": "Off-label for chronic pain.",
             "article_count": 1,
         }

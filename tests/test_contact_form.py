@@ -4,8 +4,10 @@ Everything goes through HTTP: the page's API detail, the JSON submission endpoin
 admin's submissions listing and CSV export.
 """
 
+import importlib
 import json
 import logging
+import re
 import smtplib
 import urllib.error
 import urllib.request
@@ -16,6 +18,7 @@ from unittest import mock
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.cache import cache
@@ -25,11 +28,14 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, PageViewRestriction
-from wagtail.test.utils.form_data import inline_formset, nested_form_data
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from contact.models import ContactPage, ContactSubmission
 from demo.contact import ensure_contact_page
+from headless.blocks import RICH_TEXT_FEATURES
 from tests.factories import ContactPageFactory, FormFieldFactory
+
+INTRO_MIGRATION = importlib.import_module("contact.migrations.0002_contactpage_intro_rich_text")
 
 VALID = {
     "name": "Ada Testpatient",
@@ -120,7 +126,7 @@ def test_api_detail_describes_the_form(client, contact_page):
         "type": "singleline",
         "required": True,
         "choices": [],
-        "help_text": "",
+        "help_text": None,
         "default": None,
         "max_length": 255,
     }
@@ -154,7 +160,7 @@ def test_editor_builds_a_contact_form_in_the_admin(admin_client, home):
             {
                 "title": "Questions",
                 "slug": "questions",
-                "intro": "Ask us anything.",
+                "intro": rich_text("<p>Ask us <b>anything</b>.</p>", features=RICH_TEXT_FEATURES),
                 "form_fields": inline_formset([form_field]),
                 "success_message": "Got it, thanks.",
                 "error_message": "Please fix the fields below.",
@@ -173,7 +179,81 @@ def test_editor_builds_a_contact_form_in_the_admin(admin_client, home):
     detail = admin_client.get(f"/api/v2/pages/{page.pk}/").json()
     assert [field["name"] for field in detail["fields"]] == ["your_question"]
     assert detail["success_message"] == "Got it, thanks."
+    # Draftail keys each paragraph (data-block-key), as in every rich text field it edits.
+    assert re.fullmatch(r'<p( data-block-key="\w+")?>Ask us <b>anything</b>\.</p>', detail["intro"])
     assert post(admin_client, page, {}).json()["message"] == "Please fix the fields below."
+
+
+# The intro: rich text, like every other intro
+
+
+def test_the_intro_is_frontend_ready_html(client, home, article_index):
+    page = ContactPageFactory(
+        parent=home,
+        slug="ask",
+        intro=f'<p>Read <a linktype="page" id="{article_index.pk}">our guides</a> first.</p>',
+    )
+
+    expected = '<p>Read <a href="/articles/">our guides</a> first.</p>'
+    assert client.get(f"/api/v2/pages/{page.pk}/").json()["intro"] == expected
+    found = client.get("/api/v2/pages/find/", {"html_path": "/ask/"}).json()
+    assert found["intro"] == expected
+    listed = client.get("/api/v2/pages/", {"type": "contact.ContactPage", "fields": "intro"})
+    assert listed.json()["items"][0]["intro"] == expected
+
+
+def test_a_link_in_the_intro_to_a_page_visitors_cannot_see_is_plain_text(client, home):
+    draft = ContactPageFactory(parent=home, slug="draft", live=False)
+    page = ContactPageFactory(
+        parent=home, intro=f'<p>See <a linktype="page" id="{draft.pk}">the draft</a>.</p>'
+    )
+
+    assert client.get(f"/api/v2/pages/{page.pk}/").json()["intro"] == "<p>See the draft.</p>"
+
+
+def test_an_empty_intro_is_null(client, home):
+    page = ContactPageFactory(parent=home, intro="")
+
+    assert client.get(f"/api/v2/pages/{page.pk}/").json()["intro"] is None
+
+
+PLAIN_INTRO = "Write to us & we <answer>.\nUsually within a day.\n\nIn an emergency, call 911."
+HTML_INTRO = (
+    "<p>Write to us &amp; we &lt;answer&gt;.<br>Usually within a day.</p>\n\n"
+    "<p>In an emergency, call 911.</p>"
+)
+
+
+def test_the_migration_turns_plain_text_intros_into_paragraphs(client, home):
+    # As the page was before the migration: plain text, in the page and in its draft.
+    page = ContactPageFactory(parent=home, intro=PLAIN_INTRO)
+    page.save_revision()
+    empty = ContactPageFactory(parent=home, intro="")
+
+    INTRO_MIGRATION.plain_text_to_html(django_apps, None)
+
+    page.refresh_from_db()
+    assert page.intro == HTML_INTRO
+    assert page.get_latest_revision().content["intro"] == HTML_INTRO
+    assert client.get(f"/api/v2/pages/{page.pk}/").json()["intro"] == HTML_INTRO
+    empty.refresh_from_db()
+    assert empty.intro == ""
+
+
+def test_the_migration_back_strips_the_tags(home):
+    page = ContactPageFactory(parent=home, intro=HTML_INTRO)
+    page.save_revision()
+    lists = ContactPageFactory(
+        parent=home, intro="<p>Bring:</p><ul><li>a letter</li><li>a list</li></ul>"
+    )
+
+    INTRO_MIGRATION.html_to_plain_text(django_apps, None)
+
+    page.refresh_from_db()
+    assert page.intro == PLAIN_INTRO
+    assert page.get_latest_revision().content["intro"] == PLAIN_INTRO
+    lists.refresh_from_db()
+    assert lists.intro == "Bring:\n\na letter\na list"
 
 
 # Submitting
@@ -555,6 +635,7 @@ def test_demo_contact_page_is_created_once_and_takes_submissions(client, home):
         "message",
         "consent",
     ]
+    assert detail["intro"].startswith("<p>") and detail["intro"].endswith("</p>")
     assert post(client, page, VALID).status_code == 201
 
 

@@ -13,7 +13,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from articles.models import ArticlePage, MedicalReviewTask
 from articles.review import ensure_review_workflow
-from home.blocks import RICH_TEXT_FEATURES
+from headless.blocks import RICH_TEXT_FEATURES
 from tests.factories import ArticlePageFactory, ClinicianFactory
 
 SLUG = "living-with-nerve-pain"

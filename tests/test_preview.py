@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from articles.models import ArticlePage
-from home.blocks import RICH_TEXT_FEATURES
+from headless.blocks import RICH_TEXT_FEATURES
 from tests.factories import ArticlePageFactory, ConditionFactory
 
 pytestmark = pytest.mark.django_db

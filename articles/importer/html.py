@@ -16,7 +16,8 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import PreformattedString
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
-from ..blocks import RICH_TEXT_FEATURES
+from headless.blocks import RICH_TEXT_FEATURES
+
 from .chrome import CHROME_ELEMENTS, is_chrome_container
 from .outline import (
     ALT_TEXT_MAX_LENGTH,

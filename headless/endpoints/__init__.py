@@ -4,7 +4,7 @@ the sitemap.
 Stock Wagtail API v2 viewsets, extended through Wagtail's own hooks: every response's
 references (images, pages, documents) are collected first and loaded in a handful of queries,
 then serialized into frontend-ready objects (see :mod:`headless.references`). Page types take
-part through the hooks of :class:`headless.pages.HeadlessPage`. GETs are served from the
+part through the hooks of :class:`headless.pages.HeadlessApiMixin`. GETs are served from the
 response cache (:mod:`headless.cache`). The project's router (``cms/api.py``) registers them.
 """
 

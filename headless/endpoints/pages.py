@@ -8,9 +8,9 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page
 
 from .. import openapi, schema
-from ..fields import CollectsHealthInformationField, PagePathField
+from ..fields import BlankAsNullMixin, CollectsHealthInformationField, PagePathField
 from ..filters import safe_filters
-from ..pages import HeadlessPage
+from ..pages import HeadlessApiMixin
 from ..visibility import public_pages
 from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin
 from .redirects import find_redirect, redirect_data, redirect_schema
@@ -23,14 +23,14 @@ class PreviewSafeDetailUrlField(DetailUrlField):
         return None if instance.pk is None else super().get_attribute(instance)
 
 
-class FrontendPageSerializer(PageSerializer):
+class FrontendPageSerializer(BlankAsNullMixin, PageSerializer):
     path = PagePathField()
     collects_health_information = CollectsHealthInformationField()
     detail_url = PreviewSafeDetailUrlField(read_only=True)
 
 
 def _headless(model):
-    return issubclass(model, HeadlessPage)
+    return issubclass(model, HeadlessApiMixin)
 
 
 class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, PagesAPIViewSet):
@@ -111,14 +111,14 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
 
     def prepare_detail(self, page, preview=False):
         """Fetch what the page's detail shows beyond its own row, then its references."""
-        if isinstance(page, HeadlessPage):
+        if isinstance(page, HeadlessApiMixin):
             page.prepare_api_detail(self.get_base_queryset(), preview=preview)
         self.collect_references(page, detail=True)
         self.references.load()
 
     def collect_references(self, page, detail):
         self.references.add_page(page)
-        if isinstance(page, HeadlessPage):
+        if isinstance(page, HeadlessApiMixin):
             page.collect_api_references(self.references, detail=detail)
 
     def find_view(self, request):

@@ -10,6 +10,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
 
 from .. import openapi, schema
+from ..fields import field_value
 from ..visibility import is_public
 from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin
 
@@ -33,7 +34,7 @@ def find_redirect(request, html_path):
 def redirect_data(redirect, references):
     page = redirect.redirect_page
     if page is None:
-        target = redirect.redirect_link
+        target = field_value(redirect, "redirect_link")
     else:
         # A redirect to a page visitors cannot see must not reveal where that page lives.
         target = references.page_path(page) if is_public(page, references.request) else None

@@ -17,6 +17,11 @@ function escape(text: string): string {
   return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+// Absent optional values are null, never "": one test renders them or leaves them out.
+function optional(value: string | null, render: (text: string) => string): string {
+  return value === null ? "" : render(escape(value));
+}
+
 function image(value: Schemas["Image"] | null): string {
   if (!value) return "";
   const sources = (["avif", "webp"] as const)
@@ -27,29 +32,58 @@ function image(value: Schemas["Image"] | null): string {
   return `<picture>${sources}<img src="${value.url}" srcset="${srcset}" alt="${escape(value.alt ?? "")}"></picture>`;
 }
 
+function citation(value: Schemas["CitationBlock"]): string {
+  const title = value.link ? `<a href="${value.link}">${escape(value.text)}</a>` : escape(value.text);
+  const published = [value.publisher, value.year === null ? null : String(value.year)]
+    .filter((part): part is string => part !== null)
+    .map(escape)
+    .join(", ");
+  const identifier = value.doi !== null ? `DOI ${escape(value.doi)}` : optional(value.pmid, (pmid) => `PMID ${pmid}`);
+  return `<li id="${value.id}">${title}${published && ` (${published})`}${identifier && ` ${identifier}`}</li>`;
+}
+
+function clinician(value: Schemas["Clinician"] | null): string {
+  if (!value) return "";
+  const name = value.profile_url ? `<a href="${value.profile_url}">${escape(value.name)}</a>` : escape(value.name);
+  return `<p class="byline">${name}${optional(value.credentials, (text) => `, ${text}`)}${optional(value.specialty, (text) => ` (${text})`)}</p>${optional(value.bio, (text) => `<p>${text}</p>`)}`;
+}
+
+function link(value: Schemas["LinkBlock"]): string {
+  return value.href ? `<a href="${value.href}"${value.url !== null ? ' rel="external"' : ""}>${escape(value.label)}</a>` : "";
+}
+
 export function renderBlock(block: BodyBlock): string {
   switch (block.type) {
     case "heading":
       return `<${block.value.level} id="${block.value.anchor}">${escape(block.value.text)}</${block.value.level}>`;
     case "paragraph":
       return block.value;
-    case "image":
-      return `<figure>${image(block.value.image)}<figcaption>${escape(block.value.caption)}</figcaption></figure>`;
+    case "image": {
+      const { caption, credit } = block.value;
+      const figcaption =
+        caption !== null || credit !== null
+          ? `<figcaption>${optional(caption, (text) => text)}${optional(credit, (text) => ` <small>${text}</small>`)}</figcaption>`
+          : "";
+      return `<figure>${image(block.value.image)}${figcaption}</figure>`;
+    }
     case "callout":
       return `<aside class="${block.value.variant}">${block.value.text}</aside>`;
     case "accordion":
-      return block.value.items
-        .map(
-          (item) =>
-            `<h${block.value.heading_level}><button id="${item.id}" aria-expanded="false">${escape(item.title)}</button></h${block.value.heading_level}><div role="region" aria-labelledby="${item.id}">${item.body}</div>`,
-        )
-        .join("");
+      return (
+        optional(block.value.title, (text) => `<p class="accordion-title">${text}</p>`) +
+        block.value.items
+          .map(
+            (item) =>
+              `<h${block.value.heading_level}><button id="${item.id}" aria-expanded="false">${escape(item.title)}</button></h${block.value.heading_level}><div role="region" aria-labelledby="${item.id}">${item.body}</div>`,
+          )
+          .join("")
+      );
     case "call_to_action":
-      return block.value.href ? `<a href="${block.value.href}">${escape(block.value.label)}</a>` : "";
+      return link(block.value);
     case "references":
-      return `<ol>${block.value.map((citation) => `<li id="${citation.id}">${escape(citation.text)}</li>`).join("")}</ol>`;
+      return `<ol>${block.value.map(citation).join("")}</ol>`;
     case "disclaimer":
-      return `<p class="disclaimer">${escape(block.value.text)}</p>`;
+      return optional(block.value.text, (text) => `<p class="disclaimer">${text}</p>`);
     default:
       return unreachable(block);
   }
@@ -69,20 +103,37 @@ export function renderPage(page: PageDetail): string {
   switch (type) {
     case "articles.ArticlePage":
       if (!isPageType(page, type)) break;
-      return `<article><h1>${escape(page.title)}</h1>${page.body.map(renderBlock).join("")}</article>`;
+      return `<article><h1>${escape(page.title)}</h1>${clinician(page.author)}${page.conditions.map((term) => optional(term.description, (text) => `<p>${text}</p>`)).join("")}${page.body.map(renderBlock).join("")}</article>`;
     case "articles.ArticleIndexPage":
       if (!isPageType(page, type)) break;
-      return `<h1>${escape(page.title)}</h1>`;
+      return `<h1>${escape(page.title)}</h1>${page.intro ?? ""}`;
     case "contact.ContactPage":
       if (!isPageType(page, type)) break;
-      return `<form action="${page.submit_url}">${page.fields.map((field) => escape(field.label)).join("")}</form>`;
+      return `<h1>${escape(page.title)}</h1>${page.intro ?? ""}<form action="${page.submit_url}">${page.fields
+        .map((field) => `<label>${escape(field.label)}${optional(field.help_text, (text) => `<small>${text}</small>`)}</label>`)
+        .join("")}</form>`;
     case "home.HomePage":
       if (!isPageType(page, type)) break;
-      return `<h1>${escape(page.title)}</h1>`;
+      return `<h1>${escape(page.hero_title ?? page.title)}</h1>${optional(page.hero_text, (text) => `<p>${text}</p>`)}${page.intro ?? ""}`;
     default:
       return unreachable(type);
   }
   throw new Error("meta.type does not match the page's shape");
+}
+
+// The document's <title> and description: the SEO title when an editor gave one.
+export function head(page: PageDetail): string {
+  const title = escape(page.meta.seo_title ?? page.title);
+  return `<title>${title}</title>${optional(page.meta.search_description, (text) => `<meta name="description" content="${text}">`)}`;
+}
+
+// What every page shows: the clinic's details and navigation, each detail only when given.
+export function renderSite(site: Schemas["SiteSettings"]): string {
+  const contact = [site.phone, site.email, site.address]
+    .filter((detail): detail is string => detail !== null)
+    .map((detail) => `<li>${escape(detail)}</li>`)
+    .join("");
+  return `<header>${escape(site.clinic_name)}<nav>${site.main_navigation.map(link).join("")}</nav></header><footer><ul>${contact}</ul>${site.footer_links.map(link).join("")}${optional(site.default_disclaimer, (text) => `<p>${text}</p>`)}</footer>`;
 }
 
 // The typed client of docs/api-types.md: openapi-fetch with the generated paths.
