@@ -2,6 +2,7 @@
 
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
+from . import preview as built_in_preview
 from .frontend import frontend_configured, frontend_root_url
 
 
@@ -34,8 +35,11 @@ class FrontendUrlMixin:
 class HeadlessPage(FrontendUrlMixin, HeadlessPreviewMixin):
     """Mixed into a page model (before ``Page``) that the headless endpoints serve.
 
-    Previews open the frontend (wagtail-headless-preview). The pages endpoint
-    (:class:`headless.endpoints.PagesEndpoint`) calls these hooks, whose defaults do nothing:
+    Previews open the frontend (wagtail-headless-preview), or, for a site no frontend
+    previews, the built-in preview of the same JSON (:mod:`headless.preview`), shown by the
+    template ``<app_label>/preview/<model_name>.html`` when the page type has one. The pages
+    endpoint (:class:`headless.endpoints.PagesEndpoint`) calls these hooks, whose defaults do
+    nothing:
 
     ``collects_health_information``
         True on page types that ask visitors about their health (forms); the API says so in
@@ -70,3 +74,8 @@ class HeadlessPage(FrontendUrlMixin, HeadlessPreviewMixin):
 
     def collect_api_references(self, references, detail):
         pass
+
+    def serve_preview(self, request, preview_mode):
+        if built_in_preview.has_preview_frontend(self, request):
+            return super().serve_preview(request, preview_mode)
+        return built_in_preview.serve(request, self)
