@@ -2,7 +2,11 @@
 published page, or, with no frontend configured, in the CMS's built-in preview of the same JSON."""
 
 import html
+import json
+import os
 import re
+import subprocess
+import sys
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -218,6 +222,36 @@ def test_preview_related_articles_follow_the_drafts_conditions(client, article, 
 
 
 # Without a preview frontend (a newcomer's `make run`): the built-in preview
+
+
+def dev_preview_settings(**env):
+    """The preview's client URLs and the admin's frame-src under `make run`'s settings."""
+    environ = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("FRONTEND_PREVIEW_URL", "FRONTEND_PREVIEW_URLS")
+    }
+    code = (
+        "import json; from django.conf import settings; print(json.dumps(["
+        "settings.WAGTAIL_HEADLESS_PREVIEW['CLIENT_URLS'], "
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['frame-src']]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**environ, "DJANGO_SETTINGS_MODULE": "cms.settings.dev", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def test_a_newcomers_make_run_has_no_preview_frontend():
+    assert dev_preview_settings() == [{"default": ""}, ["'self'"]]
+    assert dev_preview_settings(FRONTEND_PREVIEW_URL="http://localhost:3000/api/preview") == [
+        {"default": "http://localhost:3000/api/preview"},
+        ["'self'", "http://localhost:3000"],
+    ]
 
 
 @pytest.fixture
