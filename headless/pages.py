@@ -2,6 +2,7 @@
 
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
+from . import preview as built_in_preview
 from .frontend import frontend_configured, frontend_root_url
 
 
@@ -74,9 +75,16 @@ class HeadlessPage(FrontendUrlMixin, HeadlessApiMixin, HeadlessPreviewMixin):
     """Mixed into a page model (before ``Page``) that the headless endpoints serve.
 
     Its URL is on the frontend (:class:`FrontendUrlMixin`), the pages endpoint calls its hooks
-    (:class:`HeadlessApiMixin`, the one list of them) and previews open the frontend
-    (wagtail-headless-preview). A page type with a preview of its own (a form page's) takes
-    the first two only.
+    (:class:`HeadlessApiMixin`, the one list of them). Previews open the frontend
+    (wagtail-headless-preview), or, for a site no frontend previews, the built-in preview of
+    the same JSON (:mod:`headless.preview`), shown by the template
+    ``<app_label>/preview/<model_name>.html`` when the page type has one. A page type with a
+    preview of its own (a form page's) takes the first two only.
     """
 
     template = "headless_page.html"  # never rendered: the frontend renders pages
+
+    def serve_preview(self, request, preview_mode):
+        if built_in_preview.has_preview_frontend(self, request):
+            return super().serve_preview(request, preview_mode)
+        return built_in_preview.serve(request, self)

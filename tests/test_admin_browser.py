@@ -200,6 +200,59 @@ def test_the_content_health_report_and_dashboard_panel(
         page.locator("main").screenshot(path=os.environ["SCREENSHOT_CONTENT_HEALTH"])
 
 
+def watch_edits(page):
+    """Let the test wait until Wagtail watches the form: it notes the initial state two seconds
+    in, and edits before that go unseen by autosave and the preview panel."""
+    page.add_init_script(
+        "document.addEventListener('w-unsaved:watch-edits', "
+        "() => document.body.setAttribute('data-watching-edits', ''))"
+    )
+
+
+def test_without_a_frontend_the_preview_panel_shows_the_draft_itself(
+    browser_page, admin_url, article_index, django_user_model, settings
+):
+    """As with a newcomer's `make run`: no FRONTEND_PREVIEW_URL, the CMS renders the draft."""
+    settings.WAGTAIL_HEADLESS_PREVIEW = {
+        **settings.WAGTAIL_HEADLESS_PREVIEW,
+        "CLIENT_URLS": {"default": ""},
+    }
+    # The live server's in-memory SQLite locks whole tables and never waits for them, so an
+    # autosave beside a preview refresh fails there; on `make run`'s SQLite file they take turns
+    # (the test of autosaves below).
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
+    article = ArticlePageFactory(
+        parent=article_index,
+        title="Your first visit",
+        body=[
+            body.heading("Questions"),
+            body.accordion([("How long is a visit?", "<p>About an hour.</p>")]),
+        ],
+    )
+    article.save_revision().publish()
+    page = browser_page
+    log_in(page, admin_url, django_user_model)
+    watch_edits(page)
+    page.goto(f"{admin_url}pages/{article.pk}/edit/")
+    page.locator("body[data-watching-edits]").wait_for(state="attached")
+
+    page.get_by_role("button", name="Toggle preview").click()
+    preview = page.frame_locator("#w-preview-iframe")
+    expect(preview.get_by_role("heading", level=1)).to_have_text("Your first visit")
+    expect(preview.get_by_text("Preview of an unpublished draft")).to_be_visible()
+
+    page.locator("#id_title").fill("Before your first visit")
+    page.locator("input[name='body-1-value-items-0-value-title']").fill("How long will I stay?")
+
+    expect(preview.get_by_role("heading", level=1)).to_have_text("Before your first visit")
+    item = preview.locator("details").first
+    expect(item.locator("summary")).to_have_text("How long will I stay?")
+    expect(item.get_by_text("About an hour.")).to_be_hidden()  # a closed <details>
+    item.locator("summary").click()
+    expect(item.get_by_text("About an hour.")).to_be_visible()
+    assert ArticlePage.objects.get(pk=article.pk).title == "Your first visit"  # still live
+
+
 class FakeFrontend(BaseHTTPRequestHandler):
     """A frontend's preview route: fetches the draft from the CMS and shows its title.
 
@@ -262,11 +315,7 @@ def test_the_live_preview_follows_every_autosave_on_sqlite(
         admin_url = f"http://127.0.0.1:{port}/admin/"
         sign_in(page, admin_url)
         edit_url = f"{admin_url}pages/{article.pk}/edit/"
-        # Wagtail notes the form's initial state two seconds in; edits before that go unseen.
-        page.add_init_script(
-            "document.addEventListener('w-unsaved:watch-edits', "
-            "() => document.body.setAttribute('data-watching-edits', ''))"
-        )
+        watch_edits(page)
         page.goto(edit_url)
         page.locator("body[data-watching-edits]").wait_for(state="attached")
         page.get_by_role("button", name="Toggle preview").click()

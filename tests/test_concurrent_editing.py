@@ -113,7 +113,15 @@ def edit_form(page, title):
     )
 
 
-def test_preview_waits_for_another_writer(editor, article, sqlite_file_db):
+def preview_frontend(settings, url):
+    """FRONTEND_PREVIEW_URL, or "" for none: the built-in preview, as with `make run`."""
+    settings.WAGTAIL_HEADLESS_PREVIEW = {
+        **settings.WAGTAIL_HEADLESS_PREVIEW,
+        "CLIENT_URLS": {"default": url},
+    }
+
+
+def show_preview(editor, article, sqlite_file_db):
     url = reverse("wagtailadmin_pages:preview_on_edit", args=(article.pk,))
     posted = editor.post(url, edit_form(article, "Draft title"))
     assert posted.status_code == 200 and posted.json()["is_valid"]
@@ -123,7 +131,18 @@ def test_preview_waits_for_another_writer(editor, article, sqlite_file_db):
         shown = editor.get(url)
     assert answers, "the preview never wrote after reading in a transaction"
     assert shown.status_code == 200, shown.content.decode()[:2000]
+    return shown
 
+
+def test_the_built_in_preview_waits_for_another_writer(editor, article, sqlite_file_db, settings):
+    preview_frontend(settings, "")
+    shown = show_preview(editor, article, sqlite_file_db)
+    assert re.search(r"<h1>\s*Draft title\s*</h1>", shown.content.decode())
+
+
+def test_the_frontend_preview_waits_for_another_writer(editor, article, sqlite_file_db, settings):
+    preview_frontend(settings, "http://localhost:3000/api/preview")
+    shown = show_preview(editor, article, sqlite_file_db)
     iframe = re.search(r'<iframe src="([^"]+)"', shown.content.decode()).group(1)
     query = parse_qs(urlparse(html.unescape(iframe)).query)
     draft = editor.get(

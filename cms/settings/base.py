@@ -309,11 +309,12 @@ FRONTEND_SECRET_HEADER = os.environ.get("FRONTEND_SECRET_HEADER", "X-Frontend-Se
 FRONTEND_CLIENT_IP_HEADER = os.environ.get("FRONTEND_CLIENT_IP_HEADER", "X-Client-IP")
 RATELIMIT_IP_META_KEY = "cms.client_address.client_ip"
 
-# Preview: the admin's Preview shows the draft in the frontend, which fetches it from
-# /api/v2/page_preview/. FRONTEND_PREVIEW_URLS gives per-site URLs as "hostname=url,...".
-# The default is a frontend's `npm run dev`; production has none (production.py).
+# Preview: the admin's Preview shows the draft in the frontend at FRONTEND_PREVIEW_URL, which
+# fetches it from /api/v2/page_preview/; FRONTEND_PREVIEW_URLS gives per-site URLs as
+# "hostname=url,...". A site with neither (a newcomer's `make run`) gets the CMS's built-in
+# preview of the same JSON (headless/preview.py).
 WAGTAIL_HEADLESS_PREVIEW = {
-    "CLIENT_URLS": preview_client_urls(default="http://localhost:3000/api/preview"),
+    "CLIENT_URLS": preview_client_urls(),
     "ENFORCE_TRAILING_SLASH": False,
 }
 PREVIEW_TOKEN_TTL = int(os.environ.get("PREVIEW_TOKEN_TTL", "3600"))

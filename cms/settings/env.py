@@ -43,10 +43,11 @@ def host_urls(name):
     return dict(entry.split("=", 1) for entry in env_list(name) if "=" in entry)
 
 
-def preview_client_urls(default=""):
-    """Where the admin's Preview opens the frontend: ``FRONTEND_PREVIEW_URL`` (``default``
-    when unset) and the per-site ``FRONTEND_PREVIEW_URLS`` entries, ``hostname=url,...``."""
+def preview_client_urls():
+    """Where the admin's Preview opens the frontend: ``FRONTEND_PREVIEW_URL`` and the per-site
+    ``FRONTEND_PREVIEW_URLS`` entries, ``hostname=url,...``. An empty URL means none: the
+    built-in preview (``headless/preview.py``)."""
     return {
-        "default": os.environ.get("FRONTEND_PREVIEW_URL", default),
+        "default": os.environ.get("FRONTEND_PREVIEW_URL", ""),
         **host_urls("FRONTEND_PREVIEW_URLS"),
     }

@@ -32,8 +32,8 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# Previews open only the frontends configured here, and the admin may frame only those: no
-# development default.
+# Previews open only the frontends configured here (a site without one gets the built-in
+# preview), and the admin may frame only those, whatever the base settings were imported with.
 WAGTAIL_HEADLESS_PREVIEW = {**WAGTAIL_HEADLESS_PREVIEW, "CLIENT_URLS": preview_client_urls()}
 CONTENT_SECURITY_POLICY = {
     **CONTENT_SECURITY_POLICY,

@@ -20,8 +20,9 @@ class PagePreviewEndpoint(PagesEndpoint):
 
     The admin's Preview button (wagtail-headless-preview) saves the draft under a signed token
     and opens the frontend with ``?content_type=app.model&token=...``; the frontend fetches
-    ``/api/v2/page_preview/?content_type=...&token=...``. Tokens expire after
-    ``PREVIEW_TOKEN_TTL`` seconds. Previews are never cached.
+    ``/api/v2/page_preview/?content_type=...&token=...``. For a site no frontend previews, the
+    CMS's built-in preview (:mod:`headless.preview`) asks it the same, in-process. Tokens expire
+    after ``PREVIEW_TOKEN_TTL`` seconds. Previews are never cached.
     """
 
     name = "page_preview"

@@ -1,0 +1,86 @@
+"""The built-in preview: a draft as plain, accessible HTML, for a site no frontend previews.
+
+Without a preview frontend for the site (neither ``FRONTEND_PREVIEW_URL`` nor an entry of
+``FRONTEND_PREVIEW_URLS``, as in a newcomer's ``make run``), the admin's Preview shows this page
+instead of framing a frontend (:meth:`headless.pages.HeadlessPage.serve_preview`).
+
+It renders exactly what a frontend would: the draft is stored under a signed token, as for a
+frontend, and the preview endpoint (``/api/v2/page_preview/``) is asked for it in-process,
+anonymously, as a frontend's server asks. The JSON is then shown by the page type's template,
+``<app_label>/preview/<model_name>.html`` (``articles/preview/article_page.html``), or by
+``headless/preview/page.html``, which shows the words of any page. Body blocks are rendered by
+``{% preview_blocks %}`` (:mod:`headless.templatetags.headless_preview`).
+
+Only Wagtail's preview views call it, and they let only those who may edit the page in. The
+answer is never cached and allows no script.
+"""
+
+import io
+import json
+from urllib.parse import urlencode
+
+from django.core.handlers.wsgi import WSGIRequest
+from django.template.response import TemplateResponse
+from django.urls import get_script_prefix, resolve, reverse
+from django.utils.cache import patch_cache_control
+from wagtail.coreutils import camelcase_to_underscore
+from wagtail_headless_preview.models import PagePreview
+
+PREVIEW_ENDPOINT = "wagtailapi:page_preview:detail"
+"""The URL name of the preview endpoint, under the namespace Wagtail's documentation gives the
+API router and ``cms/api.py`` uses."""
+
+CREDENTIALS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION")
+"""Left out of the request to the endpoint: a frontend's server asks as nobody in particular."""
+
+
+def has_preview_frontend(page, request):
+    """Whether a frontend previews pages of the request's site (wagtail-headless-preview)."""
+    return bool(page.get_client_root_url(request).strip("/"))
+
+
+def draft_data(request, page):
+    """``(status, JSON)`` the preview endpoint answers a frontend for the draft ``page``."""
+    PagePreview.garbage_collect()
+    preview = page.create_page_preview()
+    path = reverse(PREVIEW_ENDPOINT)
+    environ = {name: value for name, value in request.META.items() if name not in CREDENTIALS}
+    environ.update(
+        {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": "/" + path.removeprefix(get_script_prefix()),
+            "QUERY_STRING": urlencode(
+                {"content_type": page.get_content_type_str(), "token": preview.token}
+            ),
+            "wsgi.input": io.BytesIO(),
+        }
+    )
+    for name in ("CONTENT_LENGTH", "CONTENT_TYPE"):
+        environ.pop(name, None)
+    api_request = WSGIRequest(environ)
+    response = resolve(api_request.path_info).func(api_request)
+    response.render()
+    return response.status_code, json.loads(response.content)
+
+
+def preview_templates(page):
+    """The page type's preview template, then the one for any page."""
+    name = camelcase_to_underscore(type(page).__name__)
+    return [f"{page._meta.app_label}/preview/{name}.html", "headless/preview/page.html"]
+
+
+def serve(request, page):
+    """The built-in preview of the draft ``page``: its API representation as HTML."""
+    status, data = draft_data(request, page)
+    if status == 200:
+        response = TemplateResponse(request, preview_templates(page), {"page": data})
+    else:
+        response = TemplateResponse(
+            request,
+            "headless/preview/unavailable.html",
+            {"message": data["message"]},
+            status=status,
+        )
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
