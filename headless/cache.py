@@ -227,6 +227,10 @@ _local = _LocalCopies()
 BROAD_TAGS = frozenset({EVERYTHING})
 """Tags on every response: listing under them would say nothing a re-render could use."""
 
+OWN = "own:"
+"""The index lists the answers about an object (a page's detail, its find-by-path) under
+``own:`` and its tag, besides every tag they depend on."""
+
 BROAD_LISTING_TAGS = frozenset({"pages", "settings", "redirects", "images", "documents"})
 """Tags many responses carry: their URLs are re-rendered after the specific ones."""
 
@@ -314,9 +318,11 @@ def cached_urls(tags, limit):
     """
     urls = {}
     specific = sorted(set(tags) - BROAD_TAGS, key=lambda tag: (tag in BROAD_LISTING_TAGS, tag))
+    # The changed objects' own answers, then every answer that shows them.
+    lists = [f"{OWN}{tag}" for tag in specific] + specific
     try:
-        for tag in specific:
-            for url in sorted(_index().get(tag), key=_priority):
+        for listed in lists:
+            for url in sorted(_index().get(listed), key=_priority):
                 urls.setdefault(url, None)
                 if len(urls) >= limit:
                     return list(urls)
@@ -361,11 +367,12 @@ def lookup(request):
     return _cache_headers(response, deps), current
 
 
-def store(request, response, current, tags):
+def store(request, response, current, tags, own=None):
     """Cache a successful rendered response under ``current`` versions of ``tags``.
 
     Always returns the response with its cache headers. A response without tags is not
-    cached: nothing would ever say it is stale.
+    cached: nothing would ever say it is stale. ``own`` is the tag of the object the response
+    is about, if it is about one (a page's detail): it is rendered first after a change.
     """
     tags = set(tags)
     if tags:
@@ -381,7 +388,10 @@ def store(request, response, current, tags):
         try:
             cache.set(key, entry, timeout=settings.API_RESPONSE_CACHE_TIMEOUT)
             if _warmable(request):
-                _index().add(request.build_absolute_uri(), tags - BROAD_TAGS)
+                listed = tags - BROAD_TAGS
+                if own:
+                    listed.add(f"{OWN}{own}")
+                _index().add(request.build_absolute_uri(), listed)
         except Exception as exc:
             _log_failure(exc)
         response["X-Cache"] = "miss"

@@ -192,3 +192,21 @@ def test_plain_answers_are_rendered_first_when_there_are_too_many(
 
     assert client.get(paths(a)[0])["X-Cache"] == "hit"
     assert client.get(f"/api/v2/pages/{a.pk}/?fields=-body")["X-Cache"] == "miss"
+
+
+def test_a_changed_pages_own_answers_are_rendered_before_those_that_show_it(
+    client, articles, settings, django_capture_on_commit_callbacks
+):
+    a, b, c = articles["a"], articles["b"], articles["c"]
+    # a and c show b among their related articles; their details depend on b too.
+    for page in (a, c, b):
+        assert client.get(paths(page)[0]).status_code == 200
+    assert client.get(paths(b)[1]).status_code == 200
+    settings.API_CACHE_WARM_LIMIT = 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        b.title = "Article b, revised"
+        b.save_revision().publish()
+
+    assert [client.get(path)["X-Cache"] for path in paths(b)] == ["hit", "hit"]
+    assert client.get(paths(a)[0])["X-Cache"] == "miss"

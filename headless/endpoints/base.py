@@ -75,7 +75,15 @@ class CachedResponseMixin:
         if cached is not None:
             return cached
         response = super().dispatch(request, *args, **kwargs)
-        return cache.store(request, response, versions, self.response_cache_tags())
+        own = self.response_own_tag()
+        return cache.store(request, response, versions, self.response_cache_tags(), own=own)
+
+    def response_own_tag(self):
+        """The tag of the one object this answer is about (a page's detail), or None.
+
+        After a change to it, its own answers are rendered again before those that show it.
+        """
+        return None
 
     def response_cache_tags(self):
         tags = set(self.cache_tags)

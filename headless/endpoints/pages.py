@@ -8,6 +8,7 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page
 
 from .. import openapi, schema
+from ..dependencies import object_tag
 from ..fields import BlankAsNullMixin, CollectsHealthInformationField, PagePathField
 from ..filters import safe_filters
 from ..pages import HeadlessApiMixin
@@ -56,6 +57,10 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
     def get_detail_default_fields(cls, model):
         fields = super().get_detail_default_fields(model)
         return [field for field in fields if field != "parent"]
+
+    def response_own_tag(self):
+        page = getattr(self, "_cached_object", None)
+        return object_tag(page) if self.action == "detail_view" and page is not None else None
 
     def response_cache_tags(self):
         # Every page may show the site settings (a default disclaimer, the publisher). A listing
