@@ -301,7 +301,7 @@ WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["headless.renderers.CompactJSONRenderer"],
     "EXCEPTION_HANDLER": "headless.errors.exception_handler",
 }
 # The admin keeps Django's page; /api/ answers JSON (cms/errors.py).
