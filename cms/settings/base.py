@@ -60,6 +60,10 @@ MIDDLEWARE = [
     "cms.middleware.ApiRequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (which serves its own compressed files), before anything that writes or
+    # reads a body: brotli or gzip for clients that accept them. Cached API answers come
+    # compressed already (headless/compression.py).
+    "headless.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cms.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
