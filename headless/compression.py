@@ -19,6 +19,7 @@ weak comparison) still answers 304 for whichever encoding the client holds, and 
 compares strongly mistakes one representation for the other.
 """
 
+import functools
 import re
 
 import brotli
@@ -67,8 +68,14 @@ def preferred_coding(request, codings=CODINGS):
     coding not named, ``q=0`` for "not this one", and identity acceptable unless refused. A
     tie goes to the earlier of ``codings``; identity wins only when rated higher than all.
     """
+    accept_encoding = request.META.get("HTTP_ACCEPT_ENCODING", "")[:_HEADER_LIMIT]
+    return _preferred(accept_encoding, tuple(codings))
+
+
+@functools.lru_cache(maxsize=256)  # clients send few distinct headers; a hit is read per request
+def _preferred(accept_encoding, codings):
     weights = {}
-    for item in request.headers.get("Accept-Encoding", "")[:_HEADER_LIMIT].split(","):
+    for item in accept_encoding.split(","):
         name, *parameters = item.split(";")
         weight = 1.0
         for parameter in parameters:
