@@ -17,6 +17,9 @@ and a compressed body's ETag is the identity body's weakened, as Django's ``GZip
 does. A weak ETag says "the same content" rather than "the same bytes": ``If-None-Match`` (a
 weak comparison) still answers 304 for whichever encoding the client holds, and nothing that
 compares strongly mistakes one representation for the other.
+
+Not django-compression-middleware: its last release (2023) names Django 4.1 at most, ignores
+q-values other than 0, needs zstandard too, and compresses every content type.
 """
 
 import functools

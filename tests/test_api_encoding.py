@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer
 from wagtail.contrib.redirects.models import Redirect
@@ -328,3 +329,17 @@ def test_files_already_compressed_are_sent_as_they_are(client, demo):
     # Wagtail's serve view sends "Content-Encoding: None" of its own; the file is not encoded.
     assert response.get("Content-Encoding") not in CODINGS
     assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+
+
+def test_streamed_exports_are_compressed_and_spreadsheets_are_not(admin_client, demo):
+    url = reverse("articles_reviews_due")
+    identity = b"".join(admin_client.get(url, {"export": "csv"}).streaming_content)
+    assert identity.startswith(b"Article,Medical reviewer")
+    for coding, decompress in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        response = admin_client.get(url, {"export": "csv"}, HTTP_ACCEPT_ENCODING=coding)
+        assert response["Content-Encoding"] == coding
+        assert "Content-Length" not in response
+        assert decompress(b"".join(response.streaming_content)) == identity
+    xlsx = admin_client.get(url, {"export": "xlsx"}, HTTP_ACCEPT_ENCODING="br, gzip")
+    assert xlsx.status_code == 200
+    assert xlsx.get("Content-Encoding") is None
