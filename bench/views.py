@@ -1,5 +1,6 @@
 """What the bench compares our API against: stock Wagtail API v2, and bytes served as they are."""
 
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from wagtail import blocks
 from wagtail.api import APIField
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.fields import StreamField
+
+from headless import compression
 
 
 def stock_representation(block, value, context):
@@ -77,15 +80,51 @@ class StockPagesAPIViewSet(PagesAPIViewSet):
         }
 
 
+REPLAYED_HEADERS = frozenset(
+    [
+        "Content-Type",
+        "Content-Encoding",
+        "Content-Length",
+        "Vary",
+        "ETag",
+        "Cache-Control",
+        "Cache-Tag",
+        "Surrogate-Key",
+    ]
+)
+"""The headers of a cached answer the prerendered view sends as well (not ``X-Cache``)."""
+
 _prerendered = {}
 
 
+def _load(name):
+    """``(identity body, (brotli body, headers) or None)`` of what the bench wrote as ``name``."""
+    directory = Path(settings.BENCH_PRERENDERED_DIR)
+    path = directory / f"{name}.json"
+    if not settings.BENCH_PRERENDERED_DIR or not path.is_file():
+        raise Http404(f"Nothing prerendered as {name}")
+    brotli_path = directory / f"{name}.br"
+    compressed = None
+    if brotli_path.is_file():
+        headers = json.loads((directory / f"{name}.headers.json").read_text())
+        compressed = (brotli_path.read_bytes(), headers)
+    return path.read_bytes(), compressed
+
+
 def prerendered(request, name):
-    """A response body rendered earlier, served as it is: the floor under any API view."""
-    body = _prerendered.get(name)
-    if body is None:
-        path = Path(settings.BENCH_PRERENDERED_DIR) / f"{name}.json"
-        if not settings.BENCH_PRERENDERED_DIR or not path.is_file():
-            raise Http404(f"Nothing prerendered as {name}")
-        body = _prerendered[name] = path.read_bytes()
+    """A response rendered earlier, served as it is: the floor under any API view.
+
+    A client that accepts brotli gets, once the bench has recorded them, the brotli bytes and
+    the headers the API's cache answered for the same URL.
+    """
+    loaded = _prerendered.get(name)
+    if loaded is None:
+        loaded = _prerendered[name] = _load(name)
+    body, compressed = loaded
+    if compressed is not None and compression.preferred_coding(request) == "br":
+        content, headers = compressed
+        response = HttpResponse(content)
+        for header, value in headers.items():
+            response[header] = value
+        return response
     return HttpResponse(body, content_type="application/json")

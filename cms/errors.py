@@ -5,14 +5,15 @@ these; a frontend parses every /api/ answer as JSON, while the admin keeps its H
 ``handler500`` is :func:`cms.health.server_error`, which also tells a database outage apart.
 """
 
-from django.http import JsonResponse
 from django.views import csrf, defaults
+
+from headless.renderers import CompactJsonResponse
 
 from .health import is_api
 
 
 def _json(status, message):
-    return JsonResponse({"message": message}, status=status)
+    return CompactJsonResponse({"message": message}, status=status)
 
 
 def bad_request(request, exception):

@@ -22,9 +22,11 @@ import uuid
 
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
+
+from headless.renderers import CompactJsonResponse
 
 logger = logging.getLogger("cms.database")
 
@@ -90,7 +92,7 @@ def healthz(request):
         result["status"] = "down"
     elif not result["cache"]["ok"]:
         result["status"] = "degraded"
-    response = JsonResponse(result, status=200 if database["ok"] else 503)
+    response = CompactJsonResponse(result, status=200 if database["ok"] else 503)
     add_never_cache_headers(response)
     # The failed check said so on ``cms.database``, once a minute at most; without this,
     # django.request would log every probe's 503 besides.
@@ -118,7 +120,7 @@ def is_api(request):
 def unavailable(request):
     """The 503 for a request that needed the unreachable database."""
     if is_api(request):
-        response = JsonResponse({"message": UNAVAILABLE_MESSAGE}, status=503)
+        response = CompactJsonResponse({"message": UNAVAILABLE_MESSAGE}, status=503)
     else:
         response = HttpResponse(UNAVAILABLE_MESSAGE, status=503, content_type="text/plain")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -140,5 +142,5 @@ def server_error(request):
         response._has_been_logged = True  # said above, once a minute at most
         return response
     if is_api(request):
-        return JsonResponse({"message": "Internal server error."}, status=500)
+        return CompactJsonResponse({"message": "Internal server error."}, status=500)
     return defaults.server_error(request)

@@ -3,7 +3,9 @@
 import logging
 
 from django.core.exceptions import DisallowedHost, TooManyFieldsSent
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest
+
+from headless.renderers import CompactJsonResponse
 
 logger = logging.getLogger("django.security")
 
@@ -24,7 +26,7 @@ class RejectNulCharactersMiddleware:
     def __call__(self, request):
         if any("\x00" in key or "\x00" in value for key, value in _items(request.GET)):
             if request.path_info.startswith("/api/"):
-                return JsonResponse({"message": NUL_MESSAGE}, status=400)
+                return CompactJsonResponse({"message": NUL_MESSAGE}, status=400)
             return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain")
         return self.get_response(request)
 
@@ -65,7 +67,7 @@ class ApiRequestGuardMiddleware:
 
 
 def _logged_bad_request(message):
-    response = JsonResponse({"message": message}, status=400)
+    response = CompactJsonResponse({"message": message}, status=400)
     response._has_been_logged = True  # the warning above says it; no second "Bad Request" line
     return response
 

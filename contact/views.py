@@ -13,13 +13,13 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError, transaction
-from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import get_usage
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 
 from headless import openapi, schema
+from headless.renderers import CompactJsonResponse
 
 from .models import ContactPage
 
@@ -31,7 +31,7 @@ CACHE_ERRORS = (OSError, RedisError, ConnectionInterrupted)
 
 
 def _json(status, message, **extra):
-    return JsonResponse({"message": message, **extra}, status=status)
+    return CompactJsonResponse({"message": message, **extra}, status=status)
 
 
 def _reject_constant(name):

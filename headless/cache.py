@@ -22,6 +22,9 @@ committed change. How:
   worker, another app server) is seen by every server within that time, with or without a
   shared cache. The process that made the change reads them on its next request.
 
+An entry keeps the body as rendered and compressed (brotli, gzip; see
+:mod:`headless.compression`), so a hit answers each client in its encoding without compressing.
+
 The cache itself is an accelerator: a shared one (Redis) lets servers reuse each other's
 renders, and each process keeps copies of recent entries in memory. When it fails, responses
 are rendered from the database and the failure is logged at most once a minute.
@@ -51,6 +54,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
+from . import compression
 from .models import TagVersion
 
 logger = logging.getLogger(__name__)
@@ -153,7 +157,13 @@ versions = Versions()
 
 def _key(request):
     raw = f"{request.get_host()}|{request.get_full_path()}".encode()
-    return f"api:response:{hashlib.sha256(raw).hexdigest()}"
+    # The number changes with the entry's form: a server never reads another version's entries.
+    return f"api:response:2:{hashlib.sha256(raw).hexdigest()}"
+
+
+def _size(entry):
+    """The bytes an entry's bodies take: ``(deps, content_type, etag, content, encoded)``."""
+    return len(entry[3]) + sum(len(body) for body in entry[4].values())
 
 
 def _fresh(entry, current):
@@ -204,18 +214,18 @@ class _LocalCopies:
 
     def put(self, key, entry):
         limit = settings.API_LOCAL_CACHE_BYTES
-        size = len(entry[3])
+        size = _size(entry)
         if size > limit:
             return
         with self.lock:
             old = self.entries.pop(key, None)
             if old is not None:
-                self.size -= len(old[3])
+                self.size -= _size(old)
             self.entries[key] = entry
             self.size += size
             while self.size > limit:
                 _, dropped = self.entries.popitem(last=False)
-                self.size -= len(dropped[3])
+                self.size -= _size(dropped)
 
 
 _local = _LocalCopies()
@@ -359,10 +369,11 @@ def lookup(request):
         if entry is None or not _fresh(entry, current):
             return None, current
         _local.put(key, entry)
-    deps, content_type, etag, content = entry
+    deps, content_type, etag, content, encoded = entry
     response = HttpResponse(content, content_type=content_type)
     response["ETag"] = etag
     response["X-Cache"] = "hit"
+    compression.respond(request, response, encoded)
     patch_vary_headers(response, ["Accept"])
     return _cache_headers(response, deps), current
 
@@ -382,7 +393,9 @@ def store(request, response, current, tags, own=None):
             response.render()
         set_response_etag(response)
         deps = {tag: current.get(tag, 0) for tag in tags}
-        entry = (deps, response["Content-Type"], response["ETag"], response.content)
+        content = response.content
+        encoded = compression.encode(content)  # once per entry: no hit compresses
+        entry = (deps, response["Content-Type"], response["ETag"], content, encoded)
         key = _key(request)
         _local.put(key, entry)
         try:
@@ -395,5 +408,6 @@ def store(request, response, current, tags, own=None):
         except Exception as exc:
             _log_failure(exc)
         response["X-Cache"] = "miss"
+        compression.respond(request, response, encoded)
     patch_vary_headers(response, ["Accept"])
     return _cache_headers(response, tags)

@@ -5,9 +5,10 @@ Wagtail answers its own errors so (``BaseAPIViewSet.handle_exception``); the res
 renamed by :func:`exception_handler`, the project's ``REST_FRAMEWORK["EXCEPTION_HANDLER"]``.
 """
 
-from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .renderers import CompactJsonResponse
 
 
 def exception_handler(exc, context):
@@ -21,4 +22,4 @@ def exception_handler(exc, context):
 @csrf_exempt
 def not_found(request, unknown=""):
     """Unknown API URLs answer JSON too, never an HTML error page."""
-    return JsonResponse({"message": f"No API endpoint at {request.path}"}, status=404)
+    return CompactJsonResponse({"message": f"No API endpoint at {request.path}"}, status=404)

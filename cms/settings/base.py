@@ -60,6 +60,10 @@ MIDDLEWARE = [
     "cms.middleware.ApiRequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (which serves its own compressed files), before anything that writes or
+    # reads a body: brotli or gzip for clients that accept them. Cached API answers come
+    # compressed already (headless/compression.py).
+    "headless.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cms.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -349,7 +353,7 @@ WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["headless.renderers.CompactJSONRenderer"],
     "EXCEPTION_HANDLER": "headless.errors.exception_handler",
 }
 # The admin keeps Django's page; /api/ answers JSON (cms/errors.py).

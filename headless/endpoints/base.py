@@ -3,12 +3,12 @@
 from django.conf import settings
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import JSONRenderer
 from wagtail.api.v2.utils import BadRequestError
 
 from .. import cache
 from ..pagination import BoundedPagination
 from ..references import References
+from ..renderers import CompactJSONRenderer
 from ..visibility import sees_more_than_anonymous
 
 
@@ -58,8 +58,9 @@ class CachedResponseMixin:
     loaded (``pages`` for listings: the set they filter).
     """
 
-    # JSON only: the browsable HTML API is for humans poking at a DRF project, not frontends.
-    renderer_classes = [JSONRenderer]
+    # Compact JSON only: the browsable HTML API is for humans poking at a DRF project, not
+    # frontends, and Wagtail's indentation makes every answer larger for no reader.
+    renderer_classes = [CompactJSONRenderer]
     content_negotiation_class = JSONOnlyNegotiation
     # An anonymous request's answer must not touch the session (which adds Vary: Cookie).
     authentication_classes = [SessionIfPresent]
