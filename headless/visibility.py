@@ -17,7 +17,7 @@ def django_request(request):
     return getattr(request, "_request", request)
 
 
-def _has_credentials(request):
+def has_credentials(request):
     """A session (signed in, or a page password typed) or an Authorization header."""
     return settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
 
@@ -30,7 +30,7 @@ def _failed_restrictions(request):
     """
     request = django_request(request)
     if not hasattr(request, "_failed_restrictions"):
-        if _has_credentials(request):
+        if has_credentials(request):
             page_paths = [
                 restriction.page.path
                 for restriction in PageViewRestriction.objects.select_related("page")
@@ -83,7 +83,7 @@ def sees_more_than_anonymous(request):
     credentials can; anonymous requests are decided without a query.
     """
     request = django_request(request)
-    if not _has_credentials(request):
+    if not has_credentials(request):
         return False
     if not hasattr(request, "_sees_more_than_anonymous"):
         restrictions = [

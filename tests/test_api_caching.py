@@ -7,6 +7,7 @@ import wagtail_factories
 from django.core.management import call_command
 
 from articles.models import ArticlePage
+from headless.endpoints.base import CachedResponseMixin
 from home.models import ClinicSettings
 from tests.factories import (
     ArticleIndexPageFactory,
@@ -166,3 +167,41 @@ def test_a_change_behind_wagtails_back_is_dropped_by_clear_api_cache(client, art
     response = get(client, article)
     assert response["X-Cache"] == "miss"
     assert response.json()["title"] == "Changed meanwhile"
+
+
+def test_an_anonymous_hit_is_answered_before_the_view_with_the_same_headers(
+    client, article, monkeypatch
+):
+    url = f"/api/v2/pages/{article.pk}/"
+    origin = {"HTTP_ORIGIN": "https://frontend.test"}
+    miss = client.get(url, **origin)
+    view_hit = client.get(url, **origin)
+    assert view_hit["X-Cache"] == "hit"
+
+    def no_view(*args, **kwargs):
+        raise AssertionError("the view was asked for a cached answer")
+
+    monkeypatch.setattr(CachedResponseMixin, "dispatch", no_view)
+    hit = client.get(url, **origin)
+    assert hit["X-Cache"] == "hit"
+    assert hit.content == miss.content
+    assert {name: hit[name] for name in hit.headers} == {
+        name: view_hit[name] for name in view_hit.headers
+    }
+    assert hit["Access-Control-Allow-Origin"] == "https://frontend.test"
+    assert client.get(url, HTTP_IF_NONE_MATCH=hit["ETag"]).status_code == 304
+
+
+def test_a_request_with_a_session_goes_to_the_view(client, admin_client, article, monkeypatch):
+    url = f"/api/v2/pages/{article.pk}/"
+    client.get(url)
+    asked = []
+    dispatch = CachedResponseMixin.dispatch
+
+    def counting(self, request, *args, **kwargs):
+        asked.append(request.path)
+        return dispatch(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(CachedResponseMixin, "dispatch", counting)
+    assert admin_client.get(url)["X-Cache"] == "hit"  # nothing restricted: the shared answer
+    assert asked == [url]

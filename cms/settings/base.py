@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After everything that sets headers on every answer: an anonymous visitor's cached API
+    # answer is served here, before URL resolution and the view (headless/middleware.py).
+    "headless.middleware.CachedAnswerMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -242,6 +245,8 @@ API_CACHE_POLL_SECONDS = float(os.environ.get("API_CACHE_POLL_SECONDS", "0.25"))
 API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
 # After a change, the cached answers it made stale are rendered again before visitors ask
 # (headless/tasks.py), at most this many per change: a page's own first, then listings.
+# Where the cached answers are: requests under it may be answered before URL resolution.
+API_CACHE_PATH_PREFIX = "/api/v2/"
 API_CACHE_WARM = env_bool("API_CACHE_WARM", True)
 API_CACHE_WARM_LIMIT = int(os.environ.get("API_CACHE_WARM_LIMIT", "200"))
 

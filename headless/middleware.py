@@ -1,0 +1,38 @@
+"""Cached API answers served before URL resolution and the view, for requests without
+credentials.
+
+A hit for an anonymous visitor is the same bytes and headers whichever way it is served
+(:mod:`headless.cache`); answering it here skips the URL patterns, the view and DRF, which are
+most of a hit's cost. Requests with credentials (a session cookie, an Authorization header)
+go on to the view, which decides whether their answer may be shared.
+"""
+
+from django.conf import settings
+
+from . import cache
+from .visibility import has_credentials
+
+
+class CachedAnswerMiddleware:
+    """Answer an anonymous GET under ``API_CACHE_PATH_PREFIX`` from the cache when it can.
+
+    Sits after the middleware that sets headers on every answer (security, CORS, conditional
+    GETs, framing, CSP), so a hit served here carries what a hit served by the view carries.
+    On a miss, the versions it read go to the view with the request: the view does not look
+    again, and files its answer under them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method in ("GET", "HEAD")
+            and request.path_info.startswith(settings.API_CACHE_PATH_PREFIX)
+            and not has_credentials(request)
+        ):
+            cached, versions = cache.lookup(request)
+            if cached is not None:
+                return cached
+            request.api_cache_versions = versions
+        return self.get_response(request)
