@@ -2,7 +2,7 @@
 
 from headless import schema
 from headless.fields import PageListingField, ReferenceField
-from headless.references import image_schema
+from headless.references import image_schema, locale_code
 from home.models import ClinicSettings
 
 from .blocks import HeadingBlock, heading_anchor
@@ -13,17 +13,21 @@ ARTICLE_MODEL = "articles.ArticlePage"
 
 
 class ClinicianField(ReferenceField):
-    """An author or reviewer as an object, with their photo."""
+    """An author or reviewer as an object, with their photo, in the page's language when the
+    clinician's profile is translated into it (``locale`` says which language it is in)."""
 
     def get_attribute(self, instance):
-        return getattr(instance, self.source, None)
+        return instance.locale_id, getattr(instance, self.source, None)
 
-    def to_representation(self, clinician):
+    def to_representation(self, value):
+        locale_id, clinician = value
+        clinician = self.references.localized(clinician, locale_id)
         if clinician is None:
             return None
         self.references.depend_on(clinician)
         return {
             "id": clinician.pk,
+            "locale": locale_code(clinician.locale_id),
             "name": clinician.name,
             "credentials": clinician.credentials,
             "specialty": clinician.specialty,
@@ -37,6 +41,7 @@ class ClinicianField(ReferenceField):
         clinician = schema.obj(
             {
                 "id": schema.INTEGER,
+                "locale": schema.locale(),
                 "name": schema.STRING,
                 "credentials": schema.STRING,
                 "specialty": schema.STRING,
@@ -53,32 +58,52 @@ class ClinicianField(ReferenceField):
 
 
 def _term(term):
-    return {"id": term.pk, "name": term.name, "slug": term.slug, "description": term.description}
+    return {
+        "id": term.pk,
+        "locale": locale_code(term.locale_id),
+        "name": term.name,
+        "slug": term.slug,
+        "description": term.description,
+    }
 
 
 TERM_SCHEMA = {
     "id": schema.INTEGER,
+    "locale": schema.locale(),
     "name": schema.STRING,
     "slug": schema.STRING,
     "description": schema.STRING,
 }
 
 
-class ConditionsField(ReferenceField):
-    def to_representation(self, manager):
-        terms = manager.all()
+class TermsField(ReferenceField):
+    """The terms a page is filed under, each in the page's language when it is translated
+    into it (``locale`` says which language each is in)."""
+
+    def get_attribute(self, instance):
+        return instance.locale_id, getattr(instance, self.source)
+
+    def terms(self, value):
+        locale_id, manager = value
+        terms = [self.references.localized(term, locale_id) for term in manager.all()]
         self.references.depend_on(*terms)
-        return [_term(term) for term in terms]
+        return terms
+
+
+class ConditionsField(TermsField):
+    def to_representation(self, value):
+        return [_term(term) for term in self.terms(value)]
 
     def api_schema(self, builder, model):
         return schema.array(builder.define("Condition", schema.obj(TERM_SCHEMA)))
 
 
-class TreatmentsField(ReferenceField):
-    def to_representation(self, manager):
-        terms = manager.all()
-        self.references.depend_on(*terms)
-        return [{**_term(term), "regulatory_note": term.regulatory_note or None} for term in terms]
+class TreatmentsField(TermsField):
+    def to_representation(self, value):
+        return [
+            {**_term(term), "regulatory_note": term.regulatory_note or None}
+            for term in self.terms(value)
+        ]
 
     def api_schema(self, builder, model):
         treatment = schema.obj({**TERM_SCHEMA, "regulatory_note": schema.nullable(schema.STRING)})

@@ -19,7 +19,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import AbstractGroupApprovalTask, Page
+from wagtail.models import AbstractGroupApprovalTask, Page, TranslatableMixin
 from wagtail.search import index
 
 from headless import fields
@@ -45,8 +45,13 @@ def medical_review_interval():
     return timedelta(days=settings.MEDICAL_REVIEW_INTERVAL_DAYS)
 
 
-class Clinician(index.Indexed, models.Model):
-    """A person who writes or medically reviews articles."""
+class Clinician(TranslatableMixin, index.Indexed, models.Model):
+    """A person who writes or medically reviews articles.
+
+    Translatable: a translation carries the bio, specialty and credentials in its language.
+    The admin account stays on the source (a translation is the same person, not another
+    reviewer), so ``user`` is not copied into translations.
+    """
 
     name = models.CharField(max_length=120)
     credentials = models.CharField(max_length=80, blank=True, help_text="e.g. MD, PhD, FRCA")
@@ -81,17 +86,24 @@ class Clinician(index.Indexed, models.Model):
         FieldPanel("user"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    exclude_fields_in_copy = ["user"]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["name"]
 
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
-class TaxonomyTerm(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
+class TaxonomyTerm(TranslatableMixin, models.Model):
+    """A term of a taxonomy, translatable: names and slugs are unique within a language.
+
+    A term and its translations share a ``translation_key``; ``?condition=<slug>`` finds the
+    articles filed under any of them (articles/api.py).
+    """
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120)
     description = models.TextField(blank=True, max_length=500)
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
@@ -99,6 +111,7 @@ class TaxonomyTerm(models.Model):
     class Meta:
         abstract = True
         ordering = ["name"]
+        unique_together = [("translation_key", "locale"), ("locale", "name"), ("locale", "slug")]
 
     def __str__(self):
         return self.name
@@ -267,18 +280,22 @@ class ArticlePage(HeadlessPage, Page):
         return queryset.order_by("-first_published_at", "-pk")  # newest first
 
     def prepare_api_detail(self, public_pages, preview=False):
-        """Find the related articles among ``public_pages`` and fetch all their conditions.
+        """Find the related articles among ``public_pages``, in the article's language, and
+        fetch all their conditions.
 
         A preview's conditions live in the unsaved draft, not in the database.
         """
         if preview:
-            conditions = [condition.pk for condition in self.conditions.all()]
+            conditions = [condition.translation_key for condition in self.conditions.all()]
         else:
-            conditions = ArticlePage.conditions.through.objects.filter(
-                articlepage_id=self.pk
-            ).values("condition_id")
+            conditions = Condition.objects.filter(articles=self.pk).values("translation_key")
+        # In the article's language, sharing a condition or a translation of one.
         related = (
-            ArticlePage.objects.filter(pk__in=public_pages.values("pk"), conditions__in=conditions)
+            ArticlePage.objects.filter(
+                pk__in=public_pages.values("pk"),
+                locale_id=self.locale_id,
+                conditions__translation_key__in=conditions,
+            )
             .exclude(pk=self.pk)
             .order_by("-first_published_at", "-pk")
             .distinct()
@@ -296,9 +313,13 @@ class ArticlePage(HeadlessPage, Page):
     def collect_api_references(self, references, detail):
         for image in (self.hero_image, self.social_image):
             references.add_image(image)
+        references.add_translations(self)
         for clinician in (self.author, self.reviewer):
             if clinician:
                 references.add_image(clinician.photo)
+                references.add_translatable(clinician, self.locale_id)
+        for term in (*self.conditions.all(), *(self.treatments.all() if detail else ())):
+            references.add_translatable(term, self.locale_id)
         if detail:
             references.add_stream(self.body)
             for article in getattr(self, "related_articles", ()):

@@ -9,7 +9,7 @@ from django.apps import apps
 from rest_framework import serializers
 
 from . import schema
-from .references import image_schema, rich_text_schema
+from .references import image_schema, locale_code, rich_text_schema
 
 
 class ReferenceField(serializers.Field):
@@ -78,6 +78,45 @@ class PagePathField(ReferenceField):
 
     def api_schema(self, builder, model):
         return schema.STRING
+
+
+class LocaleField(ReferenceField):
+    """``meta.locale``: the language code of the page (``en``, ``es``)."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        return locale_code(page.locale_id)
+
+    def api_schema(self, builder, model):
+        return schema.locale()
+
+
+class TranslationsField(ReferenceField):
+    """``meta.translations``: the page in the other languages, live and public ones only::
+
+    [{"locale": "es", "id": 31, "path": "/es/articles/migrana/",
+      "url": "https://clinic.example/es/articles/migrana/"}]
+    """
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        return self.references.translations_data(page)
+
+    def api_schema(self, builder, model):
+        translation = schema.obj(
+            {
+                "locale": schema.locale(),
+                "id": schema.INTEGER,
+                "path": schema.nullable(schema.STRING),
+                "url": schema.nullable(schema.URL),
+            },
+            description="The page in another language.",
+        )
+        return schema.array(builder.define("Translation", translation))
 
 
 class CollectsHealthInformationField(ReferenceField):
