@@ -6,7 +6,7 @@ from headless.references import image_schema, locale_code
 from home.models import ClinicSettings
 
 from .blocks import HeadingBlock, heading_anchor
-from .readability import FORMULA
+from .readability import FORMULA, FORMULAS
 from .structured_data import structured_data
 
 ARTICLE_MODEL = "articles.ArticlePage"
@@ -138,18 +138,21 @@ class ReadabilityField(ReferenceField):
         {"grade_level": 6.4, "target_grade": 8, "formula": "flesch_kincaid_grade",
          "sections": [{"anchor": "what-to-expect", "grade_level": 5.9}]}
 
-    ``grade_level`` is null for an article with no text; section anchors are the table of
-    contents' anchors of its H2 headings.
+    ``grade_level`` is the value of ``formula``: a US grade (``flesch_kincaid_grade``, lower
+    is easier) for English, a reading ease (``fernandez_huerta``, 0-100, higher is easier) for
+    Spanish; ``target_grade`` is the site's target in the same formula. It is null for an
+    article with no text; section anchors are the table of contents' anchors of its H2 headings.
     """
 
     def to_representation(self, stored):
         stored = stored or {}
         request = self.context.get("request")
-        target = ClinicSettings.for_request(request).target_reading_grade
+        formula = stored.get("formula", FORMULA)
+        target = ClinicSettings.for_request(request).target_for(formula)
         return {
             "grade_level": stored.get("grade_level"),
             "target_grade": target,
-            "formula": stored.get("formula", FORMULA),
+            "formula": formula,
             "sections": [
                 {"anchor": section["anchor"], "grade_level": section["grade_level"]}
                 for section in stored.get("sections", [])
@@ -163,7 +166,7 @@ class ReadabilityField(ReferenceField):
             {
                 "grade_level": grade,
                 "target_grade": schema.INTEGER,
-                "formula": {"enum": [FORMULA]},
+                "formula": schema.enum(list(dict.fromkeys(FORMULAS.values()))),
                 "sections": schema.array(builder.define("ReadabilitySection", section)),
             }
         )
@@ -184,7 +187,9 @@ class StructuredDataField(ReferenceField):
         return instance
 
     def to_representation(self, page):
-        return structured_data(page, self.context.get("request"))
+        return structured_data(
+            page, self.context.get("request"), self.references.translations_data(page)
+        )
 
     def api_schema(self, builder, model):
         # JSON-LD is schema.org's vocabulary, validated by its consumers; here only its envelope.

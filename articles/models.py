@@ -19,8 +19,9 @@ from wagtail.admin.panels import (
 )
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import AbstractGroupApprovalTask, Page, TranslatableMixin
+from wagtail.models import AbstractGroupApprovalTask, Locale, Page, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import BaseTranslatableField
 
 from headless import fields
 from headless.pages import HeadlessPage
@@ -206,6 +207,14 @@ class ArticlePage(HeadlessPage, Page):
     parent_page_types = ["articles.ArticleIndexPage"]
     subpage_types = []
 
+    # A translation is reviewed on its own (articles/translations.py): a copy starts unreviewed,
+    # and syncing the source's changes into it (wagtail-localize) leaves its review alone.
+    exclude_fields_in_copy = ["reviewer", "last_reviewed"]
+    override_translatable_fields = [
+        BaseTranslatableField("reviewer"),
+        BaseTranslatableField("last_reviewed"),
+    ]
+
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),
@@ -343,17 +352,33 @@ class ArticlePage(HeadlessPage, Page):
     def compute_content_checks(self):
         """Work out what is stored about the body: reading time, grades, accessibility."""
         self.reading_time = self.compute_reading_time()
-        self.readability = readability.readability(self.body)
+        self.readability = readability.readability(self.body, self.language_code())
         self.accessibility_problems = [
             problem.as_dict() for problem in accessibility.page_problems(self)
         ]
 
+    def language_code(self):
+        """The article's language; before its first save, the one it will get (its parent's)."""
+        if self.locale_id is None:
+            try:
+                return self.get_default_locale().language_code
+            except Exception:  # not placed in the tree yet
+                return Locale.get_default().language_code
+        return self.locale.language_code
+
+    @property
+    def reading_formula(self):
+        return (self.readability or {}).get("formula") or readability.formula_for(
+            self.language_code()
+        )
+
     def target_reading_grade(self):
-        """The target grade of the site this article is on (``ClinicSettings``)."""
+        """The target of the article's readability formula on its site (``ClinicSettings``):
+        a US grade for English, a reading ease for Spanish."""
         site = self.get_site()
         if site is None:
-            return ClinicSettings._meta.get_field("target_reading_grade").default
-        return ClinicSettings.for_site(site).target_reading_grade
+            return ClinicSettings.default_target(self.reading_formula)
+        return ClinicSettings.for_site(site).target_for(self.reading_formula)
 
     @property
     def next_review_date(self):
@@ -411,7 +436,9 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
             return False
         article = page.get_latest_revision_as_object()
         return readability.is_above(
-            article.readability.get("grade_level"), page.target_reading_grade()
+            article.readability.get("grade_level"),
+            page.target_reading_grade(),
+            article.readability.get("formula", readability.FORMULA),
         )
 
     @transaction.atomic

@@ -124,6 +124,20 @@ class ClinicSettings(TranslatableMixin, BaseSiteSetting):
         "the level most adults read with ease; the AMA suggests grade 6.",
     )
 
+    target_reading_ease_es = models.PositiveSmallIntegerField(
+        "Target reading ease in Spanish",
+        default=60,
+        validators=[MaxValueValidator(100)],
+        help_text="Fernández-Huerta reading ease (0-100, higher is easier) Spanish articles "
+        "should reach; 60-70 reads as ordinary text, about the level of grade 8.",
+    )
+
+    TARGETS = {
+        "flesch_kincaid_grade": "target_reading_grade",
+        "fernandez_huerta": "target_reading_ease_es",
+    }
+    """The field holding the target of each readability formula (articles.readability)."""
+
     panels = [
         MultiFieldPanel(
             [
@@ -137,13 +151,24 @@ class ClinicSettings(TranslatableMixin, BaseSiteSetting):
         FieldPanel("main_navigation"),
         FieldPanel("footer_links"),
         FieldPanel("default_disclaimer"),
-        FieldPanel("target_reading_grade"),
+        MultiFieldPanel(
+            [FieldPanel("target_reading_grade"), FieldPanel("target_reading_ease_es")],
+            heading="Reading level targets",
+        ),
     ]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = "clinic settings"
         verbose_name_plural = "clinic settings"
         unique_together = [("translation_key", "locale"), ("site", "locale")]
+
+    def target_for(self, formula):
+        """The target of a readability formula's value (a grade, or a reading ease)."""
+        return getattr(self, self.TARGETS.get(formula, "target_reading_grade"))
+
+    @classmethod
+    def default_target(cls, formula):
+        return cls._meta.get_field(cls.TARGETS.get(formula, "target_reading_grade")).default
 
     @classmethod
     def for_site(cls, site, locale=None):

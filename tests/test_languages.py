@@ -3,41 +3,11 @@
 import pytest
 from django.db import connection
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Locale, Page
-from wagtail_localize.models import StringTranslation, Translation
-from wagtail_localize.operations import TranslationCreator
 
 from home.models import ClinicSettings
-from tests.factories import ArticlePageFactory, ClinicianFactory, ConditionFactory
+from tests.factories import ArticlePageFactory, ClinicianFactory, ConditionFactory, translate
 
 pytestmark = pytest.mark.django_db
-
-
-def translate(instance, strings=None, publish=False, language_code="es"):
-    """Translate ``instance`` with wagtail-localize, as the admin's Translate does, each source
-    string found in ``strings`` by its translation. Returns the translation: a draft page
-    unless ``publish``, or a saved snippet. Untranslated strings stay in the source language."""
-    locale = Locale.objects.get(language_code=language_code)
-    TranslationCreator(None, [locale]).create_translations(instance)
-    translation = Translation.objects.get(
-        source__object_id=instance.translation_key, target_locale=locale
-    )
-    for source, target in (strings or {}).items():
-        segments = translation.source.stringsegment_set.filter(string__data=source)
-        assert segments, f"no segment says {source!r}"
-        for segment in segments:
-            StringTranslation.objects.update_or_create(
-                translation_of=segment.string,
-                locale=locale,
-                context=segment.context,
-                defaults={"data": target},
-            )
-    translation.save_target(publish=not isinstance(instance, Page))
-    translated = type(instance).objects.get(translation_key=instance.translation_key, locale=locale)
-    if publish:
-        translated.get_latest_revision().publish()
-        translated.refresh_from_db()
-    return translated
 
 
 @pytest.fixture
@@ -273,3 +243,36 @@ def test_postgresql_stems_each_language_as_its_own(client, article_index):
     found = client.get("/api/v2/pages/", {"search": "walk"}).json()
     assert [item["id"] for item in found["items"]] == [english.pk]
     assert spanish_home is None
+
+
+def test_the_sitemap_lists_each_page_in_every_language(client, english, spanish):
+    entries = {e["path"]: e for e in client.get("/api/v2/sitemap/").json()["items"]}
+    assert "/es/articles/migraine/" in entries
+    english_entry = entries["/articles/migraine/"]
+    assert english_entry["alternates"] == [
+        {"hreflang": "en", "url": english_entry["url"]},
+        {"hreflang": "es", "url": entries["/es/articles/migraine/"]["url"]},
+    ]
+    assert entries["/es/articles/migraine/"]["alternates"] == english_entry["alternates"]
+    spanish.unpublish()
+    entries = {e["path"]: e for e in client.get("/api/v2/sitemap/").json()["items"]}
+    assert "/es/articles/migraine/" not in entries
+    assert [a["hreflang"] for a in entries["/articles/migraine/"]["alternates"]] == ["en"]
+
+
+def test_structured_data_says_its_language_and_its_translations(client, english, spanish):
+    [page] = client.get(f"/api/v2/pages/{spanish.pk}/").json()["structured_data"]
+    assert page["inLanguage"] == "es"
+    english_url = meta(client, english)["html_url"]
+    assert page["translationOfWork"] == {
+        "@type": "MedicalWebPage",
+        "@id": english_url,
+        "url": english_url,
+        "inLanguage": "en",
+    }
+    [source] = client.get(f"/api/v2/pages/{english.pk}/").json()["structured_data"]
+    assert source["inLanguage"] == "en"
+    assert [(t["url"], t["inLanguage"]) for t in source["workTranslation"]] == [
+        (meta(client, spanish)["html_url"], "es")
+    ]
+    assert "translationOfWork" not in source
