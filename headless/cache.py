@@ -318,6 +318,7 @@ def cached_urls(tags, limit):
     return list(urls)
 
 
+
 def reset():
     """Forget this process's versions, copies and index (tests start from an empty cache)."""
     versions.reset()
