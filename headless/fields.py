@@ -57,10 +57,23 @@ class RichTextField(ReferenceField):
 
 
 class StreamField(ReferenceField):
-    """A StreamField as ``[{type, id, value}]`` with every reference expanded."""
+    """A StreamField as ``[{type, id, value}]`` with every reference expanded.
 
-    def to_representation(self, stream_value):
-        context = {"request": self.context["request"], "references": self.references}
+    Blocks find the page's language in their context (``language``): a default text comes
+    in it.
+    """
+
+    def get_attribute(self, instance):
+        locale_id = getattr(instance, "locale_id", None)
+        return super().get_attribute(instance), locale_code(locale_id) if locale_id else None
+
+    def to_representation(self, value):
+        stream_value, language = value
+        context = {
+            "request": self.context["request"],
+            "references": self.references,
+            "language": language,
+        }
         return stream_value.stream_block.get_api_representation(stream_value, context=context)
 
     def api_schema(self, builder, model):

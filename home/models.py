@@ -171,13 +171,23 @@ class ClinicSettings(TranslatableMixin, BaseSiteSetting):
         return cls._meta.get_field(cls.TARGETS.get(formula, "target_reading_grade")).default
 
     @classmethod
+    def for_request_in(cls, request, language_code):
+        """``for_site`` of the request's site in a language (a code), once per request."""
+        cached = request.__dict__.setdefault("_clinic_settings_by_language", {})
+        if language_code not in cached:
+            cached[language_code] = cls.for_site(Site.find_for_request(request), language_code)
+        return cached[language_code]
+
+    @classmethod
     def for_site(cls, site, locale=None):
-        """The settings of ``site`` in ``locale``, or in the default language when ``locale``
+        """The settings of ``site`` in ``locale`` (a Locale or a language code), or in the default language when ``locale``
         has none (say so ``locale`` of the answer); the default language's are made if
         missing, as Wagtail makes a site's settings."""
         if site is None:
             raise cls.DoesNotExist(f"{cls} does not exist for site None.")
         default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        if isinstance(locale, str):
+            locale = Locale(language_code=locale)
         codes = {default, locale.language_code if locale else default}
         found = {
             setting.locale.language_code: setting

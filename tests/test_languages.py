@@ -276,3 +276,19 @@ def test_structured_data_says_its_language_and_its_translations(client, english,
         (meta(client, spanish)["html_url"], "es")
     ]
     assert "translationOfWork" not in source
+
+
+def test_a_default_disclaimer_comes_in_the_page_language(client, site, english):
+    clinic = ClinicSettings.for_site(site)
+    clinic.default_disclaimer = "Ask your doctor."
+    clinic.save()
+    english.body = [("disclaimer", {"text": ""})]
+    english.save_revision().publish()
+    spanish = translate(english, publish=True)
+    [block] = client.get(f"/api/v2/pages/{spanish.pk}/").json()["body"]
+    assert block["value"]["text"] == "Ask your doctor."  # not translated yet: the English one
+    translate(clinic, {"Ask your doctor.": "Consulte a su médico."})
+    [block] = client.get(f"/api/v2/pages/{spanish.pk}/").json()["body"]
+    assert block["value"]["text"] == "Consulte a su médico."
+    [block] = client.get(f"/api/v2/pages/{english.pk}/").json()["body"]
+    assert block["value"]["text"] == "Ask your doctor."
