@@ -1,13 +1,15 @@
 """The article API: listings filtered by condition and treatment, and the taxonomy itself."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import path
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
+from wagtail.models import Locale
 
 from headless import endpoints, openapi, schema
 from headless.fields import model_values
-from headless.filters import SafeSearchFilter
+from headless.filters import SafeSearchFilter, request_locale
 from headless.visibility import public_pages
 
 from .fields import ARTICLE_MODEL
@@ -15,17 +17,23 @@ from .models import ArticlePage, Condition, Treatment
 
 
 class TaxonomyFilter:
-    """``?condition=<slug>`` and ``?treatment=<slug>`` on article listings."""
+    """``?condition=<slug>`` and ``?treatment=<slug>`` on article listings.
 
-    params = {"condition": "conditions__slug", "treatment": "treatments__slug"}
+    A slug of the term in any language finds the articles filed under the term or any of its
+    translations: a Spanish article may be filed under the English term it was translated with.
+    """
+
+    params = {"condition": ("conditions", Condition), "treatment": ("treatments", Treatment)}
 
     def filter_queryset(self, request, queryset, view):
-        for param, lookup in self.params.items():
+        for param, (field, model) in self.params.items():
             if param not in request.GET:
                 continue
             if queryset.model._meta.label != ARTICLE_MODEL:
                 raise BadRequestError(f"filtering by {param} needs type={ARTICLE_MODEL}")
-            queryset = queryset.filter(**{lookup: request.GET[param]})
+            keys = model.objects.filter(slug=request.GET[param]).values("translation_key")
+            filed = ArticlePage.objects.filter(**{f"{field}__translation_key__in": keys})
+            queryset = queryset.filter(pk__in=filed.values("pk"))
         return queryset
 
     @classmethod
@@ -63,12 +71,17 @@ class TaxonomyEndpoint(
 ):
     """Every term of one taxonomy by name, with how many articles a visitor finds under it.
 
-    ``article_count`` counts the live articles of the request's site that it may see, the
-    ones ``/api/v2/pages/?type=articles.ArticlePage&<name>=<slug>`` lists.
+    ``?locale=`` asks for the terms in that language: a term not translated into it comes in
+    the default language, and ``locale`` of each says which. ``article_count`` counts the live
+    articles of the request's site that it may see, in that language when ``?locale=`` is
+    given, filed under the term or its translations: the ones
+    ``/api/v2/pages/?type=articles.ArticlePage&<name>=<slug>[&locale=]`` lists.
     """
 
     fields = ("name", "slug", "description")
-    known_query_parameters = frozenset(["limit", "offset", "site", "format"])
+    field_name = None
+    """The article field holding the terms (``conditions``)."""
+    known_query_parameters = frozenset(["limit", "offset", "site", "format", "locale"])
     # A term's count changes with any article's publishing; each term's own tag with its edits.
     cache_tags = ("pages",)
 
@@ -77,14 +90,37 @@ class TaxonomyEndpoint(
         return super().response_cache_tags() | {f"snippets-{self.model._meta.model_name}"}
 
     def get_queryset(self):
+        asked = request_locale(self.request, default=False)
+        locale = asked or Locale.get_default()
         try:
-            articles = public_pages(self.request).type(ArticlePage).values("pk")
+            articles = public_pages(self.request).type(ArticlePage)
         except ValueError as e:
             raise BadRequestError(str(e)) from e
-        visible = Q(articles__page_ptr__in=articles)
-        return self.model.objects.annotate(
-            article_count=Count("articles", filter=visible, distinct=True)
-        ).order_by("name")
+        if asked is not None:
+            articles = articles.filter(locale=asked)
+        counts = (
+            ArticlePage.objects.filter(
+                pk__in=articles.values("pk"),
+                **{f"{self.field_name}__translation_key": OuterRef("translation_key")},
+            )
+            .order_by()
+            .values(f"{self.field_name}__translation_key")
+            .annotate(count=Count("pk", distinct=True))
+            .values("count")
+        )
+        terms = self.model.objects.filter(locale=locale)
+        default = Locale.get_default()
+        if locale.pk != default.pk:
+            # Untranslated terms in the default language.
+            translated = self.model.objects.filter(locale=locale).values("translation_key")
+            terms = self.model.objects.filter(
+                Q(locale=locale) | Q(locale=default) & ~Q(translation_key__in=translated)
+            )
+        return (
+            terms.select_related("locale")
+            .annotate(article_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
+            .order_by("name", "pk")
+        )
 
     def listing_view(self, request):
         queryset = self.get_queryset()
@@ -92,7 +128,11 @@ class TaxonomyEndpoint(
         terms = self.paginate_queryset(queryset)
         self.references.depend_on(*terms)
         items = [
-            {**model_values(term, self.fields), "article_count": term.article_count}
+            {
+                **model_values(term, self.fields),
+                "locale": term.locale.language_code,
+                "article_count": term.article_count,
+            }
             for term in terms
         ]
         return self.get_paginated_response(items)
@@ -110,6 +150,7 @@ class TaxonomyEndpoint(
             schema.obj(
                 {
                     **builder.model_fields(cls.model, cls.fields),
+                    "locale": schema.locale(),
                     "article_count": {"type": "integer", "minimum": 0},
                 },
                 description=f"A {label.lower()}: articles are listed under it with "
@@ -133,7 +174,15 @@ class TaxonomyEndpoint(
                         ),
                         **openapi.cached(builder),
                     },
-                    openapi.wagtail_parameters("limit", "offset", "site", "format"),
+                    [
+                        *openapi.wagtail_parameters("limit", "offset", "site", "format"),
+                        openapi.query(
+                            "locale",
+                            schema.locale(),
+                            "The terms in this language (untranslated ones in the default "
+                            "language) and the counts of articles in it.",
+                        ),
+                    ],
                     tag="articles",
                 )
             }
@@ -143,9 +192,11 @@ class TaxonomyEndpoint(
 class ConditionsEndpoint(TaxonomyEndpoint):
     model = Condition
     name = "conditions"
+    field_name = "conditions"
 
 
 class TreatmentsEndpoint(TaxonomyEndpoint):
     model = Treatment
     name = "treatments"
+    field_name = "treatments"
     fields = (*TaxonomyEndpoint.fields, "regulatory_note")

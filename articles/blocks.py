@@ -6,10 +6,12 @@ stable once published: renaming one breaks frontends.
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.coreutils import get_supported_content_language_variant
 
 from headless import schema
 from headless.blocks import (
@@ -276,7 +278,10 @@ class DisclaimerBlock(StructBlock):
     def get_api_representation(self, value, context=None):
         text = (value.get("text") or "").strip()
         if not text:
-            text = default_disclaimer(context.get("request") if context else None)
+            text = default_disclaimer(
+                context.get("request") if context else None,
+                context.get("language") if context else None,
+            )
         return {"text": text or None, "is_default": not (value.get("text") or "").strip()}
 
     def api_schema(self, builder):
@@ -285,10 +290,16 @@ class DisclaimerBlock(StructBlock):
         return schema.obj({"text": schema.nullable(schema.STRING), "is_default": schema.BOOLEAN})
 
 
-def default_disclaimer(request):
+def default_disclaimer(request, language=None):
+    """The clinic's default disclaimer in the page's language (the default language's when
+    the settings are not translated into it)."""
     if request is None:
         return ""
-    return ClinicSettings.for_request(request).default_disclaimer
+    if language is None or language == get_supported_content_language_variant(
+        settings.LANGUAGE_CODE
+    ):
+        return ClinicSettings.for_request(request).default_disclaimer
+    return ClinicSettings.for_request_in(request, language).default_disclaimer
 
 
 class ArticleBodyBlock(blocks.StreamBlock):

@@ -1,10 +1,12 @@
 """The clinic's content at a glance: which live articles read above target, have accessibility
-problems or are overdue for review, and a small chart of it.
+problems or are overdue for review, and a small chart of it, in every language.
 
 Everything here reads what articles stored when they were saved (``readability``,
 ``accessibility_problems``), so it costs a few queries however many articles there are. The
-target grade is per site (``ClinicSettings.target_reading_grade``): an article is measured
-against the target of the site it is on.
+target is per site and language (``ClinicSettings.target_for``): an article is measured
+against its site's target for its language's formula (a Spanish article's Fernández-Huerta
+ease against the Spanish target, lower is harder). The chart's grade bands are of the articles
+measured in US grades.
 """
 
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from wagtail.models import Site
 from home.models import ClinicSettings
 
 from .models import ArticlePage
+from .readability import EASE_FORMULAS, FORMULA, formula_for
 from .review import review_due
 
 GRADE_BANDS = [
@@ -29,34 +32,43 @@ GRADE_BANDS = [
 
 
 def site_targets():
-    """``[(root page path, target grade)]`` of every site, the deepest root first."""
-    targets = [
-        (site.root_page.path, ClinicSettings.for_site(site).target_reading_grade)
-        for site in Site.objects.select_related("root_page")
-    ]
+    """``[(tree path, formula, target)]`` of every site's tree in every language, the deepest
+    root first: the site's root and each of its translations, with that language's target."""
+    targets = []
+    for site in Site.objects.select_related("root_page"):
+        clinic = ClinicSettings.for_site(site)
+        roots = site.root_page.get_translations(inclusive=True).select_related("locale")
+        for root in roots:
+            formula = formula_for(root.locale.language_code)
+            targets.append((root.path, formula, clinic.target_for(formula)))
     return sorted(targets, key=lambda target: len(target[0]), reverse=True)
 
 
 def target_for(article, targets):
-    for root_path, target in targets:
+    for root_path, _, target in targets:
         if article.path.startswith(root_path):
             return target
-    return ClinicSettings._meta.get_field("target_reading_grade").default
+    return ClinicSettings.default_target(article.readability.get("formula", FORMULA))
+
+
+def _harder(formula, target):
+    if formula in EASE_FORMULAS:
+        return Q(readability__formula=formula, readability__grade_level__lt=target)
+    return ~Q(readability__formula__in=list(EASE_FORMULAS)) & Q(readability__grade_level__gt=target)
 
 
 def above_target(targets):
-    """Articles whose grade is above the target of their site."""
+    """Articles that read harder than the target of their site and language."""
     if not targets:
-        default = ClinicSettings._meta.get_field("target_reading_grade").default
-        return Q(readability__grade_level__gt=default)
+        return _harder(FORMULA, ClinicSettings.default_target(FORMULA))
     condition = Q(pk__in=[])
-    for index, (root_path, target) in enumerate(targets):
+    for index, (root_path, formula, target) in enumerate(targets):
         site = Q(path__startswith=root_path)
         # A site inside another site's tree (deeper roots come first) measures its own articles.
-        for deeper, _ in targets[:index]:
+        for deeper, _, _ in targets[:index]:
             if deeper.startswith(root_path):
                 site &= ~Q(path__startswith=deeper)
-        condition |= site & Q(readability__grade_level__gt=target)
+        condition |= site & _harder(formula, target)
     return condition
 
 
@@ -85,6 +97,7 @@ def summary():
     grades = [
         readability.get("grade_level")
         for readability in articles.values_list("readability", flat=True)
+        if readability.get("formula", FORMULA) not in EASE_FORMULAS
     ]
     bands = [
         (label, sum(1 for g in grades if g is not None and _in_band(g, above, upto)))

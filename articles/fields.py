@@ -2,11 +2,11 @@
 
 from headless import schema
 from headless.fields import PageListingField, ReferenceField, model_values
-from headless.references import image_schema
+from headless.references import image_schema, locale_code
 from home.models import ClinicSettings
 
 from .blocks import HeadingBlock, heading_anchor
-from .readability import FORMULA
+from .readability import FORMULA, FORMULAS
 from .structured_data import structured_data
 
 ARTICLE_MODEL = "articles.ArticlePage"
@@ -16,17 +16,21 @@ TERM_FIELDS = ("id", "name", "slug", "description")
 
 
 class ClinicianField(ReferenceField):
-    """An author or reviewer as an object, with their photo."""
+    """An author or reviewer as an object, with their photo, in the page's language when the
+    clinician's profile is translated into it (``locale`` says which language it is in)."""
 
     def get_attribute(self, instance):
-        return getattr(instance, self.source, None)
+        return instance.locale_id, getattr(instance, self.source, None)
 
-    def to_representation(self, clinician):
+    def to_representation(self, value):
+        locale_id, clinician = value
+        clinician = self.references.localized(clinician, locale_id)
         if clinician is None:
             return None
         self.references.depend_on(clinician)
         return {
             **model_values(clinician, CLINICIAN_FIELDS),
+            "locale": locale_code(clinician.locale_id),
             "photo": self.references.image_data(clinician.photo, alt=clinician.name),
         }
 
@@ -34,6 +38,7 @@ class ClinicianField(ReferenceField):
         clinician = schema.obj(
             {
                 **builder.model_fields(CLINICIAN_MODEL, CLINICIAN_FIELDS),
+                "locale": schema.locale(),
                 "photo": {
                     **schema.nullable(image_schema(builder)),
                     "description": "The clinician's photo; its alt text is the clinician's name.",
@@ -44,19 +49,29 @@ class ClinicianField(ReferenceField):
 
 
 class TermsField(ReferenceField):
-    """The article's terms of one taxonomy (``model``, a label), each with ``fields``."""
+    """The article's terms of one taxonomy (``model``, a label), each with ``fields``, in the
+    page's language when it is translated into it (``locale`` says which language each is in)."""
 
     def __init__(self, model, fields=TERM_FIELDS, **kwargs):
         self.model_label, self.term_fields = model, fields
         super().__init__(**kwargs)
 
-    def to_representation(self, manager):
-        terms = manager.all()
+    def get_attribute(self, instance):
+        return instance.locale_id, getattr(instance, self.source)
+
+    def to_representation(self, value):
+        locale_id, manager = value
+        terms = [self.references.localized(term, locale_id) for term in manager.all()]
         self.references.depend_on(*terms)
-        return [model_values(term, self.term_fields) for term in terms]
+        return [
+            {**model_values(term, self.term_fields), "locale": locale_code(term.locale_id)}
+            for term in terms
+        ]
 
     def api_schema(self, builder, model):
-        term = schema.obj(builder.model_fields(self.model_label, self.term_fields))
+        term = schema.obj(
+            {**builder.model_fields(self.model_label, self.term_fields), "locale": schema.locale()}
+        )
         return schema.array(builder.define(self.model_label.split(".")[1], term))
 
 
@@ -98,18 +113,21 @@ class ReadabilityField(ReferenceField):
         {"grade_level": 6.4, "target_grade": 8, "formula": "flesch_kincaid_grade",
          "sections": [{"anchor": "what-to-expect", "grade_level": 5.9}]}
 
-    ``grade_level`` is null for an article with no text; section anchors are the table of
-    contents' anchors of its H2 headings.
+    ``grade_level`` is the value of ``formula``: a US grade (``flesch_kincaid_grade``, lower
+    is easier) for English, a reading ease (``fernandez_huerta``, 0-100, higher is easier) for
+    Spanish; ``target_grade`` is the site's target in the same formula. It is null for an
+    article with no text; section anchors are the table of contents' anchors of its H2 headings.
     """
 
     def to_representation(self, stored):
         stored = stored or {}
         request = self.context.get("request")
-        target = ClinicSettings.for_request(request).target_reading_grade
+        formula = stored.get("formula", FORMULA)
+        target = ClinicSettings.for_request(request).target_for(formula)
         return {
             "grade_level": stored.get("grade_level"),
             "target_grade": target,
-            "formula": stored.get("formula", FORMULA),
+            "formula": formula,
             "sections": [
                 {"anchor": section["anchor"], "grade_level": section["grade_level"]}
                 for section in stored.get("sections", [])
@@ -123,7 +141,7 @@ class ReadabilityField(ReferenceField):
             {
                 "grade_level": grade,
                 "target_grade": schema.INTEGER,
-                "formula": {"enum": [FORMULA]},
+                "formula": schema.enum(list(dict.fromkeys(FORMULAS.values()))),
                 "sections": schema.array(builder.define("ReadabilitySection", section)),
             }
         )
@@ -144,7 +162,9 @@ class StructuredDataField(ReferenceField):
         return instance
 
     def to_representation(self, page):
-        return structured_data(page, self.context.get("request"))
+        return structured_data(
+            page, self.context.get("request"), self.references.translations_data(page)
+        )
 
     def api_schema(self, builder, model):
         # JSON-LD is schema.org's vocabulary, validated by its consumers; here only its envelope.

@@ -19,8 +19,9 @@ from wagtail.admin.panels import (
 )
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import AbstractGroupApprovalTask, Page
+from wagtail.models import AbstractGroupApprovalTask, Locale, Page, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import BaseTranslatableField
 
 from headless import fields
 from headless.blocks import RICH_TEXT_FEATURES
@@ -45,8 +46,13 @@ def medical_review_interval():
     return timedelta(days=settings.MEDICAL_REVIEW_INTERVAL_DAYS)
 
 
-class Clinician(index.Indexed, models.Model):
-    """A person who writes or medically reviews articles."""
+class Clinician(TranslatableMixin, index.Indexed, models.Model):
+    """A person who writes or medically reviews articles.
+
+    Translatable: a translation carries the bio, specialty and credentials in its language.
+    The admin account stays on the source (a translation is the same person, not another
+    reviewer), so ``user`` is not copied into translations.
+    """
 
     name = models.CharField(max_length=120)
     credentials = models.CharField(max_length=80, blank=True, help_text="e.g. MD, PhD, FRCA")
@@ -81,17 +87,24 @@ class Clinician(index.Indexed, models.Model):
         FieldPanel("user"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    exclude_fields_in_copy = ["user"]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["name"]
 
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
-class TaxonomyTerm(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
+class TaxonomyTerm(TranslatableMixin, models.Model):
+    """A term of a taxonomy, translatable: names and slugs are unique within a language.
+
+    A term and its translations share a ``translation_key``; ``?condition=<slug>`` finds the
+    articles filed under any of them (articles/api.py).
+    """
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120)
     description = models.TextField(blank=True, max_length=500)
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
@@ -99,6 +112,7 @@ class TaxonomyTerm(models.Model):
     class Meta:
         abstract = True
         ordering = ["name"]
+        unique_together = [("translation_key", "locale"), ("locale", "name"), ("locale", "slug")]
 
     def __str__(self):
         return self.name
@@ -193,6 +207,14 @@ class ArticlePage(HeadlessPage, Page):
     parent_page_types = ["articles.ArticleIndexPage"]
     subpage_types = []
 
+    # A translation is reviewed on its own (articles/translations.py): a copy starts unreviewed,
+    # and syncing the source's changes into it (wagtail-localize) leaves its review alone.
+    exclude_fields_in_copy = ["reviewer", "last_reviewed"]
+    override_translatable_fields = [
+        BaseTranslatableField("reviewer"),
+        BaseTranslatableField("last_reviewed"),
+    ]
+
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),
@@ -267,18 +289,22 @@ class ArticlePage(HeadlessPage, Page):
         return queryset.order_by("-first_published_at", "-pk")  # newest first
 
     def prepare_api_detail(self, public_pages, preview=False):
-        """Find the related articles among ``public_pages`` and fetch all their conditions.
+        """Find the related articles among ``public_pages``, in the article's language, and
+        fetch all their conditions.
 
         A preview's conditions live in the unsaved draft, not in the database.
         """
         if preview:
-            conditions = [condition.pk for condition in self.conditions.all()]
+            conditions = [condition.translation_key for condition in self.conditions.all()]
         else:
-            conditions = ArticlePage.conditions.through.objects.filter(
-                articlepage_id=self.pk
-            ).values("condition_id")
+            conditions = Condition.objects.filter(articles=self.pk).values("translation_key")
+        # In the article's language, sharing a condition or a translation of one.
         related = (
-            ArticlePage.objects.filter(pk__in=public_pages.values("pk"), conditions__in=conditions)
+            ArticlePage.objects.filter(
+                pk__in=public_pages.values("pk"),
+                locale_id=self.locale_id,
+                conditions__translation_key__in=conditions,
+            )
             .exclude(pk=self.pk)
             .order_by("-first_published_at", "-pk")
             .distinct()
@@ -296,9 +322,13 @@ class ArticlePage(HeadlessPage, Page):
     def collect_api_references(self, references, detail):
         for image in (self.hero_image, self.social_image):
             references.add_image(image)
+        references.add_translations(self)
         for clinician in (self.author, self.reviewer):
             if clinician:
                 references.add_image(clinician.photo)
+                references.add_translatable(clinician, self.locale_id)
+        for term in (*self.conditions.all(), *(self.treatments.all() if detail else ())):
+            references.add_translatable(term, self.locale_id)
         if detail:
             references.add_stream(self.body)
             for article in getattr(self, "related_articles", ()):
@@ -322,17 +352,33 @@ class ArticlePage(HeadlessPage, Page):
     def compute_content_checks(self):
         """Work out what is stored about the body: reading time, grades, accessibility."""
         self.reading_time = self.compute_reading_time()
-        self.readability = readability.readability(self.body)
+        self.readability = readability.readability(self.body, self.language_code())
         self.accessibility_problems = [
             problem.as_dict() for problem in accessibility.page_problems(self)
         ]
 
+    def language_code(self):
+        """The article's language; before its first save, the one it will get (its parent's)."""
+        if self.locale_id is None:
+            try:
+                return self.get_default_locale().language_code
+            except Exception:  # not placed in the tree yet
+                return Locale.get_default().language_code
+        return self.locale.language_code
+
+    @property
+    def reading_formula(self):
+        return (self.readability or {}).get("formula") or readability.formula_for(
+            self.language_code()
+        )
+
     def target_reading_grade(self):
-        """The target grade of the site this article is on (``ClinicSettings``)."""
+        """The target of the article's readability formula on its site (``ClinicSettings``):
+        a US grade for English, a reading ease for Spanish."""
         site = self.get_site()
         if site is None:
-            return ClinicSettings._meta.get_field("target_reading_grade").default
-        return ClinicSettings.for_site(site).target_reading_grade
+            return ClinicSettings.default_target(self.reading_formula)
+        return ClinicSettings.for_site(site).target_for(self.reading_formula)
 
     @property
     def next_review_date(self):
@@ -390,7 +436,9 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
             return False
         article = page.get_latest_revision_as_object()
         return readability.is_above(
-            article.readability.get("grade_level"), page.target_reading_grade()
+            article.readability.get("grade_level"),
+            page.target_reading_grade(),
+            article.readability.get("formula", readability.FORMULA),
         )
 
     @transaction.atomic

@@ -1,4 +1,10 @@
-"""How hard an article is to read: US school grades, computed with ``textstat``.
+"""How hard an article is to read, computed with ``textstat`` in the article's language.
+
+English is graded in US school grades (Flesch-Kincaid, SMOG beside it). Spanish has no grade
+formula among textstat's that Spanish readers' bodies use; it is measured with Fernández-Huerta
+reading ease (0-100, higher is easier; 60-70 reads as ordinary text), against a target of its
+own (``ClinicSettings.target_reading_ease_es``). ``formula`` says which one ``grade_level``
+holds, and :func:`is_above` compares either the right way round.
 
 The text is the article as a reader meets it: headings, paragraphs, callouts and accordions.
 References, disclaimers, captions, alt text and calls to action are left out: they are not
@@ -10,9 +16,9 @@ heading or a bullet without a full stop does not run into the next one.
 API or a report reads an article::
 
     {
-        "formula": "flesch_kincaid_grade",
-        "grade_level": 6.4,          # Flesch-Kincaid grade of the whole article, or None
-        "smog_index": 8.1,           # SMOG grade of the whole article, or None
+        "formula": "flesch_kincaid_grade",   # or "fernandez_huerta" for Spanish
+        "grade_level": 6.4,          # the formula's value for the whole article, or None
+        "smog_index": 8.1,           # SMOG grade of the whole article, or None (English only)
         "words": 812,
         "longest_sentences": ["...", ...],
         "hardest_words": ["...", ...],
@@ -30,11 +36,24 @@ import re
 
 from bs4 import BeautifulSoup
 from textstat import textstat
+from textstat.backend import counts, metrics
 
 from .blocks import heading_anchor
 
 FORMULA = "flesch_kincaid_grade"
-"""The grade the API's ``grade_level`` gives; SMOG is stored beside it for editors."""
+"""The grade the API's ``grade_level`` gives in English; SMOG is stored beside it for editors."""
+
+SPANISH_FORMULA = "fernandez_huerta"
+"""Spanish reading ease: higher is easier."""
+
+FORMULAS = {"en": FORMULA, "es": SPANISH_FORMULA}
+EASE_FORMULAS = {SPANISH_FORMULA}
+"""Formulas whose value falls as text gets harder."""
+
+
+def formula_for(language_code):
+    return FORMULAS.get(language_code, FORMULA)
+
 
 LONGEST_SENTENCES = 3
 HARDEST_WORDS = 8
@@ -90,8 +109,9 @@ def _grade(value):
     return max(0.0, round(value, 1))
 
 
-def score(text):
-    """Grades and what makes ``text`` hard: its longest sentences and hardest words."""
+def score(text, formula=FORMULA):
+    """The formula's value and what makes ``text`` hard: its longest sentences and hardest
+    words."""
     words = textstat.lexicon_count(text)
     if not words:
         return {
@@ -102,6 +122,20 @@ def score(text):
             "hardest_words": [],
         }
     sentences = sorted(SENTENCE_SPLIT.split(text), key=lambda s: len(s.split()), reverse=True)
+    if formula == SPANISH_FORMULA:
+        # Spanish words of four syllables or more; textstat's easy-word list is English.
+        candidates = {w.strip(".,;:!?¿¡()\"'") for w in text.split()}
+        hard = sorted(
+            {w for w in candidates if w and counts.count_syllables(w, "es_ES") >= 4},
+            key=lambda word: (-counts.count_syllables(word, "es_ES"), word.lower()),
+        )
+        return {
+            "grade_level": round(metrics.fernandez_huerta(text, "es_ES"), 1),
+            "smog_index": None,
+            "words": words,
+            "longest_sentences": sentences[:LONGEST_SENTENCES],
+            "hardest_words": hard[:HARDEST_WORDS],
+        }
     hard = sorted(
         set(textstat.difficult_words_list(text, 3)),
         key=lambda word: (-textstat.syllable_count(word), word.lower()),
@@ -115,8 +149,10 @@ def score(text):
     }
 
 
-def readability(body):
-    """What an article stores about its reading level (the shape is in the module docstring)."""
+def readability(body, language_code="en"):
+    """What an article stores about its reading level (the shape is in the module docstring),
+    measured with its language's formula."""
+    formula = formula_for(language_code)
     whole, sections, seen = [], [], {}
     for kind, text in body_units(body):
         if kind in ("h2", "h3"):
@@ -130,23 +166,29 @@ def readability(body):
         if sections:
             sections[-1]["texts"].append(sentence)
     return {
-        "formula": FORMULA,
-        **score(" ".join(whole)),
+        "formula": formula,
+        **score(" ".join(whole), formula),
         "sections": [
             {
                 "anchor": section["anchor"],
                 "heading": section["heading"],
-                **score(" ".join(section["texts"])),
+                **score(" ".join(section["texts"]), formula),
             }
             for section in sections
         ],
     }
 
 
-def is_above(grade, target):
-    return grade is not None and grade > target
+def is_above(grade, target, formula=FORMULA):
+    """Whether ``grade`` (the formula's value) reads harder than ``target``."""
+    if grade is None:
+        return False
+    return grade < target if formula in EASE_FORMULAS else grade > target
 
 
 def sections_above(stored, target):
-    """The stored sections whose grade is above ``target``."""
-    return [s for s in (stored or {}).get("sections", []) if is_above(s["grade_level"], target)]
+    """The stored sections whose grade is above ``target`` (harder than it)."""
+    formula = (stored or {}).get("formula", FORMULA)
+    return [
+        s for s in (stored or {}).get("sections", []) if is_above(s["grade_level"], target, formula)
+    ]

@@ -14,7 +14,7 @@ from headless.exports import SafeSpreadsheetExportMixin
 
 from . import content_health
 from .models import ArticlePage
-from .readability import is_above, sections_above
+from .readability import FORMULA, is_above, sections_above
 from .review import articles_due_for_review, review_due
 
 
@@ -39,6 +39,7 @@ class ReviewsDueReportView(SafeSpreadsheetExportMixin, ReportView):
     no_results_message = "No article is due for medical review."
     columns = [
         TitleColumn("title", label="Article", url_name="wagtailadmin_pages:edit"),
+        Column("language", label="Language", accessor=lambda article: _language(article)),
         Column("reviewer", label="Medical reviewer"),
         Column(
             "last_reviewed",
@@ -51,9 +52,10 @@ class ReviewsDueReportView(SafeSpreadsheetExportMixin, ReportView):
             accessor=lambda article: _date(article.next_review_date, "Now"),
         ),
     ]
-    list_export = ["title", "reviewer", "last_reviewed", "next_review_date", "full_url"]
+    list_export = ["title", "language", "reviewer", "last_reviewed", "next_review_date", "full_url"]
     export_headings = {
         "title": "Article",
+        "language": "Language",
         "reviewer": "Medical reviewer",
         "last_reviewed": "Last reviewed",
         "next_review_date": "Review due by",
@@ -61,7 +63,12 @@ class ReviewsDueReportView(SafeSpreadsheetExportMixin, ReportView):
     }
 
     def get_queryset(self):
-        return articles_due_for_review()
+        return articles_due_for_review().select_related("locale")
+
+    def decorate_paginated_queryset(self, object_list):
+        for article in object_list:
+            article.language = _language(article)
+        return object_list
 
     def get_filename(self):
         return "medical-reviews-due"
@@ -111,11 +118,16 @@ class ContentHealthFilterSet(WagtailFilterSet):
         return queryset.filter(condition) if value == "overdue" else queryset.exclude(condition)
 
 
+def _language(article):
+    return article.locale.get_display_name() or article.locale.language_code
+
+
 def _grade(article):
     grade = article.readability.get("grade_level")
     if grade is None:
         return "No text"
-    above = " (above target)" if is_above(grade, article.target_grade) else ""
+    formula = article.readability.get("formula", FORMULA)
+    above = " (above target)" if is_above(grade, article.target_grade, formula) else ""
     return f"{grade:g} / target {article.target_grade}{above}"
 
 
@@ -138,6 +150,7 @@ class ContentHealthReportView(ReportView):
     no_results_message = "No live article matches."
     columns = [
         TitleColumn("title", label="Article", url_name="wagtailadmin_pages:edit"),
+        Column("language", label="Language"),
         Column("reading_grade", label="Reading grade"),
         Column("sections_above_target", label="Sections above target"),
         Column("accessibility", label="Accessibility problems"),
@@ -146,6 +159,7 @@ class ContentHealthReportView(ReportView):
     ]
     list_export = [
         "title",
+        "language",
         "grade_level",
         "target_grade",
         "sections_above_target",
@@ -156,6 +170,7 @@ class ContentHealthReportView(ReportView):
     ]
     export_headings = {
         "title": "Article",
+        "language": "Language",
         "grade_level": "Reading grade",
         "target_grade": "Target grade",
         "sections_above_target": "Sections above target",
@@ -166,11 +181,16 @@ class ContentHealthReportView(ReportView):
     }
 
     def get_queryset(self):
-        return content_health.live_articles().select_related("reviewer").order_by("title", "pk")
+        return (
+            content_health.live_articles()
+            .select_related("reviewer", "locale")
+            .order_by("title", "pk")
+        )
 
     def decorate_paginated_queryset(self, object_list):
         targets = content_health.site_targets()
         for article in object_list:
+            article.language = _language(article)
             article.target_grade = content_health.target_for(article, targets)
             article.grade_level = article.readability.get("grade_level")
             article.reading_grade = _grade(article)

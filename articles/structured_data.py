@@ -8,6 +8,10 @@
   settings of the article's site);
 - a ``FAQPage`` when the body has accordions, each item a ``Question`` answered in plain text.
 
+Both say their language (``inLanguage``); the ``MedicalWebPage`` names its versions in other
+languages by URL: the default language's as ``translationOfWork``, the others as
+``workTranslation``.
+
 Every URL is absolute, on the frontend visitors use (``FRONTEND_URL``). A clinician is a ``Physician`` when their credentials include a medical
 degree (MD, DO, or the UK's MBBS/MBChB), otherwise a ``Person``.
 """
@@ -15,12 +19,14 @@ degree (MD, DO, or the UK's MBBS/MBChB), otherwise a ``Person``.
 import html
 import re
 
+from django.conf import settings
 from django.utils.html import strip_tags
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
 from headless.frontend import frontend_root_url
-from headless.references import absolute_url
+from headless.references import absolute_url, locale_code
 from home.models import ClinicSettings
 
 from .blocks import citation_link
@@ -32,22 +38,43 @@ MEDICAL_DEGREES = {"MD", "DO", "MBBS", "MBCHB"}
 _BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|blockquote|div)>", re.IGNORECASE)
 
 
-def structured_data(page, request=None):
-    """The JSON-LD objects describing ``page``, an :class:`~articles.models.ArticlePage`."""
+def structured_data(page, request=None, translations=()):
+    """The JSON-LD objects describing ``page``, an :class:`~articles.models.ArticlePage`;
+    ``translations`` are its ``meta.translations``."""
     # With a request, the site and its settings come from the request's own cache: no queries.
     site = Site.find_for_request(request) if request is not None else page.get_site()
     url = absolute_url(page.get_full_url(request) or page.url_path)
     publisher = clinic(site, request) if site else None
-    objects = [medical_web_page(page, url, publisher)]
+    language = locale_code(page.locale_id) if page.locale_id else None
+    objects = [medical_web_page(page, url, publisher, language, translations)]
     questions = faq_questions(page)
     if questions:
         objects.append(
-            {"@context": SCHEMA_ORG, "@type": "FAQPage", "url": url, "mainEntity": questions}
+            _without_empty(
+                {
+                    "@context": SCHEMA_ORG,
+                    "@type": "FAQPage",
+                    "url": url,
+                    "inLanguage": language,
+                    "mainEntity": questions,
+                }
+            )
         )
     return objects
 
 
-def medical_web_page(page, url, publisher):
+def _version(translation):
+    return {
+        "@type": "MedicalWebPage",
+        "@id": translation["url"],
+        "url": translation["url"],
+        "inLanguage": translation["locale"],
+    }
+
+
+def medical_web_page(page, url, publisher, language=None, translations=()):
+    default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    versions = [t for t in translations if t["url"]]
     published = page.first_published_at
     modified = page.last_published_at or page.latest_revision_created_at
     data = {
@@ -72,6 +99,14 @@ def medical_web_page(page, url, publisher):
         ],
         "citation": citations(page),
         "publisher": publisher,
+        "inLanguage": language,
+        "translationOfWork": next(
+            (_version(t) for t in versions if t["locale"] == default and language != default),
+            None,
+        ),
+        "workTranslation": [
+            _version(t) for t in versions if t["locale"] != default or language == default
+        ],
     }
     return _without_empty(data)
 

@@ -8,20 +8,20 @@ from .models import Clinician, Condition, Treatment
 class ClinicianViewSet(SnippetViewSet):
     model = Clinician
     icon = "user"
-    list_display = ["name", "credentials", "specialty"]
+    list_display = ["name", "credentials", "specialty", "locale"]
     search_fields = ["name", "specialty"]
 
 
 class ConditionViewSet(SnippetViewSet):
     model = Condition
     icon = "tag"
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "locale"]
 
 
 class TreatmentViewSet(SnippetViewSet):
     model = Treatment
     icon = "pick"
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "locale"]
 
 
 class MedicalViewSetGroup(SnippetViewSetGroup):

@@ -12,6 +12,7 @@ from .reports import (
     ReviewsDueReportView,
     may_see_content_health,
 )
+from .translations import SubmitTranslationMenuItem, submit_for_review
 from .viewsets import MedicalViewSetGroup
 
 register_snippet(MedicalViewSetGroup)
@@ -28,6 +29,11 @@ def register_review_log_action(actions):
 @hooks.register("register_admin_urls")
 def register_reviews_due_report_urls():
     return [
+        path(
+            "articles/<int:page_id>/submit-for-review/",
+            submit_for_review,
+            name="articles_submit_translation",
+        ),
         path(
             "reports/reviews-due/",
             ReviewsDueReportView.as_view(),
@@ -77,3 +83,13 @@ def register_content_health_menu_item():
 def add_content_health_panel(request, panels):
     if may_see_content_health(request.user):
         panels.append(ContentHealthPanel())
+
+
+@hooks.register("register_page_listing_more_buttons")
+def register_submit_translation_button(page, user, next_url=None):
+    yield SubmitTranslationMenuItem(page=page, priority=5)
+
+
+@hooks.register("register_page_header_buttons")
+def register_submit_translation_header_button(page, user, view_name, next_url=None):
+    yield SubmitTranslationMenuItem(page=page, priority=12)

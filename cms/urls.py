@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path, re_path
 from django.views.static import serve
@@ -42,4 +43,7 @@ if settings.DEBUG:
         )
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Page URLs: English unprefixed, every other language under its code (/es/articles/<slug>/).
+# Wagtail reverses a page's URL in its locale's language, so meta.path and meta.html_url of a
+# Spanish page start with /es/ (headless/pages.py, find-by-path in headless/endpoints/pages.py).
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

@@ -17,7 +17,7 @@ from rest_framework import serializers
 from wagtail import fields as wagtail_fields
 
 from . import schema
-from .references import image_schema, rich_text_schema
+from .references import image_schema, locale_code, rich_text_schema
 
 
 def is_optional_text(model_field):
@@ -117,10 +117,23 @@ class RichTextField(ReferenceField):
 
 
 class StreamField(ReferenceField):
-    """A StreamField as ``[{type, id, value}]`` with every reference expanded."""
+    """A StreamField as ``[{type, id, value}]`` with every reference expanded.
 
-    def to_representation(self, stream_value):
-        context = {"request": self.context["request"], "references": self.references}
+    Blocks find the page's language in their context (``language``): a default text comes
+    in it.
+    """
+
+    def get_attribute(self, instance):
+        locale_id = getattr(instance, "locale_id", None)
+        return super().get_attribute(instance), locale_code(locale_id) if locale_id else None
+
+    def to_representation(self, value):
+        stream_value, language = value
+        context = {
+            "request": self.context["request"],
+            "references": self.references,
+            "language": language,
+        }
         return stream_value.stream_block.get_api_representation(stream_value, context=context)
 
     def api_schema(self, builder, model):
@@ -138,6 +151,45 @@ class PagePathField(ReferenceField):
 
     def api_schema(self, builder, model):
         return schema.STRING
+
+
+class LocaleField(ReferenceField):
+    """``meta.locale``: the language code of the page (``en``, ``es``)."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        return locale_code(page.locale_id)
+
+    def api_schema(self, builder, model):
+        return schema.locale()
+
+
+class TranslationsField(ReferenceField):
+    """``meta.translations``: the page in the other languages, live and public ones only::
+
+    [{"locale": "es", "id": 31, "path": "/es/articles/migrana/",
+      "url": "https://clinic.example/es/articles/migrana/"}]
+    """
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        return self.references.translations_data(page)
+
+    def api_schema(self, builder, model):
+        translation = schema.obj(
+            {
+                "locale": schema.locale(),
+                "id": schema.INTEGER,
+                "path": schema.nullable(schema.STRING),
+                "url": schema.nullable(schema.URL),
+            },
+            description="The page in another language.",
+        )
+        return schema.array(builder.define("Translation", translation))
 
 
 class CollectsHealthInformationField(ReferenceField):

@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from wagtail.api.v2.filters import FieldsFilter, SearchFilter
+from wagtail.api.v2.filters import FieldsFilter, LocaleFilter, SearchFilter
 from wagtail.api.v2.utils import BadRequestError
+from wagtail.coreutils import get_content_languages
+from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
@@ -104,7 +106,34 @@ class SafeFieldsFilter(FieldsFilter):
                 raise BadRequestError(f"field filter error. {name} is out of range")
 
 
-SAFE_FILTERS = {SearchFilter: SafeSearchFilter, FieldsFilter: SafeFieldsFilter}
+def request_locale(request, default=True):
+    """The locale ``?locale=`` names (a content language's code); without it the default
+    locale, or None when ``default`` is false. Any other value is bad input (400)."""
+    code = request.GET.get("locale")
+    if code is None:
+        return Locale.get_default() if default else None
+    locale = Locale.objects.filter(language_code=code).first() if isinstance(code, str) else None
+    if locale is None or code not in get_content_languages():
+        raise BadRequestError(f"locale must be one of: {', '.join(get_content_languages())}")
+    return locale
+
+
+class SafeLocaleFilter(LocaleFilter):
+    """``?locale=<language code>``: pages in that language; 400 for a code that is none of the
+    content languages (Wagtail answers 404, as for a missing page)."""
+
+    def filter_queryset(self, request, queryset, view):
+        locale = request_locale(request, default=False)
+        if locale is None:
+            return queryset
+        return queryset.filter(locale=locale)
+
+
+SAFE_FILTERS = {
+    SearchFilter: SafeSearchFilter,
+    FieldsFilter: SafeFieldsFilter,
+    LocaleFilter: SafeLocaleFilter,
+}
 
 
 def safe_filters(backends):

@@ -76,7 +76,7 @@ WAGTAIL_PARAMETERS = {
             "descendant_of", ROOT_OR_ID, "Only descendants of this page (`root`: the site root)."
         ),
         query("translation_of", ROOT_OR_ID, "Only translations of this page."),
-        query("locale", schema.STRING, "Only pages in this locale (a language code)."),
+        query("locale", schema.locale(), "Only pages in this language (its code)."),
         query(
             "site",
             schema.STRING,

@@ -1,9 +1,36 @@
 """The base of every page type the API serves, and the one place its hooks are written down."""
 
+from django.conf import settings
+from django.utils.translation import get_language_from_path
+from wagtail.coreutils import get_content_languages, get_supported_content_language_variant
+from wagtail.models import Locale
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from . import preview as built_in_preview
 from .frontend import frontend_configured, frontend_root_url
+
+
+def route_in_language(site, path):
+    """``(root, path components)``: where a site path leads, the way ``cms/urls.py`` lays the
+    languages out. ``/es/articles/x/`` is ``articles/x`` under the Spanish translation of the
+    site's root; a path without another language's prefix is under the root itself. ``root``
+    is None when the site has no tree in that language."""
+    components = [component for component in path.split("/") if component]
+    language = get_language_from_path(path if path.startswith("/") else "/" + path)
+    default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    if language is None or language == default or language not in get_content_languages():
+        return site.root_page, components
+    locale = Locale.objects.filter(language_code=language).first()
+    root = site.root_page.get_translation_or_none(locale) if locale else None
+    return root, components[1:]
+
+
+def frontend_url_parts(parts):
+    """Wagtail's ``get_url_parts`` of a page, with its root URL on the frontend's origin."""
+    if parts is None or parts[1] is None:
+        return parts
+    site_id, root_url, page_path = parts
+    return site_id, frontend_root_url(root_url), page_path
 
 
 class FrontendUrlMixin:
@@ -16,11 +43,7 @@ class FrontendUrlMixin:
     """
 
     def get_url_parts(self, request=None):
-        parts = super().get_url_parts(request)
-        if parts is None or parts[1] is None:
-            return parts
-        site_id, root_url, page_path = parts
-        return site_id, frontend_root_url(root_url), page_path
+        return frontend_url_parts(super().get_url_parts(request))
 
     def get_url(self, request=None, current_site=None):
         # Wagtail answers a path alone for a page on the admin's own site; the frontend is

@@ -9,20 +9,23 @@ what they will need, then :meth:`References.load` fetches each kind in one query
 
 import logging
 import re
+from collections import defaultdict
 
-from django.db.models import prefetch_related_objects
+from django.core.cache import cache
+from django.db.models import Q, prefetch_related_objects
 from django.utils.html import escape
 from PIL import features
 from wagtail.api.utils import get_full_url
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.models import SourceImageIOError
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText, extract_references_from_rich_text
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
 from . import schema
 from .dependencies import object_tag
+from .pages import frontend_url_parts
 from .visibility import is_public, public_pages, restricted_collection_ids
 
 logger = logging.getLogger(__name__)
@@ -80,10 +83,42 @@ def srcset(renditions):
     return ", ".join(f"{r['url']} {r['width']}w" for r in renditions) or None
 
 
-PAGE_FIELDS = ("id", "title", "url_path", "content_type_id", "depth", "path", "locale_id", "live")
-"""What a link to a page needs of it."""
+PAGE_FIELDS = (
+    "id",
+    "title",
+    "url_path",
+    "content_type_id",
+    "depth",
+    "path",
+    "locale_id",
+    "live",
+    "translation_key",
+)
+"""What a link to a page, or to a page's translation, needs of it."""
 
 _DEAD_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
+
+
+LOCALES_CACHE_KEY = "headless-locale-codes"
+
+
+def locale_codes():
+    """``{locale id: language code}`` of every locale, cached until a locale changes
+    (:mod:`headless.signal_handlers` drops it)."""
+    codes = cache.get(LOCALES_CACHE_KEY)
+    if codes is None:
+        codes = dict(Locale.objects.values_list("pk", "language_code"))
+        cache.set(LOCALES_CACHE_KEY, codes, 3600)
+    return codes
+
+
+def locale_code(locale_id):
+    """The language code of a locale, by its id."""
+    codes = locale_codes()
+    if locale_id not in codes:
+        cache.delete(LOCALES_CACHE_KEY)
+        codes = locale_codes()
+    return codes.get(locale_id)
 
 
 def absolute_url(url):
@@ -126,6 +161,10 @@ class References:
         self._document_ids = set()
         self._page_objects = {}
         self._paths = {}
+        self._translation_keys = set()
+        self._translations = {}
+        self._translatable_keys = defaultdict(set)
+        self._translated = {}
         self.images = {}
         self.pages = {}
         self.documents = {}
@@ -172,6 +211,17 @@ class References:
             self._page_ids.add(page)
         else:
             self._page_objects.setdefault(page.pk, page)
+
+    def add_translations(self, page):
+        """The response shows the page's locale and its translations (``meta.translations``)."""
+        if getattr(page, "translation_key", None) is not None:
+            self._translation_keys.add(page.translation_key)
+
+    def add_translatable(self, obj, locale_id):
+        """``obj``, a translatable snippet a page in ``locale_id`` shows, is shown in that
+        language when it has a translation in it (:meth:`localized`)."""
+        if obj is not None and obj.locale_id != locale_id:
+            self._translatable_keys[type(obj)].add((obj.translation_key, locale_id))
 
     def add_document(self, document):
         if document is not None:
@@ -238,12 +288,38 @@ class References:
         for pk, page in self._page_objects.items():
             self.pages.setdefault(pk, page if is_public(page, self.request) else None)
         self._page_objects.clear()
+        # Chosen pages and the translations of the pages shown (``meta.translations``), both
+        # among the public pages, in one query.
         missing = self._page_ids - self.pages.keys()
-        if missing:
-            visible = public_pages(self.request).filter(id__in=missing).only(*PAGE_FIELDS)
-            self.pages.update({page.pk: page for page in visible})
+        keys = self._translation_keys - self._translations.keys()
+        if missing or keys:
+            visible = public_pages(self.request).filter(
+                Q(id__in=missing) | Q(translation_key__in=keys)
+            )
+            self._translations.update({key: [] for key in keys})
+            for page in visible.only(*PAGE_FIELDS).order_by("pk"):
+                if page.pk in missing:
+                    self.pages[page.pk] = page
+                if page.translation_key in keys:
+                    self._translations[page.translation_key].append(page)
             self.pages.update(dict.fromkeys(missing - self.pages.keys()))
         self._page_ids.clear()
+        self._translation_keys.clear()
+
+        for model, keys in self._translatable_keys.items():
+            # The translations of these snippets in one query per model, their foreign keys (a
+            # clinician's photo) along.
+            related = [
+                field.name
+                for field in model._meta.concrete_fields
+                if field.many_to_one and field.name != "locale"
+            ]
+            wanted = Q()
+            for key, locale_id in keys:
+                wanted |= Q(translation_key=key, locale_id=locale_id)
+            for obj in model._default_manager.filter(wanted).select_related(*related):
+                self._translated[(model, obj.translation_key, obj.locale_id)] = obj
+        self._translatable_keys.clear()
 
         missing = self._document_ids - self.documents.keys()
         if missing:
@@ -326,6 +402,37 @@ class References:
         if key not in self._paths:
             self._paths[key] = site_path(page, self.request)
         return self._paths[key]
+
+    def page_url(self, page):
+        """The page's URL on the frontend, like ``page.full_url`` of a page type served here."""
+        parts = frontend_url_parts(page.get_url_parts(self.request))
+        if parts is None or parts[1] is None:
+            return None
+        return parts[1] + parts[2]
+
+    def localized(self, obj, locale_id):
+        """``obj`` in the language ``locale_id`` when it has a translation in it, else ``obj``
+        itself, in the language it has (``locale_code(obj.locale_id)`` says which)."""
+        if obj is None or obj.locale_id == locale_id:
+            return obj
+        return self._translated.get((type(obj), obj.translation_key, locale_id), obj)
+
+    def translations_data(self, page):
+        """``meta.translations``: the page in the other languages visitors may read it in,
+        ``[{locale, id, path, url}]`` by language code; live, public pages only."""
+        self._tags.update(
+            f"page-{other.pk}" for other in self._translations.get(page.translation_key, ())
+        )
+        return [
+            {
+                "locale": locale_code(other.locale_id),
+                "id": other.pk,
+                "path": self.page_path(other),
+                "url": self.page_url(other),
+            }
+            for other in self._translations.get(page.translation_key, ())
+            if other.pk != page.pk
+        ]
 
     def page_data(self, page):
         """A page chooser's value as an object, or None when the page is not public."""

@@ -7,6 +7,8 @@ answers). :mod:`headless.schema_builder` walks the API and asks each of them. Th
 imports nothing of Wagtail's API, so models may use it while they load.
 """
 
+from django.conf import settings
+
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 STRING = {"type": "string"}
@@ -30,6 +32,14 @@ def enum(values):
         if name not in types:
             types.append(name)
     return {"type": types[0] if len(types) == 1 else types, "enum": list(values)}
+
+
+def locale():
+    """A content language's code (``WAGTAIL_CONTENT_LANGUAGES``): ``en``, ``es``."""
+    return {
+        **enum([code for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES]),
+        "description": "A language code.",
+    }
 
 
 def ref(name):

@@ -10,16 +10,24 @@ and, through Wagtail's reference index, the pages that show it.
 import time
 
 from django.conf import settings
+from django.core.cache import cache as django_cache
 from django.db.models import ManyToManyField
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
+from wagtail.models import (
+    CollectionViewRestriction,
+    Locale,
+    Page,
+    PageViewRestriction,
+    TranslatableMixin,
+)
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
 from . import cache, cdn, tasks
 from .dependencies import embedded_models, object_tag, pages_showing
+from .references import LOCALES_CACHE_KEY
 
 
 def term_tags(page, stored=False):
@@ -58,17 +66,32 @@ def page_about_to_be_saved(sender, instance, raw=False, **kwargs):
         instance._headless_before = (bool(was_live), term_tags(instance, stored=True))
 
 
+def translation_tags(instance):
+    """Tags of the object's translations: each shows which of the others are live (a page's
+    ``meta.translations``) or falls back to them (a snippet not translated yet)."""
+    if not isinstance(instance, TranslatableMixin) or instance.translation_key is None:
+        return set()
+    model = instance.get_translation_model()
+    others = model._default_manager.filter(translation_key=instance.translation_key).exclude(
+        pk=instance.pk
+    )
+    return {object_tag(other) for other in others.only("pk")}
+
+
 def page_was_published(sender, instance, **kwargs):
-    """The page changed; its terms only when it joined or left one (or went live)."""
+    """The page changed; its terms only when it joined or left one (or went live), its
+    translations only when it went live."""
     was_live, terms_before = getattr(instance, "_headless_before", (False, set()))
     terms_now = term_tags(instance)
     tags = {object_tag(instance), "pages"}
     tags |= (terms_before | terms_now) if not was_live else (terms_before ^ terms_now)
+    if not was_live:
+        tags |= translation_tags(instance)
     cache.changed(tags)
 
 
 def page_changed(sender, instance, **kwargs):
-    cache.changed(page_tags(instance))
+    cache.changed(page_tags(instance) | translation_tags(instance))
 
 
 def page_moved(sender, instance, **kwargs):
@@ -93,7 +116,12 @@ def object_saved_or_deleted(sender, instance, raw=False, **kwargs):
     elif sender in get_snippet_models():
         tags.add(f"snippets-{sender._meta.model_name}")  # the set a snippet listing shows
     tags.update(f"page-{pk}" for pk in pages_showing(instance))
+    tags.update(translation_tags(instance))
     cache.changed(tags)
+
+
+def locale_changed(sender, instance, raw=False, **kwargs):
+    django_cache.delete(LOCALES_CACHE_KEY)
 
 
 def page_restriction_changed(sender, instance, raw=False, **kwargs):
@@ -137,6 +165,8 @@ def register_signal_handlers():
     post_save.connect(object_saved_or_deleted, dispatch_uid="headless_cache_saved")
     post_delete.connect(object_saved_or_deleted, dispatch_uid="headless_cache_deleted")
     post_delete.connect(page_deleted, dispatch_uid="headless_cache_page_deleted")
+    post_save.connect(locale_changed, sender=Locale, dispatch_uid="headless_locale_saved")
+    post_delete.connect(locale_changed, sender=Locale, dispatch_uid="headless_locale_deleted")
     for model, handler in (
         (PageViewRestriction, page_restriction_changed),
         (CollectionViewRestriction, collection_restriction_changed),

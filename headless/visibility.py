@@ -6,10 +6,13 @@ that checks visibility while one response is serialized: listings, details, page
 rich-text links and embeds, images, documents, redirects.
 """
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import CharField, Q, Value
 from wagtail.api.validators import SiteFilterValidator
-from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, Site
 
 
 def django_request(request):
@@ -101,11 +104,28 @@ def is_public(page, request):
     return page.live and not any(page.path.startswith(path) for path in restricted_paths(request))
 
 
+def site_trees(site):
+    """Tree paths of the site's root page and of its translations, the roots of the site's
+    trees in other languages.
+
+    Which they are comes from Wagtail's cached site root paths (dropped whenever a site or a
+    root changes); their tree paths, which search backends can filter on, are cached under
+    them, so a request asks the database for neither.
+    """
+    roots = sorted(root.root_path for root in Site.get_site_root_paths() if root.site_id == site.pk)
+    key = "headless-site-trees:" + hashlib.sha256("|".join(roots).encode()).hexdigest()
+    paths = cache.get(key)
+    if paths is None:
+        paths = list(Page.objects.filter(url_path__in=roots).values_list("path", flat=True))
+        cache.set(key, paths, 3600)
+    return paths
+
+
 def public_pages(request):
-    """Live pages of the request's site that this request may see.
+    """Live pages of the request's site, in every language, that this request may see.
 
     The same rules as Wagtail's ``get_public_pages_queryset``, with the view restrictions read
-    once per request. For a ``?site=`` Wagtail's ``SiteFilterValidator`` raises ``Http404``
+    once per request, and the trees of the site root's translations found without a query. For a ``?site=`` Wagtail's ``SiteFilterValidator`` raises ``Http404``
     when it names no site (as ``/api/v2/site/`` answers) and ``ValueError`` when it is
     ambiguous or its port no number.
     """
@@ -115,4 +135,7 @@ def public_pages(request):
     site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
     if site is None:
         return queryset.none()
-    return queryset.descendant_of(site.root_page, inclusive=True)
+    trees = Q()
+    for path in site_trees(site):
+        trees |= Q(path__startswith=path)
+    return queryset.filter(trees)

@@ -10,6 +10,7 @@ from wagtail.models import Site
 from headless import openapi, schema
 from headless.endpoints import CachedResponseMixin, ReferencesMixin
 from headless.fields import field_value, model_values
+from headless.filters import request_locale
 
 from .models import ClinicSettings
 
@@ -17,11 +18,15 @@ CLINIC_FIELDS = ("clinic_name", "phone", "email", "address")
 
 
 class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet):
-    """What every page of the frontend shows: clinic details, navigation, footer, disclaimer."""
+    """What every page of the frontend shows: clinic details, navigation, footer, disclaimer.
+
+    ``?locale=`` asks for them in that language: its translation of the settings when there is
+    one, else the default language's, and ``locale`` says which it is.
+    """
 
     name = "site"
     model = ClinicSettings
-    known_query_parameters = frozenset(["format", "site"])
+    known_query_parameters = frozenset(["format", "site", "locale"])
     cache_tags = ("settings",)
 
     def settings_view(self, request):
@@ -33,7 +38,7 @@ class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet)
         site = Site.find_for_request(request)
         if site is None:
             raise Http404("No site answers this host name")
-        clinic = ClinicSettings.for_site(site)
+        clinic = ClinicSettings.for_site(site, request_locale(request, default=False))
         links = [*clinic.main_navigation, *clinic.footer_links]
         for link in links:
             self.references.add_page(link.value.get("page"))
@@ -47,6 +52,7 @@ class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet)
 
         return Response(
             {
+                "locale": clinic.locale.language_code,
                 **model_values(clinic, CLINIC_FIELDS),
                 "main_navigation": links_data(clinic.main_navigation),
                 "footer_links": links_data(clinic.footer_links),
@@ -68,6 +74,7 @@ class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet)
 
         settings = schema.obj(
             {
+                "locale": schema.locale(),
                 **builder.model_fields(ClinicSettings, CLINIC_FIELDS),
                 "main_navigation": links("main_navigation"),
                 "footer_links": links("footer_links"),
@@ -100,6 +107,12 @@ class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet)
                     },
                     [
                         *openapi.wagtail_parameters("format"),
+                        openapi.query(
+                            "locale",
+                            schema.locale(),
+                            "The settings in this language (the default language's when they "
+                            "are not translated into it).",
+                        ),
                         openapi.query(
                             "site",
                             schema.STRING,

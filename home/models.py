@@ -1,13 +1,15 @@
 """The site root and the clinic-wide content every page of the frontend shows."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page, Site, TranslatableMixin
 
 from headless import fields
 from headless.blocks import RICH_TEXT_FEATURES
@@ -56,13 +58,27 @@ class HomePage(HeadlessPage, Page):
     ]
 
     def prepare_api_detail(self, public_pages, preview=False):
-        """Fetch the featured articles visitors may see, in the editor's order."""
+        """Fetch the featured articles visitors may see, in the editor's order, each in the
+        home page's language when it is translated into it (a translated home page keeps the
+        source's choices)."""
         article_model = FeaturedArticle.article.field.related_model
         chosen = [item.article_id for item in self.featured_articles.all()]
+        keys = dict(
+            article_model.objects.filter(pk__in=chosen).values_list("pk", "translation_key")
+        )
         visible = article_model.api_queryset(
-            article_model.objects.filter(pk__in=chosen).filter(pk__in=public_pages.values("pk"))
-        ).in_bulk()
-        self.featured_article_pages = [visible[pk] for pk in chosen if pk in visible]
+            article_model.objects.filter(
+                translation_key__in=keys.values(), pk__in=public_pages.values("pk")
+            )
+        )
+        by_language = {(page.translation_key, page.locale_id): page for page in visible}
+        by_pk = {page.pk: page for page in by_language.values()}
+        pages = []
+        for pk in chosen:
+            page = by_language.get((keys.get(pk), self.locale_id)) or by_pk.get(pk)
+            if page is not None and page not in pages:
+                pages.append(page)
+        self.featured_article_pages = pages
 
     def collect_api_references(self, references, detail):
         references.add_image(self.hero_image)
@@ -79,8 +95,16 @@ class FeaturedArticle(Orderable):
 
 
 @register_setting(icon="site")
-class ClinicSettings(BaseSiteSetting):
-    """What the frontend shows on every page: the clinic's identity, navigation and disclaimer."""
+class ClinicSettings(TranslatableMixin, BaseSiteSetting):
+    """What the frontend shows on every page: the clinic's identity, navigation and disclaimer.
+
+    One per site and language. The default language's is the site setting the admin's Settings
+    menu edits (``for_site``); the others are its translations, made and edited with
+    wagtail-localize from the Translations of clinic settings snippet listing
+    (``for_site(site, locale)``). Reading targets are the default language's.
+    """
+
+    site = models.ForeignKey(Site, editable=False, on_delete=models.CASCADE, related_name="+")
 
     clinic_name = models.CharField(max_length=150, default="Pain Clinic")
     phone = models.CharField(max_length=40, blank=True)
@@ -101,6 +125,20 @@ class ClinicSettings(BaseSiteSetting):
         "the level most adults read with ease; the AMA suggests grade 6.",
     )
 
+    target_reading_ease_es = models.PositiveSmallIntegerField(
+        "Target reading ease in Spanish",
+        default=60,
+        validators=[MaxValueValidator(100)],
+        help_text="Fernández-Huerta reading ease (0-100, higher is easier) Spanish articles "
+        "should reach; 60-70 reads as ordinary text, about the level of grade 8.",
+    )
+
+    TARGETS = {
+        "flesch_kincaid_grade": "target_reading_grade",
+        "fernandez_huerta": "target_reading_ease_es",
+    }
+    """The field holding the target of each readability formula (articles.readability)."""
+
     panels = [
         MultiFieldPanel(
             [
@@ -114,8 +152,53 @@ class ClinicSettings(BaseSiteSetting):
         FieldPanel("main_navigation"),
         FieldPanel("footer_links"),
         FieldPanel("default_disclaimer"),
-        FieldPanel("target_reading_grade"),
+        MultiFieldPanel(
+            [FieldPanel("target_reading_grade"), FieldPanel("target_reading_ease_es")],
+            heading="Reading level targets",
+        ),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = "clinic settings"
+        verbose_name_plural = "clinic settings"
+        unique_together = [("translation_key", "locale"), ("site", "locale")]
+
+    def target_for(self, formula):
+        """The target of a readability formula's value (a grade, or a reading ease)."""
+        return getattr(self, self.TARGETS.get(formula, "target_reading_grade"))
+
+    @classmethod
+    def default_target(cls, formula):
+        return cls._meta.get_field(cls.TARGETS.get(formula, "target_reading_grade")).default
+
+    @classmethod
+    def for_request_in(cls, request, language_code):
+        """``for_site`` of the request's site in a language (a code), once per request."""
+        cached = request.__dict__.setdefault("_clinic_settings_by_language", {})
+        if language_code not in cached:
+            cached[language_code] = cls.for_site(Site.find_for_request(request), language_code)
+        return cached[language_code]
+
+    @classmethod
+    def for_site(cls, site, locale=None):
+        """The settings of ``site`` in ``locale`` (a Locale or a language code), or in the default language when ``locale``
+        has none (say so ``locale`` of the answer); the default language's are made if
+        missing, as Wagtail makes a site's settings."""
+        if site is None:
+            raise cls.DoesNotExist(f"{cls} does not exist for site None.")
+        default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        if isinstance(locale, str):
+            locale = Locale(language_code=locale)
+        codes = {default, locale.language_code if locale else default}
+        found = {
+            setting.locale.language_code: setting
+            for setting in cls.base_queryset()
+            .filter(site=site, locale__language_code__in=codes)
+            .select_related("locale")
+        }
+        if locale is not None and locale.language_code in found:
+            return found[locale.language_code]
+        if default in found:
+            return found[default]
+        instance, _ = cls.base_queryset().get_or_create(site=site, locale=Locale.get_default())
+        return instance

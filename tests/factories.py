@@ -3,7 +3,9 @@
 import factory
 import wagtail_factories
 from django.utils.text import slugify
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
+from wagtail_localize.models import StringTranslation, Translation
+from wagtail_localize.operations import TranslationCreator
 
 from articles.models import ArticleIndexPage, ArticlePage, Clinician, Condition, Treatment
 from contact.models import ContactPage, FormField
@@ -84,3 +86,30 @@ def default_site():
     home = HomePageFactory(parent=Page.get_first_root_node(), slug="home-test")
     Site.objects.all().delete()
     return Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+
+
+def translate(instance, strings=None, publish=False, language_code="es"):
+    """Translate ``instance`` with wagtail-localize, as the admin's Translate does, each source
+    string found in ``strings`` by its translation. Returns the translation: a draft page
+    unless ``publish``, or a saved snippet. Untranslated strings stay in the source language."""
+    locale = Locale.objects.get(language_code=language_code)
+    TranslationCreator(None, [locale]).create_translations(instance)
+    translation = Translation.objects.get(
+        source__object_id=instance.translation_key, target_locale=locale
+    )
+    for source, target in (strings or {}).items():
+        segments = translation.source.stringsegment_set.filter(string__data=source)
+        assert segments, f"no segment says {source!r}"
+        for segment in segments:
+            StringTranslation.objects.update_or_create(
+                translation_of=segment.string,
+                locale=locale,
+                context=segment.context,
+                defaults={"data": target},
+            )
+    translation.save_target(publish=not isinstance(instance, Page))
+    translated = type(instance).objects.get(translation_key=instance.translation_key, locale=locale)
+    if publish:
+        translated.get_latest_revision().publish()
+        translated.refresh_from_db()
+    return translated

@@ -17,6 +17,7 @@ from urllib.request import urlopen
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils.html import strip_tags
 from playwright.sync_api import expect
 
@@ -336,3 +337,46 @@ def test_the_live_preview_follows_every_autosave_on_sqlite(
 
     assert not server_errors, log.read_text()
     assert "database is locked" not in log.read_text()
+
+
+def test_a_translator_translates_a_heading_and_submits_it_for_review(
+    browser_page, admin_url, article_index, django_user_model
+):
+    article = ArticlePageFactory(
+        parent=article_index,
+        title="Sleep and pain",
+        slug="sleep-and-pain",
+        body=[("heading", {"text": "Why sleep matters", "level": "h2"})],
+    )
+    article.save_revision().publish()
+    translator = django_user_model.objects.create_user("editor", password=PASSWORD)
+    translator.groups.add(Group.objects.get(name="Editors"))
+
+    page = browser_page
+    sign_in(page, admin_url)
+    page.goto(f"{admin_url}localize/submit/page/{article.pk}/")
+    page.get_by_label("Español").check()
+    page.get_by_role("button", name=re.compile("Submit")).click()
+
+    # The translation editor: translate the heading segment and save it.
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/$"))
+    segment = page.locator("li", has_text="Why sleep matters").last
+    segment.get_by_role("button", name="Translate").click()
+    segment.locator("textarea").fill("Por qué importa el sueño")
+    segment.get_by_role("button", name="Save").click()
+    expect(segment).to_contain_text("Por qué importa el sueño")
+
+    spanish = ArticlePage.objects.get(
+        translation_key=article.translation_key, locale__language_code="es"
+    )
+    page.goto(f"{admin_url}pages/{spanish.get_parent().pk}/")
+    row = page.locator("tr", has_text="Sleep and pain")
+    row.get_by_role("button", name=re.compile("More options")).click()
+    row.get_by_role("link", name="Submit for medical review").click()
+    page.get_by_role("button", name="Submit for medical review").click()
+    expect(page.locator(".messages")).to_contain_text("submitted for medical review")
+
+    spanish.refresh_from_db()
+    assert spanish.workflow_in_progress and not spanish.live
+    draft = spanish.get_latest_revision_as_object().body
+    assert draft[0].value["text"] == "Por qué importa el sueño"

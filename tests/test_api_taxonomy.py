@@ -57,9 +57,16 @@ def test_conditions_list_every_term_with_its_public_articles(
                 "name": "CRPS",
                 "slug": "crps",
                 "description": "Complex regional pain.",
+                "locale": "en",
                 "article_count": 2,
             },
-            {"name": "Migraine", "slug": "migraine", "description": None, "article_count": 1},
+            {
+                "name": "Migraine",
+                "slug": "migraine",
+                "description": None,
+                "locale": "en",
+                "article_count": 1,
+            },
         ],
     }
     assert listing(client, "/api/v2/conditions/", limit=1, offset=1)["items"][0]["slug"] == (
@@ -75,6 +82,7 @@ def test_treatments_carry_their_regulatory_note(client, article_index, ketamine)
             "slug": "ketamine",
             "description": None,
             "regulatory_note": "Off-label for chronic pain.",
+            "locale": "en",
             "article_count": 1,
         }
     ]

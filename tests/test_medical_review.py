@@ -245,9 +245,10 @@ def test_the_report_lists_exactly_the_articles_due_oldest_first(client, article_
     rows = report_rows(login(client, admin_user))
 
     assert [row[0] for row in rows] == ["Never reviewed", "Ancient", "Stale"]
-    assert rows[0][2] == "Never"
-    assert rows[2][1] == "Dr Old Review, MD"
-    assert rows[2][2] == date_format(today - timedelta(days=366), "DATE_FORMAT")
+    assert [row[1] for row in rows] == ["English"] * 3
+    assert rows[0][3] == "Never"
+    assert rows[2][2] == "Dr Old Review, MD"
+    assert rows[2][3] == date_format(today - timedelta(days=366), "DATE_FORMAT")
 
 
 def test_the_report_follows_the_review_interval_setting(client, settings, article_index, editor):

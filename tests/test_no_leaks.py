@@ -9,7 +9,12 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 
 from home.models import ClinicSettings
-from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, ConditionFactory
+from tests.factories import (
+    ArticleIndexPageFactory,
+    ArticlePageFactory,
+    ConditionFactory,
+    translate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +29,12 @@ def restrict(page, restriction_type, **extra):
         restriction.groups.set([Group.objects.create(name="Staff only")])
 
 
-def make_hidden(kind, article_index, home, condition):
+def make_hidden(kind, article_index, home, condition, **extra):
     parent = article_index
     if kind == "private subtree":
         parent = ArticleIndexPageFactory(parent=home, title="Staff", slug="staff")
         restrict(parent, PageViewRestriction.LOGIN)
-    page = ArticlePageFactory(parent=parent, title=SECRET, slug="hidden", summary=SECRET)
+    page = ArticlePageFactory(parent=parent, title=SECRET, slug="hidden", summary=SECRET, **extra)
     page.conditions.set([condition])
     page.save_revision().publish()
     if kind == "unpublished":
@@ -52,9 +57,29 @@ def make_hidden(kind, article_index, home, condition):
 @pytest.fixture(
     params=["unpublished", "scheduled", "password", "login", "groups", "private subtree"]
 )
-def world(request, article_index, home, site):
+def kind(request):
+    return request.param
+
+
+@pytest.fixture(params=["en", "es"])
+def language(request):
+    return request.param
+
+
+@pytest.fixture
+def world(kind, language, article_index, home, site):
+    """A hidden page and a public one linking to it, in English or, for ``es``, in the Spanish
+    tree: there the hidden page is the translation of a public English article (whose
+    ``meta.translations`` must not reveal it), and the Spanish settings link to it."""
     condition = ConditionFactory(name="Migraine", slug="migraine")
-    hidden = make_hidden(request.param, article_index, home, condition)
+    extra, source = {}, None
+    if language == "es":
+        source = ArticlePageFactory(parent=article_index, title="Source", slug="source")
+        source.save_revision().publish()
+        article_index = translate(article_index, publish=True)
+        home = article_index.get_parent().specific
+        extra = {"translation_key": source.translation_key}
+    hidden = make_hidden(kind, article_index, home, condition, **extra)
     reader = ArticlePageFactory(
         parent=article_index,
         title="Public article",
@@ -69,33 +94,56 @@ def world(request, article_index, home, site):
     )
     reader.conditions.set([condition])
     reader.save_revision().publish()
-    ClinicSettings.objects.update_or_create(
-        site=site,
-        defaults={
-            "main_navigation": [
-                ("link", {"label": "Hidden", "page": hidden, "url": ""}),
-                ("link", {"label": "Public", "page": reader, "url": ""}),
-            ]
-        },
-    )
-    return {"kind": request.param, "hidden": hidden, "reader": reader}
+    clinic = ClinicSettings.for_site(site)
+    clinic.main_navigation = [
+        ("link", {"label": "Hidden", "page": hidden, "url": ""}),
+        ("link", {"label": "Public", "page": reader, "url": ""}),
+    ]
+    clinic.save()
+    if language == "es":
+        clinic = translate(clinic)
+        clinic.main_navigation = [
+            ("link", {"label": "Hidden", "page": hidden, "url": ""}),
+            ("link", {"label": "Public", "page": reader, "url": ""}),
+        ]
+        clinic.save()
+    return {
+        "kind": kind,
+        "language": language,
+        "hidden": hidden,
+        "reader": reader,
+        "source": source,
+    }
 
 
 def test_hidden_page_appears_in_no_public_response(client, world):
     hidden, reader = world["hidden"], world["reader"]
+    language = {"locale": world["language"]}
     assert not hidden.live or hidden.get_view_restrictions()
     assert client.get(f"/api/v2/pages/{hidden.pk}/").status_code == 404
-    find = client.get("/api/v2/pages/find/", {"html_path": hidden.url_path.split("/", 2)[2]})
+    path = hidden.get_url_parts()[2]
+    assert path.startswith("/es/") == (world["language"] == "es")
+    find = client.get("/api/v2/pages/find/", {"html_path": path})
     assert find.status_code == 404
 
     responses = [
-        client.get("/api/v2/pages/"),
-        client.get("/api/v2/pages/", {"type": "articles.ArticlePage"}),
-        client.get("/api/v2/pages/", {"search": "zebra"}),
-        client.get("/api/v2/pages/", {"type": "articles.ArticlePage", "condition": "migraine"}),
+        client.get("/api/v2/pages/", language),
+        client.get("/api/v2/pages/", {"type": "articles.ArticlePage", **language}),
+        client.get("/api/v2/pages/", {"search": "zebra", **language}),
+        client.get(
+            "/api/v2/pages/",
+            {"type": "articles.ArticlePage", "condition": "migraine", **language},
+        ),
         client.get(f"/api/v2/pages/{reader.pk}/"),
-        client.get("/api/v2/site/"),
+        client.get("/api/v2/site/", language),
+        client.get("/api/v2/pages/"),
+        client.get("/api/v2/sitemap/"),
+        client.get("/api/v2/conditions/", language),
     ]
+    if world["source"] is not None:
+        source = client.get(f"/api/v2/pages/{world['source'].pk}/")
+        assert source.json()["meta"]["translations"] == []
+        responses.append(source)
     for response in responses:
         assert response.status_code == 200
         assert SECRET.encode() not in response.content, response.request["QUERY_STRING"]

@@ -31,6 +31,7 @@ from tests.factories import (
     ArticlePageFactory,
     ClinicianFactory,
     ConditionFactory,
+    translate,
 )
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -141,6 +142,7 @@ def test_publishing_posts_a_signed_event(
     assert event["page"] == {
         "id": article.pk,
         "type": "articles.ArticlePage",
+        "locale": "en",
         "path": "/articles/ketamine-infusions/",
     }
     assert event["affected_paths"] == ["/articles/"]
@@ -717,3 +719,24 @@ def test_deliveries_wait_until_every_server_has_read_the_change(
 
     task = DBTaskResult.objects.get(task_path="webhooks.tasks.deliver")
     assert task.run_after >= before + timedelta(seconds=0.5)
+
+
+def test_publishing_a_translation_names_its_locale_and_revalidates_its_own_paths(
+    webhooks, article, run_worker, django_capture_on_commit_callbacks
+):
+    spanish = translate(article, {"Ketamine infusions": "Infusiones de ketamina"})
+    assert spanish.get_parent().live  # the Spanish index: an alias of the live English one
+    with django_capture_on_commit_callbacks(execute=True):
+        spanish.get_latest_revision().publish()
+    run_worker()
+
+    [event] = [json.loads(request["body"]) for request in webhooks.requests]
+    assert event["page"] == {
+        "id": spanish.pk,
+        "type": "articles.ArticlePage",
+        "locale": "es",
+        "path": "/es/articles/ketamine-infusions/",
+    }
+    # The Spanish index lists it; the English article now lists it among its translations.
+    assert event["affected_paths"] == ["/articles/ketamine-infusions/", "/es/articles/"]
+    assert f"page-{article.pk}" in event["tags"]

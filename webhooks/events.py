@@ -10,7 +10,7 @@ from wagtail.models import Page
 
 from headless import openapi, schema
 from headless.dependencies import object_tag, pages_showing
-from headless.references import site_path
+from headless.references import locale_code, site_path
 
 PAGE_PUBLISHED = "page.published"
 PAGE_UNPUBLISHED = "page.unpublished"
@@ -34,7 +34,12 @@ def page_event(event, page, *, old_path=None, also_affected=()):
     path = site_path(page)
     if path is None:
         return None
-    details = {"id": page.pk, "type": _page_type(page), "path": path}
+    details = {
+        "id": page.pk,
+        "type": _page_type(page),
+        "locale": locale_code(page.locale_id),
+        "path": path,
+    }
     if old_path is not None:
         details["old_path"] = old_path
     affected = set(also_affected)
@@ -42,7 +47,9 @@ def page_event(event, page, *, old_path=None, also_affected=()):
     if parent is not None and parent.live:
         # Index pages list their children.
         affected.add(site_path(parent))
-    showing = pages_showing(page)
+    # Its translations list it among theirs (meta.translations, the sitemap's alternates).
+    translations = set(page.get_translations().live().values_list("pk", flat=True))
+    showing = pages_showing(page) | translations
     affected.update(embedding_paths(showing))
     tags = {object_tag(page), "pages", *(f"page-{pk}" for pk in showing)}
     return _payload(event, page=details, affected=affected - {path, old_path}, tags=tags)
@@ -55,6 +62,8 @@ def object_event(event, obj):
     A redirect's event names its old path, the one path it changes.
     """
     details = {"id": obj.pk, "type": obj._meta.label}
+    if getattr(obj, "locale_id", None) is not None:
+        details["locale"] = locale_code(obj.locale_id)
     tags = {object_tag(obj)}
     if event == SETTINGS_CHANGED:
         return _payload(event, object=details, affected=(), tags=tags, all_paths=True)
@@ -116,20 +125,27 @@ def api_webhooks(builder):
                 {
                     "id": schema.INTEGER,
                     "type": schema.STRING,
+                    "locale": schema.locale(),
                     "path": schema.STRING,
                     "old_path": schema.STRING,
                 },
-                required=["id", "type", "path"],
-                description="The page: meta.type and meta.path as the API gives them; old_path "
-                "on page.moved only.",
+                required=["id", "type", "locale", "path"],
+                description="The page: meta.type, meta.locale and meta.path as the API gives "
+                "them; old_path on page.moved only.",
             ),
         ),
         "object": builder.define(
             "WebhookObject",
             schema.obj(
-                {"id": schema.INTEGER, "type": schema.STRING, "old_path": schema.STRING},
+                {
+                    "id": schema.INTEGER,
+                    "type": schema.STRING,
+                    "locale": schema.locale(),
+                    "old_path": schema.STRING,
+                },
                 required=["id", "type"],
-                description="What changed: articles.Clinician, wagtailimages.Image, ...; "
+                description="What changed: articles.Clinician, wagtailimages.Image, ...; its "
+                "locale when it is translatable (a clinician, a term, the site settings); "
                 "old_path on redirect.changed only.",
             ),
         ),

@@ -23,6 +23,10 @@ INSTALLED_APPS = [
     "cms",
     "headless",
     "wagtail_headless_preview",
+    # Translating pages and snippets in the admin (docs/languages.md); its locales app replaces
+    # wagtail.locales, the admin's list of languages.
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -177,9 +181,16 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_CLIENT_IP_CALLABLE = "cms.client_address.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "cms/lockout.html"
 
-LANGUAGE_CODE = "en-us"
+# Content in English and Spanish (docs/languages.md). The default language is English, with
+# unprefixed paths (/articles/<slug>/); Spanish pages are under /es/ (cms/urls.py).
+LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
+WAGTAIL_I18N_ENABLED = True
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [("en", "English"), ("es", "Español")]
+# A translation of a live article starts as a draft, never live: it is medical content and goes
+# live through the Medical review workflow like the source did (articles/review.py).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 USE_TZ = True
 
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
@@ -212,7 +223,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Pain Clinic CMS")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search; on PostgreSQL each page is stemmed in its own language
+# (headless/search.py), on SQLite words match as written.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "headless.search",
+        "SEARCH_CONFIG": "english",
+        "SEARCH_CONFIGS": {"en": "english", "es": "spanish"},
+    }
+}
 # Documents are served by Wagtail's view, which checks a private collection's restriction, never
 # from their storage URL (docs/production.md: the proxy and the bucket must not serve them).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -5,13 +5,19 @@ from rest_framework.response import Response
 from wagtail.api.v2.serializers import DetailUrlField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from .. import openapi, schema
 from ..dependencies import object_tag
-from ..fields import BlankAsNullMixin, CollectsHealthInformationField, PagePathField
+from ..fields import (
+    BlankAsNullMixin,
+    CollectsHealthInformationField,
+    LocaleField,
+    PagePathField,
+    TranslationsField,
+)
 from ..filters import safe_filters
-from ..pages import HeadlessApiMixin
+from ..pages import HeadlessApiMixin, route_in_language
 from ..visibility import public_pages
 from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin
 from .redirects import find_redirect, redirect_data, redirect_schema
@@ -26,6 +32,8 @@ class PreviewSafeDetailUrlField(DetailUrlField):
 
 class FrontendPageSerializer(BlankAsNullMixin, PageSerializer):
     path = PagePathField()
+    locale = LocaleField()
+    translations = TranslationsField()
     collects_health_information = CollectsHealthInformationField()
     detail_url = PreviewSafeDetailUrlField(read_only=True)
 
@@ -39,9 +47,14 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
 
     base_serializer_class = FrontendPageSerializer
     filter_backends = safe_filters(PagesAPIViewSet.filter_backends)
-    meta_fields = PagesAPIViewSet.meta_fields + ["path", "collects_health_information"]
+    meta_fields = PagesAPIViewSet.meta_fields + [
+        "path",
+        "translations",
+        "collects_health_information",
+    ]
     listing_default_fields = PagesAPIViewSet.listing_default_fields + [
         "path",
+        "translations",
         "collects_health_information",
     ]
     nested_default_fields = PagesAPIViewSet.nested_default_fields + ["path"]
@@ -123,8 +136,23 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
 
     def collect_references(self, page, detail):
         self.references.add_page(page)
+        self.references.add_translations(page)
         if isinstance(page, HeadlessApiMixin):
             page.collect_api_references(self.references, detail=detail)
+
+    def find_object(self, queryset, request):
+        """The page at ``?html_path=`` in its language (``/es/...``), or by ``?id=``."""
+        site = Site.find_for_request(request)
+        if "html_path" not in request.GET or site is None:
+            return super().find_object(queryset, request)
+        root, components = route_in_language(site, request.GET["html_path"])
+        if root is None:
+            return None
+        try:
+            page, _, _ = root.specific.route(request, components)
+        except Http404:
+            return None
+        return page if queryset.filter(id=page.id).exists() else None
 
     def find_view(self, request):
         """Resolve any path in one call: the page's detail, or the redirect that answers it."""

@@ -7,7 +7,7 @@ from wagtail.models import Page
 
 from .. import openapi, schema
 from ..pagination import LongPagination
-from ..references import site_path
+from ..references import locale_code, site_path
 from ..visibility import public_pages
 from .base import CachedResponseMixin, KnownParametersOnly, ReferencesMixin
 
@@ -16,8 +16,8 @@ class SitemapEndpoint(CachedResponseMixin, KnownParametersOnly, ReferencesMixin,
     """Live public pages of the request's site in tree order, for a frontend's sitemap.xml.
 
     ``url`` is the page's URL on the frontend (``FRONTEND_URL``, see :mod:`headless.frontend`).
-    An entry is an object so that more may join it (a language's alternates) without breaking
-    frontends.
+    ``alternates`` are the page in every language visitors may read it in, itself included,
+    as a sitemap's ``hreflang`` links want them: ``[{"hreflang": "es", "url": ...}]``.
     """
 
     model = Page
@@ -39,15 +39,25 @@ class SitemapEndpoint(CachedResponseMixin, KnownParametersOnly, ReferencesMixin,
     def listing_view(self, request):
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
-        items = [self.entry(page) for page in self.paginate_queryset(queryset)]
+        pages = self.paginate_queryset(queryset)
+        for page in pages:
+            self.references.add_translations(page)
+        self.references.load()
+        items = [self.entry(page) for page in pages]
         return self.get_paginated_response(items)
 
     def entry(self, page):
         modified = page.last_published_at
+        url = page.get_full_url(self.request)
+        alternates = [{"hreflang": locale_code(page.locale_id), "url": url}] + [
+            {"hreflang": other["locale"], "url": other["url"]}
+            for other in self.references.translations_data(page)
+        ]
         return {
             "path": site_path(page, self.request),
-            "url": page.get_full_url(self.request),
+            "url": url,
             "last_modified": modified.isoformat() if modified else None,
+            "alternates": sorted(alternates, key=lambda alternate: alternate["hreflang"]),
         }
 
     @classmethod
@@ -63,8 +73,18 @@ class SitemapEndpoint(CachedResponseMixin, KnownParametersOnly, ReferencesMixin,
                     "path": schema.STRING,
                     "url": schema.URL,
                     "last_modified": schema.nullable(schema.DATE_TIME),
+                    "alternates": schema.array(
+                        builder.define(
+                            "SitemapAlternate",
+                            schema.obj(
+                                {"hreflang": schema.locale(), "url": schema.nullable(schema.URL)},
+                                description="The page in one language (hreflang).",
+                            ),
+                        )
+                    ),
                 },
-                description="A page: its path on the site and its URL on the frontend.",
+                description="A page: its path on the site, its URL on the frontend, and its "
+                "URL in each language.",
             ),
         )
         listing = schema.listing(

@@ -1,7 +1,8 @@
 """``manage.py import_articles PATH... --parent /articles/``: existing articles in as drafts."""
 
 from django.core.management.base import BaseCommand, CommandError
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_content_languages
+from wagtail.models import Locale, Page, Site
 
 from articles import importer
 from articles.models import ArticleIndexPage
@@ -21,6 +22,12 @@ class Command(BaseCommand):
             required=True,
             help="The articles index to import under: its URL path on the default site "
             "(e.g. /articles/) or its page id.",
+        )
+        parser.add_argument(
+            "--locale",
+            help="The language the files are written in (a content language's code, e.g. "
+            "es): they go under that language's translation of --parent, and are graded with "
+            "its reading formula. Default: the language of --parent.",
         )
         parser.add_argument(
             "--dry-run",
@@ -52,7 +59,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, parent, dry_run, sections_as_accordion, **options):
-        index = find_index(parent)
+        index = in_language(find_index(parent), options.get("locale"))
         rules = drop_rules(options["drop_pattern"], options["drop_rules"])
         sources = importer.find_sources(paths)
         if not sources:
@@ -139,6 +146,25 @@ def find_index(value):
             f"({page.title!r}), not an articles index; articles are imported under one."
         )
     return page
+
+
+def in_language(index, language_code):
+    """The articles index's translation into ``language_code`` (the index itself when it is
+    in that language, or when none is asked for)."""
+    if language_code is None or index.locale.language_code == language_code:
+        return index
+    if language_code not in get_content_languages():
+        raise CommandError(
+            f"--locale: {language_code!r} is not one of {', '.join(get_content_languages())}."
+        )
+    locale = Locale.objects.filter(language_code=language_code).first()
+    translation = index.get_translation_or_none(locale) if locale else None
+    if translation is None:
+        raise CommandError(
+            f"--locale: the articles index {index.url_path} has no {language_code} "
+            "translation yet; translate it in the admin first (Translate on its page)."
+        )
+    return translation.specific
 
 
 def drop_rules(patterns, files):

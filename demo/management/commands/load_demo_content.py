@@ -13,11 +13,11 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from articles.models import ArticleIndexPage, ArticlePage, Clinician, Condition, Treatment
 from contact.models import ContactPage
-from demo import content
+from demo import content, spanish
 from demo.contact import ensure_contact_page
 from home.models import ClinicSettings, FeaturedArticle, HomePage
 from webhooks import dispatch
@@ -67,6 +67,7 @@ class Command(BaseCommand):
             self.feature_articles(home, refs)
             self.clinic_settings(site, refs)
             self.contact_page(home)
+            spanish.load(site, clinicians, self.count)
         self.report()
 
     def contact_page(self, home):
@@ -92,12 +93,16 @@ class Command(BaseCommand):
         return image
 
     def clinician(self, name, **fields):
-        clinician, created = Clinician.objects.get_or_create(name=name, defaults=fields)
+        clinician, created = Clinician.objects.get_or_create(
+            name=name, locale=Locale.get_default(), defaults=fields
+        )
         self.count("clinician", created)
         return clinician
 
     def term(self, model, label, slug, fields):
-        term, created = model.objects.get_or_create(slug=slug, defaults=fields)
+        term, created = model.objects.get_or_create(
+            slug=slug, locale=Locale.get_default(), defaults=fields
+        )
         self.count(label, created)
         return term
 
@@ -204,7 +209,7 @@ class Command(BaseCommand):
 
     def clinic_settings(self, site, refs):
         """Fill the clinic settings fields that are still empty, leaving an editor's alone."""
-        clinic, _ = ClinicSettings.objects.get_or_create(site=site)
+        clinic = ClinicSettings.for_site(site)
         default_name = ClinicSettings._meta.get_field("clinic_name").default
         filled = []
         for name, value in content.clinic_settings(refs).items():
