@@ -348,6 +348,27 @@ def reset():
     _local_index.clear()
 
 
+def lookup_hit(request):
+    """The cached response for this request, or None; reads the versions only for an entry.
+
+    For answering before the view (:mod:`headless.middleware`): a request with nothing cached
+    (the OpenAPI document, a first visit) costs no query here, and the view looks up again.
+    """
+    if not settings.API_RESPONSE_CACHE:
+        return None
+    key = _key(request)
+    entry = _local.get(key)
+    if entry is None:
+        try:
+            entry = cache.get(key)
+        except Exception as exc:
+            _log_failure(exc)
+            return None
+        if entry is None:
+            return None
+    return lookup(request)[0]
+
+
 def lookup(request):
     """The cached response for this request (or None), and the versions it answers under.
 

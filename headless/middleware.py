@@ -18,8 +18,7 @@ class CachedAnswerMiddleware:
 
     Sits after the middleware that sets headers on every answer (security, CORS, conditional
     GETs, framing, CSP), so a hit served here carries what a hit served by the view carries.
-    On a miss, the versions it read go to the view with the request: the view does not look
-    again, and files its answer under them.
+    Anything else goes on to the view, which looks up again and files its answer.
     """
 
     def __init__(self, get_response):
@@ -31,8 +30,7 @@ class CachedAnswerMiddleware:
             and request.path_info.startswith(settings.API_CACHE_PATH_PREFIX)
             and not has_credentials(request)
         ):
-            cached, versions = cache.lookup(request)
+            cached = cache.lookup_hit(request)
             if cached is not None:
                 return cached
-            request.api_cache_versions = versions
         return self.get_response(request)

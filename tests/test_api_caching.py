@@ -205,3 +205,8 @@ def test_a_request_with_a_session_goes_to_the_view(client, admin_client, article
     monkeypatch.setattr(CachedResponseMixin, "dispatch", counting)
     assert admin_client.get(url)["X-Cache"] == "hit"  # nothing restricted: the shared answer
     assert asked == [url]
+
+
+def test_the_openapi_document_needs_no_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/api/v2/openapi.json").status_code == 200

@@ -72,12 +72,9 @@ class CachedResponseMixin:
         if sees_more_than_anonymous(request):
             # Answers for this visitor alone: never shared, never kept.
             return cache.private(super().dispatch(request, *args, **kwargs))
-        if hasattr(request, "api_cache_versions"):  # looked up already, a miss
-            versions = request.api_cache_versions
-        else:
-            cached, versions = cache.lookup(request)
-            if cached is not None:
-                return cached
+        cached, versions = cache.lookup(request)
+        if cached is not None:
+            return cached
         response = super().dispatch(request, *args, **kwargs)
         own = self.response_own_tag()
         return cache.store(request, response, versions, self.response_cache_tags(), own=own)
