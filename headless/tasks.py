@@ -100,7 +100,7 @@ def render(url):
         header, value = settings.SECURE_PROXY_SSL_HEADER
         environ[header] = value
     # Run in an editor's request (the cache local to the process), not in their language.
+    # The response is not closed: closing sends request_finished, which would close the
+    # database connection of the task (or of the editor's request) under it.
     with translation.override(settings.LANGUAGE_CODE):
-        response = _handler.get_response(WSGIRequest(environ))
-    response.close()
-    return response
+        return _handler.get_response(WSGIRequest(environ))
