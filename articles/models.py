@@ -288,9 +288,9 @@ class ArticlePage(HeadlessPage, Page):
         queryset = queryset.defer_streamfields().prefetch_related("conditions")
         return queryset.order_by("-first_published_at", "-pk")  # newest first
 
-    def prepare_api_detail(self, public_pages, preview=False):
-        """Find the related articles among ``public_pages``, in the article's language, and
-        fetch all their conditions.
+    def prepare_api_detail(self, public, preview=False):
+        """Find the related articles among the pages ``public`` lets through, in the article's
+        language, and fetch all their conditions.
 
         A preview's conditions live in the unsaved draft, not in the database.
         """
@@ -299,15 +299,13 @@ class ArticlePage(HeadlessPage, Page):
         else:
             conditions = Condition.objects.filter(articles=self.pk).values("translation_key")
         # In the article's language, sharing a condition or a translation of one.
+        sharing = ArticlePage.conditions.through.objects.filter(
+            condition__translation_key__in=conditions
+        ).values("articlepage_id")
         related = (
-            ArticlePage.objects.filter(
-                pk__in=public_pages.values("pk"),
-                locale_id=self.locale_id,
-                conditions__translation_key__in=conditions,
-            )
+            public(ArticlePage.objects.filter(locale_id=self.locale_id, pk__in=sharing))
             .exclude(pk=self.pk)
             .order_by("-first_published_at", "-pk")
-            .distinct()
         )
         self.related_articles = list(
             related.defer_streamfields().select_related(

@@ -71,9 +71,10 @@ class HeadlessApiMixin:
         The queryset the endpoint reads this type from, with what serializing needs fetched
         along (``select_related``, ``prefetch_related``, deferred bodies for cards) and the
         listing's default order. Called for listings and, with ``detail=True``, for a detail.
-    ``prepare_api_detail(public_pages, preview=False)``
+    ``prepare_api_detail(public, preview=False)``
         Before a detail is serialized: fetch what it shows beyond its own row (related pages,
-        chosen in the editor's order), among ``public_pages`` only. ``preview`` is true for an
+        chosen in the editor's order), among the pages the request may see only: ``public``
+        narrows a queryset of pages of any type to them. ``preview`` is true for an
         unsaved draft, whose relations live in memory, not in the database.
     ``collect_api_references(references, detail)``
         Add every image, page and document the serialized page will show to ``references``
@@ -87,7 +88,7 @@ class HeadlessApiMixin:
     def api_queryset(cls, queryset, detail=False):
         return queryset
 
-    def prepare_api_detail(self, public_pages, preview=False):
+    def prepare_api_detail(self, public, preview=False):
         pass
 
     def collect_api_references(self, references, detail):

@@ -7,18 +7,19 @@ what they will need, then :meth:`References.load` fetches each kind in one query
 ``*_data`` methods render from memory.
 """
 
+import functools
 import logging
 import re
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q
 from django.utils.html import escape
 from PIL import features
 from wagtail.api.utils import get_full_url
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.images.models import SourceImageIOError
+from wagtail.images.models import Filter, SourceImageIOError
 from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText, extract_references_from_rich_text
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
@@ -51,15 +52,20 @@ def rendition_specs(image):
 
     ``kind`` is ``widths`` (the original's aspect ratio) or ``card`` (16:9 crops). Nothing is
     larger than the original: widths stop at its own width, the 2x card only for an image
-    larger than the 1x one.
+    larger than the 1x one. The answer is shared: read it, never change it.
     """
-    widths = [width for width in WIDTHS if width <= image.width]
-    if image.width < WIDTHS[-1] and image.width not in widths:
-        widths.append(image.width)
+    return _specs_for_size(image.width, image.height)
+
+
+@functools.cache
+def _specs_for_size(image_width, image_height):
+    widths = [width for width in WIDTHS if width <= image_width]
+    if image_width < WIDTHS[-1] and image_width not in widths:
+        widths.append(image_width)
     cards = [
         (width, height)
         for n, (width, height) in enumerate(CARD_SIZES)
-        if n == 0 or (image.width > CARD_SIZES[n - 1][0] and image.height > CARD_SIZES[n - 1][1])
+        if n == 0 or (image_width > CARD_SIZES[n - 1][0] and image_height > CARD_SIZES[n - 1][1])
     ]
     bases = {
         "widths": [f"width-{width}" for width in widths],
@@ -76,6 +82,17 @@ def rendition_specs(image):
 
 def _all_specs(specs):
     return [spec for formats in specs.values() for names in formats.values() for spec in names]
+
+
+@functools.cache
+def image_filter(spec):
+    """Wagtail's ``Filter`` for a spec, made once per process.
+
+    Wagtail parses a spec's operations once per ``Filter`` object, and asking an image for its
+    renditions by spec strings makes new ones every time: parsing 20 specs cost more than the
+    rest of an image's representation.
+    """
+    return Filter(spec=spec)
 
 
 def srcset(renditions):
@@ -143,6 +160,12 @@ def _file_url(rendition_or_image):
     return getattr(rendition_or_image, "url", None) or rendition_or_image.file.url
 
 
+def _rendition_url(name):
+    """The absolute URL of a rendition's file, by its name in storage (as ``file.url`` is)."""
+    storage = get_image_model().get_rendition_model()._meta.get_field("file").storage
+    return absolute_url(storage.url(name))
+
+
 def _tag_id(attrs):
     """The object id a rich-text tag names, or None when it names none."""
     try:
@@ -169,6 +192,8 @@ class References:
         self.pages = {}
         self.documents = {}
         self._tags = set()
+        self._image_objects = {}
+        self._renditions = {}
 
     # What the response is built from, for the cache (see headless.cache)
 
@@ -276,13 +301,20 @@ class References:
             self.images.update(get_image_model().objects.in_bulk(missing))
             self.images.update(dict.fromkeys(missing - self.images.keys()))
         self._image_ids.clear()
-        unprefetched = [
-            image
-            for image in self.images.values()
-            if image is not None
-            and "renditions" not in getattr(image, "_prefetched_objects_cache", {})
-        ]
-        prefetch_related_objects(unprefetched, "renditions")
+        # Their renditions as rows: a response shows dozens, and rows cost no model instances.
+        unread = [pk for pk, image in self.images.items() if image and pk not in self._renditions]
+        if unread:
+            rows = (
+                get_image_model()
+                .get_rendition_model()
+                .objects.filter(image_id__in=unread)
+                .values_list(
+                    "image_id", "filter_spec", "focal_point_key", "file", "width", "height"
+                )
+            )
+            self._renditions.update({pk: {} for pk in unread})
+            for image_id, spec, focal_point_key, name, width, height in rows:
+                self._renditions[image_id][spec, focal_point_key] = (name, width, height)
 
         # Only live, public pages can be linked: anything else renders as no link at all.
         for pk, page in self._page_objects.items():
@@ -349,25 +381,32 @@ class References:
         image = self.images.get(image.pk, image)
         if image is None or self._hidden_collection(image):
             return None
+        shown = self._image_objects.get(image.pk)
+        if shown is None:
+            shown = self._image_objects[image.pk] = self._image_object(image)
+        return {
+            "id": shown["id"],
+            "title": shown["title"],
+            "alt": "" if decorative else ((alt or "").strip() or None),
+            "decorative": bool(decorative),
+            **shown,
+        }
+
+    def _image_object(self, image):
+        """What :meth:`image_data` answers for ``image`` wherever it is used (all but its
+        ``alt`` and ``decorative``), made once per response."""
         specs = rendition_specs(image)
         try:
-            # Made once and stored; later reads find them among the prefetched renditions.
-            renditions = image.get_renditions(*_all_specs(specs))
+            renditions = self.renditions(image, _all_specs(specs))
         except SourceImageIOError:
             # The original is missing from storage: answer with what the database knows rather
             # than fail the whole page; the frontend's image request will 404 on its own.
             logger.warning("Image %s has no file in storage; renditions unavailable", image.pk)
-            renditions = dict.fromkeys(_all_specs(specs), image)
+            original = {"url": absolute_url(image.file.url), "width": image.width}
+            renditions = dict.fromkeys(_all_specs(specs), {**original, "height": image.height})
         listed = {
             kind: {
-                name: [
-                    {
-                        "url": absolute_url(_file_url(renditions[spec])),
-                        "width": renditions[spec].width,
-                        "height": renditions[spec].height,
-                    }
-                    for spec in format_specs
-                ]
+                name: [renditions[spec] for spec in format_specs]
                 for name, format_specs in formats.items()
             }
             for kind, formats in specs.items()
@@ -383,8 +422,6 @@ class References:
         return {
             "id": image.pk,
             "title": image.title,
-            "alt": "" if decorative else ((alt or "").strip() or None),
-            "decorative": bool(decorative),
             "width": image.width,
             "height": image.height,
             "url": absolute_url(image.file.url),
@@ -395,6 +432,39 @@ class References:
                 for kind, formats in listed.items()
             },
         }
+
+    def renditions(self, image, specs):
+        """``{spec: {url, width, height}}`` of the image's renditions, URLs absolute.
+
+        Read from the rows :meth:`load` fetched; a rendition not made yet is made (once, and
+        stored) by Wagtail. Raises ``SourceImageIOError`` when one must be made and the
+        original is missing from storage.
+        """
+        rows = self._renditions.get(image.pk)
+        found = {}
+        if rows is not None and not image.is_svg():  # Wagtail rewrites an SVG's filters
+            for spec in specs:
+                row = rows.get((spec, image_filter(spec).get_cache_key(image)))
+                if row is not None:
+                    name, width, height = row
+                    found[spec] = {"url": _rendition_url(name), "width": width, "height": height}
+        missing = [spec for spec in specs if spec not in found]
+        if missing:
+            made = image.get_renditions(*(image_filter(spec) for spec in missing))
+            for spec in missing:
+                rendition = made[spec]
+                found[spec] = {
+                    "url": absolute_url(_file_url(rendition)),
+                    "width": rendition.width,
+                    "height": rendition.height,
+                }
+                if rows is not None:
+                    rows[spec, rendition.focal_point_key] = (
+                        rendition.file.name,
+                        rendition.width,
+                        rendition.height,
+                    )
+        return found
 
     def page_path(self, page):
         """The page's path relative to its site root, remembered for this response."""
@@ -495,15 +565,15 @@ class References:
                 continue
             spec = f"width-{min(EMBED_WIDTH, image.width)}"  # one of the image's widths
             try:
-                rendition = image.get_renditions(spec)[spec]
+                rendition = self.renditions(image, [spec])[spec]
             except SourceImageIOError:
                 logger.warning("Image %s has no file in storage; left out of rich text", image.pk)
                 embeds.append("")
                 continue
             format_name = escape(attrs.get("format", ""))
             embeds.append(
-                f'<img src="{escape(absolute_url(rendition.url))}" alt="{escape(attrs.get("alt", ""))}"'
-                f' width="{rendition.width}" height="{rendition.height}"'
+                f'<img src="{escape(rendition["url"])}" alt="{escape(attrs.get("alt", ""))}"'
+                f' width="{rendition["width"]}" height="{rendition["height"]}"'
                 + (f' class="richtext-image {format_name}"' if format_name else "")
                 + ">"
             )

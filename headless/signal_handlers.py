@@ -20,6 +20,7 @@ from wagtail.models import (
     Locale,
     Page,
     PageViewRestriction,
+    Site,
     TranslatableMixin,
 )
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
@@ -148,6 +149,12 @@ def restriction_groups_changed(sender, instance, action, **kwargs):
             collection_restriction_changed(sender, instance)
 
 
+def site_changed(sender, instance, raw=False, **kwargs):
+    # A site's hostname, port and root are in every page's URLs and decide what a host reads.
+    if not raw:
+        cache.changed({cache.EVERYTHING})
+
+
 def after_change_committed(sender, tags, **kwargs):
     """Once a change commits, the cache worker re-renders the answers it made stale and purges
     them from the CDN."""
@@ -167,6 +174,8 @@ def register_signal_handlers():
     post_delete.connect(page_deleted, dispatch_uid="headless_cache_page_deleted")
     post_save.connect(locale_changed, sender=Locale, dispatch_uid="headless_locale_saved")
     post_delete.connect(locale_changed, sender=Locale, dispatch_uid="headless_locale_deleted")
+    post_save.connect(site_changed, sender=Site, dispatch_uid="headless_site_saved")
+    post_delete.connect(site_changed, sender=Site, dispatch_uid="headless_site_deleted")
     for model, handler in (
         (PageViewRestriction, page_restriction_changed),
         (CollectionViewRestriction, collection_restriction_changed),

@@ -11,8 +11,11 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import CharField, Q, Value
+from django.http.request import split_domain_port
 from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, Site
+
+from .cache import EVERYTHING, versions
 
 
 def django_request(request):
@@ -121,21 +124,67 @@ def site_trees(site):
     return paths
 
 
-def public_pages(request):
-    """Live pages of the request's site, in every language, that this request may see.
+def request_site(request):
+    """The site a request reads (``?site=``, else its host's), found once per request.
 
-    The same rules as Wagtail's ``get_public_pages_queryset``, with the view restrictions read
-    once per request, and the trees of the site root's translations found without a query. For a ``?site=`` Wagtail's ``SiteFilterValidator`` raises ``Http404``
-    when it names no site (as ``/api/v2/site/`` answers) and ``ValueError`` when it is
-    ambiguous or its port no number.
+    Wagtail's ``SiteFilterValidator`` decides: ``Http404`` when ``?site=`` names no site,
+    ``ValueError`` when it is ambiguous or its port no number. Which site a host reads is
+    remembered by this process while no site or page changed (:func:`_site_for_host`).
     """
-    queryset = Page.objects.live()
+    request = django_request(request)
+    if not hasattr(request, "_headless_site"):
+        if not request.GET.get("site") and not hasattr(request, "_wagtail_site"):
+            request._wagtail_site = _site_for_host(request)
+        validator = SiteFilterValidator(site=request.GET.get("site"), request=request)
+        request._headless_site = validator.site_obj
+    return request._headless_site
+
+
+_sites_by_host = {"versions": None, "sites": {}}
+
+
+def _site_for_host(request):
+    """Wagtail's site for the request's host and port, read from the database once per host
+    until the versions of ``all`` (which a site change bumps) or ``pages`` (a root page's)
+    change: Wagtail's lookup costs more to build than the rest of a detail's queries."""
+    snapshot = versions.get()
+    stamp = (snapshot.get(EVERYTHING), snapshot.get("pages"))
+    if _sites_by_host["versions"] != stamp:
+        _sites_by_host.update(versions=stamp, sites={})
+    key = (split_domain_port(request._get_raw_host())[0], request.get_port())
+    sites = _sites_by_host["sites"]
+    if key not in sites:
+        if len(sites) >= 1000:  # any number of Host headers may come
+            sites.clear()
+        sites[key] = Site._find_for_request(request)
+    return sites[key]
+
+
+def public(queryset, request):
+    """``queryset``, of pages of any type, narrowed to those :func:`public_pages` holds.
+
+    The rules apply to the type's own rows, so a listing or a lookup of one page type needs no
+    subquery of page ids.
+    """
+    queryset = queryset.filter(live=True)
     for path in restricted_paths(request):
         queryset = queryset.exclude(path__startswith=path)
-    site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
+    site = request_site(request)
     if site is None:
         return queryset.none()
     trees = Q()
     for path in site_trees(site):
         trees |= Q(path__startswith=path)
     return queryset.filter(trees)
+
+
+def public_pages(request):
+    """Live pages of the request's site, in every language, that this request may see.
+
+    The same rules as Wagtail's ``get_public_pages_queryset``, with the view restrictions read
+    once per request, and the trees of the site root's translations found without a query.
+    For a ``?site=`` Wagtail's ``SiteFilterValidator`` raises ``Http404`` when it names no
+    site (as ``/api/v2/site/`` answers) and ``ValueError`` when it is ambiguous or its port no
+    number.
+    """
+    return public(Page.objects.all(), request)

@@ -57,7 +57,7 @@ class HomePage(HeadlessPage, Page):
         ),
     ]
 
-    def prepare_api_detail(self, public_pages, preview=False):
+    def prepare_api_detail(self, public, preview=False):
         """Fetch the featured articles visitors may see, in the editor's order, each in the
         home page's language when it is translated into it (a translated home page keeps the
         source's choices)."""
@@ -67,9 +67,7 @@ class HomePage(HeadlessPage, Page):
             article_model.objects.filter(pk__in=chosen).values_list("pk", "translation_key")
         )
         visible = article_model.api_queryset(
-            article_model.objects.filter(
-                translation_key__in=keys.values(), pk__in=public_pages.values("pk")
-            )
+            public(article_model.objects.filter(translation_key__in=keys.values()))
         )
         by_language = {(page.translation_key, page.locale_id): page for page in visible}
         by_pk = {page.pk: page for page in by_language.values()}

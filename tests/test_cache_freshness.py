@@ -250,3 +250,18 @@ def test_revising_an_article_keeps_its_conditions_neighbours_that_do_not_show_it
     a.save_revision().publish()
 
     assert detail(client, e)["X-Cache"] == "hit"
+
+
+def test_a_site_change_is_fresh_in_every_cached_answer(client, articles, site):
+    """A site's hostname is in every page's URL: changing it leaves no cached answer with the
+    old one (and the server's own memory of which site a host reads is dropped with it)."""
+    a = articles["a"]
+    warm(client, [a])
+    assert detail(client, a).json()["meta"]["html_url"].startswith("http://localhost/")
+
+    site.hostname = "clinic.example"
+    site.save()
+
+    answer = detail(client, a)
+    assert answer["X-Cache"] != "hit"
+    assert answer.json()["meta"]["html_url"].startswith("http://clinic.example/")

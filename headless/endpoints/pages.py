@@ -1,9 +1,10 @@
 """Pages of every type, each in one response: details, listings and find-by-path."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from rest_framework.response import Response
 from wagtail.api.v2.serializers import DetailUrlField, PageSerializer
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page, Site
 
@@ -18,7 +19,7 @@ from ..fields import (
 )
 from ..filters import safe_filters
 from ..pages import HeadlessApiMixin, route_in_language
-from ..visibility import public_pages
+from ..visibility import public, public_pages
 from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin
 from .redirects import find_redirect, redirect_data, redirect_schema
 
@@ -40,6 +41,17 @@ class FrontendPageSerializer(BlankAsNullMixin, PageSerializer):
 
 def _headless(model):
     return issubclass(model, HeadlessApiMixin)
+
+
+NOT_FOUND = "No Page matches the given query."
+"""What a detail of no page, or of one this request may not see, answers (as Wagtail's does)."""
+
+_serializer_classes = {}
+_SERIALIZER_CLASSES_KEPT = 500
+
+_page_types = {}
+"""``{page id: content type id}``: a page's type, which never changes, read once per process."""
+_PAGE_TYPES_KEPT = 100_000
 
 
 class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, PagesAPIViewSet):
@@ -99,22 +111,102 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
         except ValueError as e:
             raise BadRequestError(str(e)) from e
 
+    def public(self, queryset):
+        """``queryset``, of pages of any type, narrowed to those this request may see."""
+        try:
+            return public(queryset, self.request)
+        except ValueError as e:
+            raise BadRequestError(str(e)) from e
+
+    @classmethod
+    def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
+        # Wagtail builds a new serializer class, nested ones included, for every request; the
+        # class depends only on these arguments, so each is built once per process.
+        key = (cls, id(router), model, repr(fields_config), show_details, nested)
+        serializer_class = _serializer_classes.get(key)
+        if serializer_class is None:
+            serializer_class = super()._get_serializer_class(
+                router, model, fields_config, show_details=show_details, nested=nested
+            )
+            if len(_serializer_classes) >= _SERIALIZER_CLASSES_KEPT:  # ?fields= varies freely
+                _serializer_classes.clear()
+            _serializer_classes[key] = serializer_class
+        return serializer_class
+
     def get_queryset(self):
-        queryset = super().get_queryset()
+        # Built once per request: the listing asks again for its serializer's model.
+        if not hasattr(self, "_queryset"):
+            self._queryset = self._build_queryset()
+        return self._queryset
+
+    def _build_queryset(self):
+        try:
+            models = page_models_from_string(self.request.GET.get("type") or "wagtailcore.Page")
+        except (LookupError, ValueError) as e:
+            raise BadRequestError("type doesn't exist") from e
+        if len(models) == 1:
+            # One type: the visibility rules on its own rows, not a subquery of page ids.
+            queryset = self.public(models[0].objects.all())
+        else:
+            queryset = super().get_queryset()
         if _headless(queryset.model):
             queryset = queryset.model.api_queryset(queryset)
         return queryset
 
+    # What a detail may be asked besides its id; any other parameter filters, as in Wagtail.
+    detail_parameters = frozenset({"fields", "format", "site", "_"})
+
     def get_object(self):
         if not hasattr(self, "_cached_object"):
-            page = BaseAPIViewSet.get_object(self)
-            model = page.specific_class
-            if model is not None and _headless(model):
-                page = model.api_queryset(model.objects.filter(pk=page.pk), detail=True).get()
+            page = None
+            if self.action == "detail_view" and self.request.GET.keys() <= self.detail_parameters:
+                page = self._public_page(self.kwargs["pk"])
             else:
-                page = page.specific
+                page = BaseAPIViewSet.get_object(self)
+                model = page.specific_class
+                if model is not None and _headless(model):
+                    page = model.api_queryset(model.objects.filter(pk=page.pk), detail=True)
+                    page = page.get()
+                else:
+                    page = page.specific
             self._cached_object = page
         return self._cached_object
+
+    def _public_page(self, pk):
+        """The page with id ``pk``, of its own type, when this request may see it; else 404.
+
+        The page's type is remembered per process (``_page_types``) and checked by the query
+        that reads the page with what its detail shows: one query, unless the type is new to
+        this process or the id now names another page (a restored database).
+        """
+        try:
+            pk = int(pk)
+        except ValueError as e:
+            raise Http404(NOT_FOUND) from e
+        for remembered in (True, False):
+            content_type_id = _page_types.get(pk) if remembered else None
+            if content_type_id is None:
+                content_type_id = (
+                    Page.objects.filter(pk=pk).values_list("content_type_id", flat=True).first()
+                )
+                if content_type_id is None:
+                    raise Http404(NOT_FOUND)
+                if len(_page_types) >= _PAGE_TYPES_KEPT:
+                    _page_types.clear()
+                _page_types[pk] = content_type_id
+                remembered = False
+            model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+            queryset = model.objects.filter(pk=pk, content_type_id=content_type_id)
+            queryset = self.public(queryset)
+            if _headless(model):
+                queryset = model.api_queryset(queryset, detail=True)
+            page = next(iter(queryset[:1]), None)  # one row by its id: no ORDER BY to build
+            if page is not None or not remembered:
+                break
+            del _page_types[pk]
+        if page is None:
+            raise Http404(NOT_FOUND)
+        return page
 
     def paginate_queryset(self, queryset):
         pages = super().paginate_queryset(queryset)
@@ -130,7 +222,7 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
     def prepare_detail(self, page, preview=False):
         """Fetch what the page's detail shows beyond its own row, then its references."""
         if isinstance(page, HeadlessApiMixin):
-            page.prepare_api_detail(self.get_base_queryset(), preview=preview)
+            page.prepare_api_detail(self.public, preview=preview)
         self.collect_references(page, detail=True)
         self.references.load()
 

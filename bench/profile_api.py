@@ -1,0 +1,109 @@
+"""Where an uncached answer of the pages API spends its time, rendered in this process.
+
+Run from the project root::
+
+    .venv/bin/python bench/profile_api.py [--articles 60 --blocks 20 --requests 50
+        --endpoint detail|listing --db sqlite|postgres --top 40]
+
+Builds articles as ``bench/api_bench.py`` does, in a throwaway database, renders each answer
+once (renditions are generated then), and times ``--requests`` uncached answers of ours and of
+stock Wagtail through Django's test client, side by side; then profiles ours with cProfile
+and prints the functions that took the most time, by their own time and with their callees.
+"""
+
+import argparse
+import cProfile
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import api_bench  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=60)
+    parser.add_argument("--blocks", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--endpoint", choices=["detail", "listing"], default="detail")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/cms_profile")
+    parser.add_argument("--redis", default="none")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--save", help="also write the profile here, for pstats")
+    parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
+    return parser.parse_args()
+
+
+def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    call_command("migrate", verbosity=0, interactive=False)
+    started = time.monotonic()
+    article_ids = api_bench.build_content(args.articles, args.blocks, args.seed)
+    print(f"built {len(article_ids)} articles in {time.monotonic() - started:.0f}s", flush=True)
+    if args.endpoint == "detail":
+        ours = [api_bench.DETAIL.format(pk) for pk in article_ids]
+        stock = [api_bench.STOCK_DETAIL.format(pk) for pk in article_ids]
+    else:
+        ours, stock = [api_bench.LISTING], [api_bench.stock_listing()]
+    client = Client()
+
+    def get_all(paths, count):
+        for number in range(count):
+            response = client.get(paths[number % len(paths)])
+            if response.status_code != 200:
+                raise SystemExit(f"{paths[number % len(paths)]} answered {response.status_code}")
+
+    with override_settings(API_RESPONSE_CACHE=False):
+        for path in ours:
+            get_all([path], 1)  # renditions
+        for name, paths in (("ours", ours), ("stock", stock)):
+            with CaptureQueriesContext(connection) as queries:
+                get_all(paths, 1)
+            print(f"{name}: {len(queries)} queries per request")
+            if args.sql and name == "ours":
+                for query in queries.captured_queries:
+                    print(f"  {query['time']}s  {query['sql'][:600]}")
+        timings = {}
+        for name, paths in (("ours", ours), ("stock", stock), ("ours", ours), ("stock", stock)):
+            count = max(3, args.requests if name == "ours" else args.requests // 4)
+            started = time.perf_counter()
+            get_all(paths, count)
+            timings.setdefault(name, []).append((time.perf_counter() - started) / count)
+        best = {name: min(values) * 1000 for name, values in timings.items()}
+        print(
+            f"{args.endpoint}, {args.articles} articles of {args.blocks} blocks, {database_label}: "
+            f"ours {best['ours']:.1f} ms, stock {best['stock']:.1f} ms, "
+            f"stock/ours {best['stock'] / best['ours']:.2f}x"
+        )
+        profiler = cProfile.Profile()
+        profiler.enable()
+        get_all(ours, args.requests)
+        profiler.disable()
+    if args.save:
+        profiler.dump_stats(args.save)
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("tottime").print_stats(args.top)
+    stats.sort_stats("cumulative").print_stats(args.top)
+    return 0
+
+
+def main():
+    args = parse_args()
+    return api_bench.with_throwaway_services(args, "profile", run)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
