@@ -321,15 +321,23 @@ class References:
             self.pages.setdefault(pk, page if is_public(page, self.request) else None)
         self._page_objects.clear()
         # Chosen pages and the translations of the pages shown (``meta.translations``), both
-        # among the public pages, in one query.
+        # among the public pages, in one query; pages loaded already (a listing's) are not read
+        # again.
         missing = self._page_ids - self.pages.keys()
         keys = self._translation_keys - self._translations.keys()
         if missing or keys:
+            known = {pk: page for pk, page in self.pages.items() if page is not None}
             visible = public_pages(self.request).filter(
                 Q(id__in=missing) | Q(translation_key__in=keys)
             )
+            if known:
+                visible = visible.exclude(pk__in=known)
+            found = [
+                *visible.only(*PAGE_FIELDS),
+                *(page for page in known.values() if page.translation_key in keys),
+            ]
             self._translations.update({key: [] for key in keys})
-            for page in visible.only(*PAGE_FIELDS).order_by("pk"):
+            for page in sorted(found, key=lambda page: page.pk):
                 if page.pk in missing:
                     self.pages[page.pk] = page
                 if page.translation_key in keys:
