@@ -37,6 +37,11 @@ def parse_args():
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--save", help="also write the profile here, for pstats")
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
+    parser.add_argument(
+        "--cached",
+        action="store_true",
+        help="profile cache hits (asked for brotli) beside the prerendered bytes instead",
+    )
     return parser.parse_args()
 
 
@@ -66,6 +71,8 @@ def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
             if response.status_code != 200:
                 raise SystemExit(f"{paths[number % len(paths)]} answered {response.status_code}")
 
+    if args.cached:
+        return profile_hits(args, client, ours, get_all, prerendered_dir)
     with override_settings(API_RESPONSE_CACHE=False):
         for path in ours:
             get_all([path], 1)  # renditions
@@ -94,6 +101,52 @@ def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
         profiler.disable()
     if args.save:
         profiler.dump_stats(args.save)
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("tottime").print_stats(args.top)
+    stats.sort_stats("cumulative").print_stats(args.top)
+    return 0
+
+
+def profile_hits(args, client, ours, get_all, prerendered_dir):
+    """Cache hits of ours against the prerendered view replaying their bytes and headers."""
+    import json
+
+    from bench.views import REPLAYED_HEADERS
+
+    browser = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
+    replays = []
+    for number, path in enumerate(ours):
+        client.get(path)  # renders and stores
+        identity = client.get(path)
+        (prerendered_dir / f"r{number}.json").write_bytes(identity.content)
+        hit = client.get(path, **browser)
+        assert hit["X-Cache"] == "hit" and hit["Content-Encoding"] == "br", path
+        (prerendered_dir / f"r{number}.br").write_bytes(hit.content)
+        headers = {name: hit[name] for name in REPLAYED_HEADERS if name in hit}
+        (prerendered_dir / f"r{number}.headers.json").write_text(json.dumps(headers))
+        replays.append(api_bench.PRERENDERED.format(f"r{number}"))
+
+    def get_browser(paths, count):
+        for number in range(count):
+            response = client.get(paths[number % len(paths)], **browser)
+            if response.status_code != 200:
+                raise SystemExit(f"{paths[number % len(paths)]} answered {response.status_code}")
+
+    count = args.requests * 20
+    timings = {}
+    for name, paths in (("ours", ours), ("prerendered", replays)) * 3:
+        started = time.perf_counter()
+        get_browser(paths, count)
+        timings.setdefault(name, []).append((time.perf_counter() - started) / count)
+    best = {name: min(values) * 1e6 for name, values in timings.items()}
+    print(
+        f"hits: ours {best['ours']:.0f} us, prerendered {best['prerendered']:.0f} us, "
+        f"ours/prerendered speed {best['prerendered'] / best['ours']:.2f}"
+    )
+    profiler = cProfile.Profile()
+    profiler.enable()
+    get_browser(ours, count)
+    profiler.disable()
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("tottime").print_stats(args.top)
     stats.sort_stats("cumulative").print_stats(args.top)

@@ -358,7 +358,8 @@ def lookup_hit(request):
         return None
     key = _key(request)
     entry = _local.get(key)
-    if entry is None:
+    shared = entry is None
+    if shared:
         try:
             entry = cache.get(key)
         except Exception as exc:
@@ -366,7 +367,7 @@ def lookup_hit(request):
             return None
         if entry is None:
             return None
-    return lookup(request)[0]
+    return _answer(request, key, entry, shared)[0]
 
 
 def lookup(request):
@@ -378,15 +379,21 @@ def lookup(request):
     """
     if not settings.API_RESPONSE_CACHE:
         return None, None
-    current = versions.get()
     key = _key(request)
-    entry = _local.get(key)
+    return _answer(request, key, _local.get(key), shared=False)
+
+
+def _answer(request, key, entry, shared):
+    """``(response or None, current versions)`` for ``entry``, this process's copy (or None)
+    or, when ``shared``, what the shared cache held; a stale copy is read again from there."""
+    current = versions.get()
     if entry is None or not _fresh(entry, current):
-        try:
-            entry = cache.get(key)
-        except Exception as exc:
-            _log_failure(exc)
-            return None, current
+        if not shared:
+            try:
+                entry = cache.get(key)
+            except Exception as exc:
+                _log_failure(exc)
+                return None, current
         if entry is None or not _fresh(entry, current):
             return None, current
         _local.put(key, entry)

@@ -70,17 +70,18 @@ MIDDLEWARE = [
     "headless.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cms.middleware.RejectNulCharactersMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After everything that sets headers on every answer, before sessions, CSRF, users and
+    # messages, which an anonymous answer never touches: an anonymous visitor's cached API
+    # answer is served here, before URL resolution and the view (headless/middleware.py).
+    "headless.middleware.CachedAnswerMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    # After everything that sets headers on every answer: an anonymous visitor's cached API
-    # answer is served here, before URL resolution and the view (headless/middleware.py).
-    "headless.middleware.CachedAnswerMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
