@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -298,12 +298,14 @@ class ArticlePage(HeadlessPage, Page):
             conditions = [condition.translation_key for condition in self.conditions.all()]
         else:
             conditions = Condition.objects.filter(articles=self.pk).values("translation_key")
-        # In the article's language, sharing a condition or a translation of one.
+        # In the article's language, sharing a condition or a translation of one. Asked of
+        # each article newest first (EXISTS), the database stops after the first three that
+        # share one, however large the library: a list of every article sharing one grew with it.
         sharing = ArticlePage.conditions.through.objects.filter(
-            condition__translation_key__in=conditions
-        ).values("articlepage_id")
+            articlepage_id=OuterRef("pk"), condition__translation_key__in=conditions
+        )
         related = (
-            public(ArticlePage.objects.filter(locale_id=self.locale_id, pk__in=sharing))
+            public(ArticlePage.objects.filter(Exists(sharing), locale_id=self.locale_id))
             .exclude(pk=self.pk)
             .order_by("-first_published_at", "-pk")
         )

@@ -158,11 +158,12 @@ versions = Versions()
 def _key(request):
     raw = f"{request.get_host()}|{request.get_full_path()}".encode()
     # The number changes with the entry's form: a server never reads another version's entries.
-    return f"api:response:2:{hashlib.sha256(raw).hexdigest()}"
+    return f"api:response:3:{hashlib.sha256(raw).hexdigest()}"
 
 
 def _size(entry):
-    """The bytes an entry's bodies take: ``(deps, content_type, etag, content, encoded)``."""
+    """The bytes an entry's bodies take: ``(deps, content_type, etag, content, encoded,
+    tag_headers)``."""
     return len(entry[3]) + sum(len(body) for body in entry[4].values())
 
 
@@ -170,14 +171,21 @@ def _fresh(entry, current):
     return all(current.get(tag, 0) == version for tag, version in entry[0].items())
 
 
-def _cache_headers(response, tags=()):
+def _tag_headers(tags):
+    """``(Cache-Tag, Surrogate-Key)`` naming ``tags``, as CDNs read them."""
+    tags = sorted(tags)
+    return ",".join(tags), " ".join(tags)
+
+
+def _cache_headers(response, tags=(), tag_headers=None):
     if 200 <= response.status_code < 300:
         patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
     else:
         patch_cache_control(response, no_cache=True)
-    if tags:
-        response["Cache-Tag"] = ",".join(sorted(tags))
-        response["Surrogate-Key"] = " ".join(sorted(tags))
+    if tags and tag_headers is None:
+        tag_headers = _tag_headers(tags)
+    if tag_headers:
+        response["Cache-Tag"], response["Surrogate-Key"] = tag_headers
     return response
 
 
@@ -397,13 +405,13 @@ def _answer(request, key, entry, shared):
         if entry is None or not _fresh(entry, current):
             return None, current
         _local.put(key, entry)
-    deps, content_type, etag, content, encoded = entry
+    deps, content_type, etag, content, encoded, tag_headers = entry
     response = HttpResponse(content, content_type=content_type)
     response["ETag"] = etag
     response["X-Cache"] = "hit"
     compression.respond(request, response, encoded)
     patch_vary_headers(response, ["Accept"])
-    return _cache_headers(response, deps), current
+    return _cache_headers(response, tag_headers=tag_headers), current
 
 
 def store(request, response, current, tags, own=None):
@@ -423,7 +431,8 @@ def store(request, response, current, tags, own=None):
         deps = {tag: current.get(tag, 0) for tag in tags}
         content = response.content
         encoded = compression.encode(content)  # once per entry: no hit compresses
-        entry = (deps, response["Content-Type"], response["ETag"], content, encoded)
+        tag_headers = _tag_headers(deps)  # written once: a hit sends them as they are
+        entry = (deps, response["Content-Type"], response["ETag"], content, encoded, tag_headers)
         key = _key(request)
         _local.put(key, entry)
         try:

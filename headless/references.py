@@ -536,7 +536,7 @@ class References:
         # A link whose target is gone or not public is plain text, not a link to a 404.
         return _DEAD_LINK.sub(r"\1", self._rewriter(html))
 
-    @property
+    @functools.cached_property
     def _rewriter(self):
         return MultiRuleRewriter(
             [
