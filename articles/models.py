@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, prefetch_related_objects
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -298,21 +298,27 @@ class ArticlePage(HeadlessPage, Page):
             conditions = [condition.translation_key for condition in self.conditions.all()]
         else:
             conditions = Condition.objects.filter(articles=self.pk).values("translation_key")
-        # In the article's language, sharing a condition or a translation of one. Asked of
-        # each article newest first (EXISTS), the database stops after the first three that
-        # share one, however large the library: a list of every article sharing one grew with it.
+        # In the article's language, sharing a condition or a translation of one. The three
+        # are chosen among the pages, newest first by their index, asking each whether it
+        # shares one (EXISTS): the database stops after three, however large the library.
         sharing = ArticlePage.conditions.through.objects.filter(
             articlepage_id=OuterRef("pk"), condition__translation_key__in=conditions
         )
-        related = (
-            public(ArticlePage.objects.filter(Exists(sharing), locale_id=self.locale_id))
+        newest = (
+            public(Page.objects.filter(Exists(sharing)))
+            # Compared as an expression, the locale does not lead SQLite to read every page in
+            # the language by its index and sort them all.
+            .alias(language=F("locale_id") + 0)
+            .filter(language=self.locale_id)
             .exclude(pk=self.pk)
             .order_by("-first_published_at", "-pk")
+            .values("pk")[:3]
         )
         self.related_articles = list(
-            related.defer_streamfields().select_related(
-                "hero_image", "author__photo", "reviewer__photo"
-            )[:3]
+            ArticlePage.objects.filter(pk__in=newest)
+            .order_by("-first_published_at", "-pk")
+            .defer_streamfields()
+            .select_related("hero_image", "author__photo", "reviewer__photo")
         )
         # One query for every article's conditions; a preview already holds its own.
         prefetch_related_objects(

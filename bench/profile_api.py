@@ -83,6 +83,11 @@ def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
             if args.sql and name == "ours":
                 for query in queries.captured_queries:
                     print(f"  {query['time']}s  {query['sql'][:600]}")
+                    if float(query["time"]) >= 0.002 and connection.vendor == "sqlite":
+                        with connection.cursor() as cursor:
+                            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                            for row in cursor.fetchall():
+                                print("      plan:", row[-1])
         timings = {}
         for name, paths in (("ours", ours), ("stock", stock), ("ours", ours), ("stock", stock)):
             count = max(3, args.requests if name == "ours" else args.requests // 4)
