@@ -207,11 +207,27 @@ class _LocalCopies:
         self.entries = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
+        self.verified = {}  # key: (entry, the versions snapshot it was found current under)
 
     def clear(self):
         with self.lock:
             self.entries.clear()
+            self.verified.clear()
             self.size = 0
+
+    def fresh(self, key, entry, current):
+        """Whether ``entry``, this process's copy under ``key``, is current under ``current``.
+
+        Checked once per snapshot of the versions (a snapshot is replaced, never changed): a
+        listing's answer depends on some 70 tags, and most hits come between two polls.
+        """
+        checked = self.verified.get(key)
+        if checked is not None and checked[0] is entry and checked[1] is current:
+            return True
+        if not _fresh(entry, current):
+            return False
+        self.verified[key] = (entry, current)
+        return True
 
     def get(self, key):
         with self.lock:
@@ -227,12 +243,14 @@ class _LocalCopies:
             return
         with self.lock:
             old = self.entries.pop(key, None)
+            self.verified.pop(key, None)
             if old is not None:
                 self.size -= _size(old)
             self.entries[key] = entry
             self.size += size
             while self.size > limit:
-                _, dropped = self.entries.popitem(last=False)
+                dropped_key, dropped = self.entries.popitem(last=False)
+                self.verified.pop(dropped_key, None)
                 self.size -= _size(dropped)
 
 
@@ -395,7 +413,10 @@ def _answer(request, key, entry, shared):
     """``(response or None, current versions)`` for ``entry``, this process's copy (or None)
     or, when ``shared``, what the shared cache held; a stale copy is read again from there."""
     current = versions.get()
-    if entry is None or not _fresh(entry, current):
+    fresh = entry is not None and (
+        _fresh(entry, current) if shared else _local.fresh(key, entry, current)
+    )
+    if not fresh:
         if not shared:
             try:
                 entry = cache.get(key)
