@@ -65,9 +65,9 @@ def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
         ours, stock = [api_bench.LISTING], [api_bench.stock_listing()]
     client = Client()
 
-    def get_all(paths, count):
+    def get_all(paths, count, **headers):
         for number in range(count):
-            response = client.get(paths[number % len(paths)])
+            response = client.get(paths[number % len(paths)], **headers)
             if response.status_code != 200:
                 raise SystemExit(f"{paths[number % len(paths)]} answered {response.status_code}")
 
@@ -88,13 +88,9 @@ def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
                             cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
                             for row in cursor.fetchall():
                                 print("      plan:", row[-1])
-        timings = {}
-        for name, paths in (("ours", ours), ("stock", stock), ("ours", ours), ("stock", stock)):
-            count = max(3, args.requests if name == "ours" else args.requests // 4)
-            started = time.perf_counter()
-            get_all(paths, count)
-            timings.setdefault(name, []).append((time.perf_counter() - started) / count)
-        best = {name: min(values) * 1000 for name, values in timings.items()}
+        counts = {"ours": max(3, args.requests), "stock": max(3, args.requests // 4)}
+        best = best_times(get_all, {"ours": ours, "stock": stock}, counts, rounds=2)
+        best = {name: seconds * 1000 for name, seconds in best.items()}
         print(
             f"{args.endpoint}, {args.articles} articles of {args.blocks} blocks, {database_label}: "
             f"ours {best['ours']:.1f} ms, stock {best['stock']:.1f} ms, "
@@ -110,6 +106,17 @@ def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
     stats.sort_stats("tottime").print_stats(args.top)
     stats.sort_stats("cumulative").print_stats(args.top)
     return 0
+
+
+def best_times(get, scenarios, counts, rounds):
+    """Per scenario, the best of ``rounds`` interleaved rounds: seconds per request."""
+    timings = {}
+    for _ in range(rounds):
+        for name, paths in scenarios.items():
+            started = time.perf_counter()
+            get(paths, counts[name])
+            timings.setdefault(name, []).append((time.perf_counter() - started) / counts[name])
+    return {name: min(values) for name, values in timings.items()}
 
 
 def profile_hits(args, client, ours, get_all, prerendered_dir):
@@ -132,25 +139,18 @@ def profile_hits(args, client, ours, get_all, prerendered_dir):
         replays.append(api_bench.PRERENDERED.format(f"r{number}"))
 
     def get_browser(paths, count):
-        for number in range(count):
-            response = client.get(paths[number % len(paths)], **browser)
-            if response.status_code != 200:
-                raise SystemExit(f"{paths[number % len(paths)]} answered {response.status_code}")
+        get_all(paths, count, **browser)
 
-    count = args.requests * 20
-    timings = {}
-    for name, paths in (("ours", ours), ("prerendered", replays)) * 3:
-        started = time.perf_counter()
-        get_browser(paths, count)
-        timings.setdefault(name, []).append((time.perf_counter() - started) / count)
-    best = {name: min(values) * 1e6 for name, values in timings.items()}
+    counts = dict.fromkeys(("ours", "prerendered"), args.requests * 20)
+    best = best_times(get_browser, {"ours": ours, "prerendered": replays}, counts, rounds=3)
+    best = {name: seconds * 1e6 for name, seconds in best.items()}
     print(
         f"hits: ours {best['ours']:.0f} us, prerendered {best['prerendered']:.0f} us, "
         f"ours/prerendered speed {best['prerendered'] / best['ours']:.2f}"
     )
     profiler = cProfile.Profile()
     profiler.enable()
-    get_browser(ours, count)
+    get_browser(ours, counts["ours"])
     profiler.disable()
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("tottime").print_stats(args.top)
