@@ -563,10 +563,11 @@ def with_throwaway_services(args, prefix, run):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
+def set_up(args):
+    """Django set up on the throwaway database, migrated, with ``args.articles`` articles of
+    ``args.blocks`` blocks built; returns their ids."""
     import django
     from django.core.management import call_command
-    from django.db import connections
 
     django.setup()
     started = time.monotonic()
@@ -575,6 +576,13 @@ def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
     started = time.monotonic()
     built = build_content(args.articles, args.blocks, args.seed)
     print(f"built {len(built)} articles in {time.monotonic() - started:.0f}s", flush=True)
+    return built
+
+
+def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
+    built = set_up(args)
+    from django.db import connections
+
     # A library of 2,000 is measured on 60 of them, so the warm-up stays short.
     article_ids = built[:: max(1, len(built) // args.measured)][: args.measured]
     args.measured_ids = article_ids

@@ -79,18 +79,11 @@ def main():
 
 
 def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
-    import django
-    from django.core.management import call_command
-
-    django.setup()
+    article_ids = api_bench.set_up(args)
     from articles.models import ArticlePage
     from headless.models import TagVersion
     from headless.references import site_path
 
-    call_command("migrate", verbosity=0, interactive=False)
-    started = time.monotonic()
-    article_ids = api_bench.build_content(args.articles, args.blocks, args.seed)
-    print(f"built {len(article_ids)} articles in {time.monotonic() - started:.0f}s", flush=True)
     details = {pk: f"/api/v2/pages/{pk}/" for pk in article_ids}
     # The listing page each article is on (newest first, as the API orders them).
     ordered = list(

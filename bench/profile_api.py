@@ -46,18 +46,11 @@ def parse_args():
 
 
 def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
-    import django
-    from django.core.management import call_command
-
-    django.setup()
+    article_ids = api_bench.set_up(args)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    call_command("migrate", verbosity=0, interactive=False)
-    started = time.monotonic()
-    article_ids = api_bench.build_content(args.articles, args.blocks, args.seed)
-    print(f"built {len(article_ids)} articles in {time.monotonic() - started:.0f}s", flush=True)
     if args.endpoint == "detail":
         ours = [api_bench.DETAIL.format(pk) for pk in article_ids]
         stock = [api_bench.STOCK_DETAIL.format(pk) for pk in article_ids]

@@ -19,7 +19,7 @@ from ..fields import (
 )
 from ..filters import safe_filters
 from ..pages import HeadlessApiMixin, route_in_language
-from ..visibility import public, public_pages
+from ..visibility import public
 from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin
 from .redirects import find_redirect, redirect_data, redirect_schema
 
@@ -106,10 +106,7 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
         return self._get_serializer_class(self.request.wagtailapi_router, model, [])
 
     def get_base_queryset(self):
-        try:
-            return public_pages(self.request)
-        except ValueError as e:
-            raise BadRequestError(str(e)) from e
+        return self.public(Page.objects.all())
 
     def public(self, queryset):
         """``queryset``, of pages of any type, narrowed to those this request may see."""
@@ -183,30 +180,30 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
             pk = int(pk)
         except ValueError as e:
             raise Http404(NOT_FOUND) from e
-        for remembered in (True, False):
-            content_type_id = _page_types.get(pk) if remembered else None
+        remembered = _page_types.get(pk)
+        page = self._public_page_of_type(pk, remembered) if remembered else None
+        if page is None:
+            content_type_id = (
+                Page.objects.filter(pk=pk).values_list("content_type_id", flat=True).first()
+            )
             if content_type_id is None:
-                content_type_id = (
-                    Page.objects.filter(pk=pk).values_list("content_type_id", flat=True).first()
-                )
-                if content_type_id is None:
-                    raise Http404(NOT_FOUND)
-                if len(_page_types) >= _PAGE_TYPES_KEPT:
-                    _page_types.clear()
-                _page_types[pk] = content_type_id
-                remembered = False
-            model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
-            queryset = model.objects.filter(pk=pk, content_type_id=content_type_id)
-            queryset = self.public(queryset)
-            if _headless(model):
-                queryset = model.api_queryset(queryset, detail=True)
-            page = next(iter(queryset[:1]), None)  # one row by its id: no ORDER BY to build
-            if page is not None or not remembered:
-                break
-            del _page_types[pk]
+                raise Http404(NOT_FOUND)
+            if len(_page_types) >= _PAGE_TYPES_KEPT:
+                _page_types.clear()
+            _page_types[pk] = content_type_id
+            if content_type_id != remembered:
+                page = self._public_page_of_type(pk, content_type_id)
         if page is None:
             raise Http404(NOT_FOUND)
         return page
+
+    def _public_page_of_type(self, pk, content_type_id):
+        """The page ``pk`` as its type's detail reads it, if it is of that type and public."""
+        model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+        queryset = self.public(model.objects.filter(pk=pk, content_type_id=content_type_id))
+        if _headless(model):
+            queryset = model.api_queryset(queryset, detail=True)
+        return next(iter(queryset[:1]), None)  # one row by its id: no ORDER BY to build
 
     def paginate_queryset(self, queryset):
         pages = super().paginate_queryset(queryset)
