@@ -1,5 +1,7 @@
 """Pages of every type, each in one response: details, listings and find-by-path."""
 
+import copy
+
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from rest_framework.response import Response
@@ -31,7 +33,24 @@ class PreviewSafeDetailUrlField(DetailUrlField):
         return None if instance.pk is None else super().get_attribute(instance)
 
 
-class FrontendPageSerializer(BlankAsNullMixin, PageSerializer):
+class FieldsBuiltOnceMixin:
+    """Mixed into a ModelSerializer: its fields are built from the model once per class.
+
+    DRF builds them again for every instance (every page of a listing, every nested page), by
+    looking the model's fields over; they depend on the class alone (Wagtail makes one per
+    model and ``?fields=``), so each instance gets a copy of the first, as DRF gives each
+    instance a copy of the fields declared on the class.
+    """
+
+    def get_fields(self):
+        built = type(self).__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()
+            type(self)._fields_built = built
+        return copy.deepcopy(built)
+
+
+class FrontendPageSerializer(FieldsBuiltOnceMixin, BlankAsNullMixin, PageSerializer):
     path = PagePathField()
     locale = LocaleField()
     translations = TranslationsField()
