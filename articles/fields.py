@@ -2,7 +2,7 @@
 
 from headless import schema
 from headless.fields import PageListingField, ReferenceField, model_values
-from headless.references import image_schema, locale_code
+from headless.references import image_of, image_schema, locale_code
 from home.models import ClinicSettings
 
 from .blocks import HeadingBlock, heading_anchor
@@ -31,7 +31,7 @@ class ClinicianField(ReferenceField):
         return {
             **model_values(clinician, CLINICIAN_FIELDS),
             "locale": locale_code(clinician.locale_id),
-            "photo": self.references.image_data(clinician.photo, alt=clinician.name),
+            "photo": self.references.image_data(image_of(clinician, "photo"), alt=clinician.name),
         }
 
     def api_schema(self, builder, model):

@@ -41,6 +41,19 @@ REVIEW_LOG_ACTION = "articles.medical_review"
 """The page history entry of a recorded medical review."""
 
 
+def newest_first(pages):
+    """``pages`` newest first by first publication, then by id, as the API lists articles."""
+    return sorted(
+        pages,
+        key=lambda page: (
+            page.first_published_at is not None,
+            page.first_published_at or 0,
+            page.pk,
+        ),
+        reverse=True,
+    )
+
+
 def medical_review_interval():
     """How long a medical review stays current (``MEDICAL_REVIEW_INTERVAL_DAYS``)."""
     return timedelta(days=settings.MEDICAL_REVIEW_INTERVAL_DAYS)
@@ -278,12 +291,14 @@ class ArticlePage(HeadlessPage, Page):
     @classmethod
     def api_queryset(cls, queryset, detail=False):
         """What the API needs of each article, fetched with the articles themselves."""
+        if detail:
+            # The images come with the body's, in one query (References.load): read along,
+            # their columns would more than double what the query selects and Django compiles.
+            # Conditions are fetched together with the related articles' (prepare_api_detail).
+            return queryset.select_related("author", "reviewer").prefetch_related("treatments")
         queryset = queryset.select_related(
             "hero_image", "social_image", "author__photo", "reviewer__photo"
         )
-        if detail:
-            # Conditions are fetched together with the related articles' (prepare_api_detail).
-            return queryset.prefetch_related("treatments")
         # A card needs no body: decoding 50 bodies would cost more than the whole query.
         queryset = queryset.defer_streamfields().prefetch_related("conditions")
         return queryset.order_by("-first_published_at", "-pk")  # newest first
@@ -314,11 +329,12 @@ class ArticlePage(HeadlessPage, Page):
             .order_by("-first_published_at", "-pk")
             .values("pk")[:3]
         )
-        self.related_articles = list(
+        # The three come back unordered and are sorted here: an ORDER BY on a query of this
+        # many columns makes Django hash every column it selects while compiling it.
+        self.related_articles = newest_first(
             ArticlePage.objects.filter(pk__in=newest)
-            .order_by("-first_published_at", "-pk")
             .defer_streamfields()
-            .select_related("hero_image", "author__photo", "reviewer__photo")
+            .select_related("author", "reviewer")  # their images come with the body's
         )
         # One query for every article's conditions; a preview already holds its own.
         prefetch_related_objects(
@@ -326,12 +342,12 @@ class ArticlePage(HeadlessPage, Page):
         )
 
     def collect_api_references(self, references, detail):
-        for image in (self.hero_image, self.social_image):
-            references.add_image(image)
+        references.add_image_of(self, "hero_image")
+        references.add_image_of(self, "social_image")
         references.add_translations(self)
         for clinician in (self.author, self.reviewer):
             if clinician:
-                references.add_image(clinician.photo)
+                references.add_image_of(clinician, "photo")
                 references.add_translatable(clinician, self.locale_id)
         for term in (*self.conditions.all(), *(self.treatments.all() if detail else ())):
             references.add_translatable(term, self.locale_id)

@@ -17,7 +17,7 @@ from rest_framework import serializers
 from wagtail import fields as wagtail_fields
 
 from . import schema
-from .references import image_schema, locale_code, rich_text_schema
+from .references import image_of, image_schema, locale_code, rich_text_schema
 
 
 def is_optional_text(model_field):
@@ -97,7 +97,7 @@ class ImageField(ReferenceField):
     def get_attribute(self, instance):
         # A null foreign key must still reach to_representation's None handling.
         alt = getattr(instance, self.alt_source, None) if self.alt_source else None
-        return getattr(instance, self.source, None), alt
+        return image_of(instance, self.source), alt
 
     def api_schema(self, builder, model):
         return schema.nullable(image_schema(builder))

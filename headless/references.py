@@ -174,6 +174,13 @@ def _tag_id(attrs):
         return None
 
 
+def image_of(obj, field_name):
+    """What ``obj``'s image foreign key ``field_name`` holds, without a query: the image when
+    the query that read ``obj`` read it along (``select_related``), else its id (or None)."""
+    field = obj._meta.get_field(field_name)
+    return getattr(obj, field_name) if field.is_cached(obj) else getattr(obj, field.attname)
+
+
 class References:
     """Batch loader and renderer for the objects one API response refers to."""
 
@@ -228,6 +235,11 @@ class References:
             self._image_ids.add(image)
         else:
             self.images[image.pk] = image
+
+    def add_image_of(self, obj, field_name):
+        """The image ``obj``'s foreign key ``field_name`` points to: as the query that read
+        ``obj`` read it along, or else by its id, loaded with the response's other images."""
+        self.add_image(image_of(obj, field_name))
 
     def add_page(self, page):
         if page is None:
@@ -385,8 +397,12 @@ class References:
         """
         if image is None:
             return None
-        self._tags.add(f"image-{image.pk}")
-        image = self.images.get(image.pk, image)
+        if isinstance(image, int):  # collected by its id (add_image_of)
+            self._tags.add(f"image-{image}")
+            image = self.images.get(image)
+        else:
+            self._tags.add(f"image-{image.pk}")
+            image = self.images.get(image.pk, image)
         if image is None or self._hidden_collection(image):
             return None
         shown = self._image_objects.get(image.pk)

@@ -79,7 +79,7 @@ class HomePage(HeadlessPage, Page):
         self.featured_article_pages = pages
 
     def collect_api_references(self, references, detail):
-        references.add_image(self.hero_image)
+        references.add_image_of(self, "hero_image")
         references.add_rich_text(self.intro)
         for article in getattr(self, "featured_article_pages", ()):
             article.collect_api_references(references, detail=False)
