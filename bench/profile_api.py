@@ -35,6 +35,12 @@ def parse_args():
     parser.add_argument("--redis", default="none")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="interleaved timing rounds of ours and stock; the best of each is printed",
+    )
     parser.add_argument("--save", help="also write the profile here, for pstats")
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
     parser.add_argument(
@@ -82,7 +88,7 @@ def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
                             for row in cursor.fetchall():
                                 print("      plan:", row[-1])
         counts = {"ours": max(3, args.requests), "stock": max(3, args.requests // 4)}
-        best = best_times(get_all, {"ours": ours, "stock": stock}, counts, rounds=2)
+        best = best_times(get_all, {"ours": ours, "stock": stock}, counts, rounds=args.rounds)
         best = {name: seconds * 1000 for name, seconds in best.items()}
         print(
             f"{args.endpoint}, {args.articles} articles of {args.blocks} blocks, {database_label}: "
