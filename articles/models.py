@@ -291,14 +291,14 @@ class ArticlePage(HeadlessPage, Page):
     @classmethod
     def api_queryset(cls, queryset, detail=False):
         """What the API needs of each article, fetched with the articles themselves."""
+        # The images (the page's, its clinicians' photos) are loaded by id with the body's and
+        # the other pages', once each, in one query (References.load): read along, their
+        # columns would more than double what the query selects and Django compiles, and a
+        # listing would make an image object per card for the same few images.
+        queryset = queryset.select_related("author", "reviewer")
         if detail:
-            # The images come with the body's, in one query (References.load): read along,
-            # their columns would more than double what the query selects and Django compiles.
             # Conditions are fetched together with the related articles' (prepare_api_detail).
-            return queryset.select_related("author", "reviewer").prefetch_related("treatments")
-        queryset = queryset.select_related(
-            "hero_image", "social_image", "author__photo", "reviewer__photo"
-        )
+            return queryset.prefetch_related("treatments")
         # A card needs no body: decoding 50 bodies would cost more than the whole query.
         queryset = queryset.defer_streamfields().prefetch_related("conditions")
         return queryset.order_by("-first_published_at", "-pk")  # newest first
@@ -334,7 +334,7 @@ class ArticlePage(HeadlessPage, Page):
         self.related_articles = newest_first(
             ArticlePage.objects.filter(pk__in=newest)
             .defer_streamfields()
-            .select_related("author", "reviewer")  # their images come with the body's
+            .select_related("author", "reviewer")
         )
         # One query for every article's conditions; a preview already holds its own.
         prefetch_related_objects(
