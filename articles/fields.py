@@ -2,7 +2,7 @@
 
 from headless import schema
 from headless.fields import PageListingField, ReferenceField, model_values
-from headless.references import image_of, image_schema, locale_code
+from headless.references import image_of, image_schema
 from home.models import ClinicSettings
 
 from .blocks import HeadingBlock, heading_anchor
@@ -30,7 +30,7 @@ class ClinicianField(ReferenceField):
         self.references.depend_on(clinician)
         return {
             **model_values(clinician, CLINICIAN_FIELDS),
-            "locale": locale_code(clinician.locale_id),
+            "locale": self.references.locale_code(clinician.locale_id),
             "photo": self.references.image_data(image_of(clinician, "photo"), alt=clinician.name),
         }
 
@@ -64,7 +64,10 @@ class TermsField(ReferenceField):
         terms = [self.references.localized(term, locale_id) for term in manager.all()]
         self.references.depend_on(*terms)
         return [
-            {**model_values(term, self.term_fields), "locale": locale_code(term.locale_id)}
+            {
+                **model_values(term, self.term_fields),
+                "locale": self.references.locale_code(term.locale_id),
+            }
             for term in terms
         ]
 

@@ -17,7 +17,7 @@ from rest_framework import serializers
 from wagtail import fields as wagtail_fields
 
 from . import schema
-from .references import image_of, image_schema, locale_code, rich_text_schema
+from .references import image_of, image_schema, rich_text_schema
 
 
 def is_optional_text(model_field):
@@ -125,7 +125,8 @@ class StreamField(ReferenceField):
 
     def get_attribute(self, instance):
         locale_id = getattr(instance, "locale_id", None)
-        return super().get_attribute(instance), locale_code(locale_id) if locale_id else None
+        language = self.references.locale_code(locale_id) if locale_id else None
+        return super().get_attribute(instance), language
 
     def to_representation(self, value):
         stream_value, language = value
@@ -153,6 +154,19 @@ class PagePathField(ReferenceField):
         return schema.STRING
 
 
+class PageUrlField(ReferenceField):
+    """``meta.html_url``: the page's URL on the frontend (Wagtail's, asked once per response)."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        return self.references.page_url(page)
+
+    def api_schema(self, builder, model):
+        return schema.nullable(schema.URL)
+
+
 class LocaleField(ReferenceField):
     """``meta.locale``: the language code of the page (``en``, ``es``)."""
 
@@ -160,7 +174,7 @@ class LocaleField(ReferenceField):
         return instance
 
     def to_representation(self, page):
-        return locale_code(page.locale_id)
+        return self.references.locale_code(page.locale_id)
 
     def api_schema(self, builder, model):
         return schema.locale()

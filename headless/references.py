@@ -26,7 +26,7 @@ from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRe
 
 from . import schema
 from .dependencies import object_tag
-from .pages import frontend_url_parts
+from .pages import FrontendUrlMixin, frontend_url_parts
 from .visibility import is_public, public_pages, restricted_collection_ids
 
 logger = logging.getLogger(__name__)
@@ -190,7 +190,8 @@ class References:
         self._page_ids = set()
         self._document_ids = set()
         self._page_objects = {}
-        self._paths = {}
+        self._page_url_parts = {}
+        self._locale_codes = {}
         self._translation_keys = set()
         self._translations = {}
         self._translatable_keys = defaultdict(set)
@@ -490,19 +491,34 @@ class References:
                     )
         return found
 
-    def page_path(self, page):
-        """The page's path relative to its site root, remembered for this response."""
+    def _url_parts(self, page):
+        """The page's ``get_url_parts`` with its root URL on the frontend, once per response
+        (Wagtail's reads the sites' root paths from the cache on each call without a request)."""
         key = (page.pk, page.url_path)
-        if key not in self._paths:
-            self._paths[key] = site_path(page, self.request)
-        return self._paths[key]
+        if key not in self._page_url_parts:
+            parts = page.get_url_parts(self.request) if page.url_path else None
+            if not isinstance(page, FrontendUrlMixin):  # a served page type's parts are already
+                parts = frontend_url_parts(parts)
+            self._page_url_parts[key] = parts
+        return self._page_url_parts[key]
+
+    def page_path(self, page):
+        """The page's path relative to its site root (as :func:`site_path`), or None."""
+        parts = self._url_parts(page)
+        return parts[2] if parts else None
 
     def page_url(self, page):
         """The page's URL on the frontend, like ``page.full_url`` of a page type served here."""
-        parts = frontend_url_parts(page.get_url_parts(self.request))
+        parts = self._url_parts(page)
         if parts is None or parts[1] is None:
             return None
         return parts[1] + parts[2]
+
+    def locale_code(self, locale_id):
+        """:func:`locale_code`, asked of the shared cache once per locale and response."""
+        if locale_id not in self._locale_codes:
+            self._locale_codes[locale_id] = locale_code(locale_id)
+        return self._locale_codes[locale_id]
 
     def localized(self, obj, locale_id):
         """``obj`` in the language ``locale_id`` when it has a translation in it, else ``obj``
@@ -519,7 +535,7 @@ class References:
         )
         return [
             {
-                "locale": locale_code(other.locale_id),
+                "locale": self.locale_code(other.locale_id),
                 "id": other.pk,
                 "path": self.page_path(other),
                 "url": self.page_url(other),

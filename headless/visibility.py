@@ -169,13 +169,23 @@ def public(queryset, request):
     queryset = queryset.filter(live=True)
     for path in restricted_paths(request):
         queryset = queryset.exclude(path__startswith=path)
-    site = request_site(request)
-    if site is None:
+    paths = request_site_trees(request)
+    if paths is None:
         return queryset.none()
     trees = Q()
-    for path in site_trees(site):
+    for path in paths:
         trees |= Q(path__startswith=path)
     return queryset.filter(trees)
+
+
+def request_site_trees(request):
+    """:func:`site_trees` of the request's site (None without a site), found once per request:
+    each look in the shared cache is a round trip to Redis."""
+    request = django_request(request)
+    if not hasattr(request, "_headless_site_trees"):
+        site = request_site(request)
+        request._headless_site_trees = None if site is None else site_trees(site)
+    return request._headless_site_trees
 
 
 def public_pages(request):

@@ -2,12 +2,14 @@
 
 import pytest
 import wagtail_factories
+from django.core.cache import caches
 
 from tests.factories import ArticlePageFactory, ClinicianFactory, ConditionFactory
 
 pytestmark = pytest.mark.django_db
 
 QUERY_BUDGET = 12
+CACHE_READ_BUDGET = 5
 
 
 @pytest.fixture
@@ -64,7 +66,7 @@ def big_body(images, targets):
 
 
 def test_article_detail_query_budget(
-    settings, client, article_index, images, targets, django_assert_max_num_queries
+    settings, client, article_index, images, targets, django_assert_max_num_queries, cache_reads
 ):
     condition = ConditionFactory(name="Migraine", slug="migraine")
     article = ArticlePageFactory(
@@ -81,10 +83,12 @@ def test_article_detail_query_budget(
         target.save()
     url = f"/api/v2/pages/{article.pk}/"
     assert client.get(url).status_code == 200  # renditions are made once, on first use
-    settings.API_RESPONSE_CACHE = False  # the budget is the render's, not the cache's
+    settings.API_RESPONSE_CACHE = False  # the budgets are the render's, not the cache's
+    cache_reads.clear()
 
     with django_assert_max_num_queries(QUERY_BUDGET):
         response = client.get(url)
+    assert len(cache_reads) <= CACHE_READ_BUDGET, sorted(set(cache_reads))
     data = response.json()
     assert "X-Cache" not in response  # rendered, not served from the cache
     assert len(data["body"]) == 200
@@ -93,9 +97,11 @@ def test_article_detail_query_budget(
     assert len(data["related_articles"]) == 3
 
 
-def test_article_listing_query_budget(
-    settings, client, article_index, images, django_assert_max_num_queries
-):
+LISTING = "/api/v2/pages/?type=articles.ArticlePage&limit=50"
+
+
+@pytest.fixture
+def fifty_articles(settings, client, article_index, images):
     conditions = [ConditionFactory(name=f"C{n}", slug=f"c{n}") for n in range(3)]
     for n in range(50):
         page = ArticlePageFactory(
@@ -107,14 +113,38 @@ def test_article_listing_query_budget(
         )
         page.conditions.set(conditions[: n % 3 + 1])
         page.save()
-    url = "/api/v2/pages/?type=articles.ArticlePage&limit=50"
-    assert client.get(url).status_code == 200
-    settings.API_RESPONSE_CACHE = False  # the budget is the render's, not the cache's
+    assert client.get(LISTING).status_code == 200  # renditions are made once, on first use
+    settings.API_RESPONSE_CACHE = False  # the budgets are the render's, not the cache's
 
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """The keys read from the shared cache (Redis in production: each read a round trip)."""
+    backend = caches["default"]
+    reads = []
+    get, get_many = backend.get, backend.get_many
+    monkeypatch.setattr(
+        backend, "get", lambda key, *a, **kw: reads.append(key) or get(key, *a, **kw)
+    )
+    monkeypatch.setattr(
+        backend, "get_many", lambda keys, *a, **kw: reads.extend(keys) or get_many(keys, *a, **kw)
+    )
+    return reads
+
+
+def test_article_listing_query_budget(client, fifty_articles, django_assert_max_num_queries):
     with django_assert_max_num_queries(QUERY_BUDGET):
-        response = client.get(url)
+        response = client.get(LISTING)
     items = response.json()["items"]
     assert len(items) == 50
     assert all(item["conditions"] for item in items)
     assert all(item["hero_image"]["renditions"]["card"]["webp"][0]["url"] for item in items)
     assert all(item["author"]["photo"] for item in items)
+
+
+def test_a_listing_reads_the_shared_cache_a_few_times_not_once_per_card(
+    client, fifty_articles, cache_reads
+):
+    response = client.get(LISTING)
+    assert len(response.json()["items"]) == 50
+    assert len(cache_reads) <= CACHE_READ_BUDGET, sorted(set(cache_reads))

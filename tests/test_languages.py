@@ -92,6 +92,21 @@ def test_listings_carry_locale_and_translations_and_filter_by_locale(client, eng
     assert [item["id"] for item in found["items"]] == [spanish.pk]
 
 
+def test_a_listing_links_translations_on_the_site_frontend(client, settings, english, spanish):
+    # Both articles are in the listing, so each one's translation is a page it loaded already.
+    settings.FRONTEND_URL = "https://other.clinic.example"
+    settings.FRONTEND_URLS = {"localhost": "https://www.clinic.example"}
+    listed = client.get("/api/v2/pages/", {"type": "articles.ArticlePage"}).json()["items"]
+    by_id = {item["id"]: item["meta"] for item in listed}
+    assert by_id[english.pk]["html_url"] == "https://www.clinic.example/articles/migraine/"
+    assert [t["url"] for t in by_id[english.pk]["translations"]] == [
+        "https://www.clinic.example/es/articles/migraine/"
+    ]
+    assert [t["url"] for t in by_id[spanish.pk]["translations"]] == [
+        "https://www.clinic.example/articles/migraine/"
+    ]
+
+
 def test_a_locale_that_is_no_content_language_is_bad_input(client, english):
     for url in ("/api/v2/pages/", "/api/v2/site/", "/api/v2/conditions/"):
         response = client.get(url, {"locale": "fr"})

@@ -17,6 +17,7 @@ from ..fields import (
     CollectsHealthInformationField,
     LocaleField,
     PagePathField,
+    PageUrlField,
     TranslationsField,
 )
 from ..filters import safe_filters
@@ -52,6 +53,7 @@ class FieldsBuiltOnceMixin:
 
 class FrontendPageSerializer(FieldsBuiltOnceMixin, BlankAsNullMixin, PageSerializer):
     path = PagePathField()
+    html_url = PageUrlField()
     locale = LocaleField()
     translations = TranslationsField()
     collects_health_information = CollectsHealthInformationField()

@@ -7,7 +7,7 @@ from wagtail.models import Page
 
 from .. import openapi, schema
 from ..pagination import LongPagination
-from ..references import locale_code, site_path
+from ..references import site_path
 from ..visibility import public_pages
 from .base import CachedResponseMixin, KnownParametersOnly, ReferencesMixin
 
@@ -49,7 +49,7 @@ class SitemapEndpoint(CachedResponseMixin, KnownParametersOnly, ReferencesMixin,
     def entry(self, page):
         modified = page.last_published_at
         url = page.get_full_url(self.request)
-        alternates = [{"hreflang": locale_code(page.locale_id), "url": url}] + [
+        alternates = [{"hreflang": self.references.locale_code(page.locale_id), "url": url}] + [
             {"hreflang": other["locale"], "url": other["url"]}
             for other in self.references.translations_data(page)
         ]
