@@ -25,7 +25,7 @@ from wagtail_localize.fields import BaseTranslatableField
 
 from headless import fields
 from headless.blocks import RICH_TEXT_FEATURES
-from headless.pages import HeadlessPage
+from headless.pages import UNSERVED_PAGE_FIELDS, HeadlessPage
 from home.models import ClinicSettings
 
 from . import accessibility, readability
@@ -295,7 +295,7 @@ class ArticlePage(HeadlessPage, Page):
         # the other pages', once each, in one query (References.load): read along, their
         # columns would more than double what the query selects and Django compiles, and a
         # listing would make an image object per card for the same few images.
-        queryset = queryset.select_related("author", "reviewer")
+        queryset = queryset.select_related("author", "reviewer").defer(*UNSERVED_PAGE_FIELDS)
         if detail:
             # Conditions are fetched together with the related articles' (prepare_api_detail).
             return queryset.prefetch_related("treatments")
@@ -334,6 +334,7 @@ class ArticlePage(HeadlessPage, Page):
         self.related_articles = newest_first(
             ArticlePage.objects.filter(pk__in=newest)
             .defer_streamfields()
+            .defer(*UNSERVED_PAGE_FIELDS)
             .select_related("author", "reviewer")
         )
         # One query for every article's conditions; a preview already holds its own.

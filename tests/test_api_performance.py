@@ -8,7 +8,12 @@ from tests.factories import ArticlePageFactory, ClinicianFactory, ConditionFacto
 
 pytestmark = pytest.mark.django_db
 
-QUERY_BUDGET = 12
+# A detail: the page, its chosen pages and images (Wagtail's bulk loads), related articles,
+# their conditions, treatments, view restrictions, images and renditions, translations, the
+# clinic settings. A listing: the cards, their conditions, and what a detail shares. A column
+# read after the page (a deferred one) is a query more and fails these.
+DETAIL_QUERY_BUDGET = 11
+LISTING_QUERY_BUDGET = 8
 CACHE_READ_BUDGET = 5
 
 
@@ -86,7 +91,7 @@ def test_article_detail_query_budget(
     settings.API_RESPONSE_CACHE = False  # the budgets are the render's, not the cache's
     cache_reads.clear()
 
-    with django_assert_max_num_queries(QUERY_BUDGET):
+    with django_assert_max_num_queries(DETAIL_QUERY_BUDGET):
         response = client.get(url)
     assert len(cache_reads) <= CACHE_READ_BUDGET, sorted(set(cache_reads))
     data = response.json()
@@ -133,7 +138,7 @@ def cache_reads(monkeypatch):
 
 
 def test_article_listing_query_budget(client, fifty_articles, django_assert_max_num_queries):
-    with django_assert_max_num_queries(QUERY_BUDGET):
+    with django_assert_max_num_queries(LISTING_QUERY_BUDGET):
         response = client.get(LISTING)
     items = response.json()["items"]
     assert len(items) == 50
