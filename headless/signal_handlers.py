@@ -29,6 +29,7 @@ from wagtail.snippets.models import get_snippet_models
 from . import cache, cdn, tasks
 from .dependencies import embedded_models, object_tag, pages_showing
 from .references import LOCALES_CACHE_KEY
+from .visibility import RESTRICTIONS_TAG
 
 
 def term_tags(page, stored=False):
@@ -127,14 +128,14 @@ def locale_changed(sender, instance, raw=False, **kwargs):
 
 def page_restriction_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        cache.changed(page_tags(instance.page, descendants=True))
+        cache.changed({RESTRICTIONS_TAG, *page_tags(instance.page, descendants=True)})
 
 
 def collection_restriction_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     collections = instance.collection.get_descendants(inclusive=True)
-    tags = {"images", "documents"}
+    tags = {RESTRICTIONS_TAG, "images", "documents"}
     for model, prefix in ((get_image_model(), "image"), (get_document_model(), "document")):
         pks = model.objects.filter(collection__in=collections).values_list("pk", flat=True)
         tags.update(f"{prefix}-{pk}" for pk in pks)

@@ -48,15 +48,50 @@ def _failed_restrictions(request):
                 if not restriction.accept_request(request)
             ]
         else:
-            kind = Value("page", output_field=CharField())
-            pages = PageViewRestriction.objects.values_list(kind, "page__path")
-            kind = Value("collection", output_field=CharField())
-            collections = CollectionViewRestriction.objects.values_list(kind, "collection__path")
-            rows = list(pages.union(collections, all=True))
-            page_paths = [path for kind, path in rows if kind == "page"]
-            collection_paths = [path for kind, path in rows if kind == "collection"]
+            page_paths, collection_paths = _every_restriction(request)
         request._failed_restrictions = (page_paths, collection_paths)
     return request._failed_restrictions
+
+
+_every_restriction_read = (object(), None)
+"""``(versions stamp, (page paths, collection paths))``, replaced whole: see below."""
+
+RESTRICTIONS_TAG = "restrictions"
+"""Changes whenever a page or collection view restriction does (headless.signal_handlers)."""
+
+
+def _every_restriction(request):
+    """Tree paths of every restricted page and collection, which an anonymous request fails.
+
+    Read from the database once per process while the versions of ``restrictions``, ``pages``
+    (a restricted page may move) and ``all`` stay as they were: as fresh as a cached response,
+    and a query less per uncached one.
+    """
+    global _every_restriction_read
+    snapshot = request_versions(request)
+    stamp = tuple(snapshot.get(tag) for tag in (EVERYTHING, "pages", RESTRICTIONS_TAG))
+    read_at, paths = _every_restriction_read
+    if read_at != stamp:
+        kind = Value("page", output_field=CharField())
+        pages = PageViewRestriction.objects.values_list(kind, "page__path")
+        kind = Value("collection", output_field=CharField())
+        collections = CollectionViewRestriction.objects.values_list(kind, "collection__path")
+        rows = list(pages.union(collections, all=True))
+        paths = (
+            [path for kind, path in rows if kind == "page"],
+            [path for kind, path in rows if kind == "collection"],
+        )
+        _every_restriction_read = (stamp, paths)
+    return list(paths[0]), list(paths[1])
+
+
+def request_versions(request):
+    """The versions of what changed (:data:`headless.cache.versions`) as this request first
+    read them: one poll at most, and one view of them throughout the request."""
+    request = django_request(request)
+    if not hasattr(request, "_headless_versions"):
+        request._headless_versions = versions.get()
+    return request._headless_versions
 
 
 def restricted_paths(request):
@@ -147,7 +182,7 @@ def _site_for_host(request):
     """Wagtail's site for the request's host and port, read from the database once per host
     until the versions of ``all`` (which a site change bumps) or ``pages`` (a root page's)
     change: Wagtail's lookup costs more to build than the rest of a detail's queries."""
-    snapshot = versions.get()
+    snapshot = request_versions(request)
     stamp = (snapshot.get(EVERYTHING), snapshot.get("pages"))
     if _sites_by_host["versions"] != stamp:
         _sites_by_host.update(versions=stamp, sites={})
