@@ -12,11 +12,12 @@ import logging
 import re
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils.html import escape
 from PIL import features
-from wagtail.api.utils import get_full_url
+from wagtail.api.utils import get_base_url
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.models import Filter, SourceImageIOError
@@ -139,10 +140,21 @@ def locale_code(locale_id):
 
 
 def absolute_url(url):
-    """A media, document or page URL as an absolute one (``WAGTAILAPI_BASE_URL``)."""
-    if not url or url.startswith("//"):
-        return url  # empty, or a storage's protocol-relative URL: already as absolute as it gets
-    return get_full_url(None, url)
+    """A media, document or page URL as an absolute one (``WAGTAILAPI_BASE_URL``).
+
+    As Wagtail's ``get_full_url(None, url)``, which parses the setting again for each of the
+    dozens of URLs a response holds; here its origin is parsed once per value.
+    """
+    if not url or url.startswith(("//", "http://", "https://")):
+        return url  # empty, absolute, or a storage's protocol-relative URL
+    return _origin(getattr(settings, "WAGTAILAPI_BASE_URL", None)) + url
+
+
+@functools.lru_cache(maxsize=8)
+def _origin(base_url):
+    """Wagtail's ``get_base_url()`` (the setting's scheme and host, or ``""``), remembered by
+    the value of the setting it reads."""
+    return get_base_url() or ""
 
 
 def site_path(page, request=None):
@@ -162,8 +174,12 @@ def _file_url(rendition_or_image):
 
 def _rendition_url(name):
     """The absolute URL of a rendition's file, by its name in storage (as ``file.url`` is)."""
-    storage = get_image_model().get_rendition_model()._meta.get_field("file").storage
-    return absolute_url(storage.url(name))
+    return absolute_url(_rendition_file_field().storage.url(name))
+
+
+@functools.cache
+def _rendition_file_field():
+    return get_image_model().get_rendition_model()._meta.get_field("file")
 
 
 def _tag_id(attrs):
