@@ -1,7 +1,7 @@
 """API serializer fields of articles: authors, taxonomy, contents, related articles, JSON-LD."""
 
 from headless import schema
-from headless.fields import PageListingField, ReferenceField, model_values
+from headless.fields import PageListingField, ReferenceField, WholeObjectField, model_values
 from headless.references import image_of, image_schema
 from home.models import ClinicSettings
 
@@ -158,11 +158,8 @@ class RelatedArticlesField(PageListingField):
         super().__init__(ARTICLE_MODEL, **kwargs)
 
 
-class StructuredDataField(ReferenceField):
+class StructuredDataField(WholeObjectField):
     """JSON-LD objects (schema.org) a frontend puts in the page head."""
-
-    def get_attribute(self, instance):
-        return instance
 
     def to_representation(self, page):
         return structured_data(

@@ -79,6 +79,13 @@ class ReferenceField(serializers.Field):
         return self.context["references"]
 
 
+class WholeObjectField(ReferenceField):
+    """A value made from the whole object being serialized (a page), not one attribute of it."""
+
+    def get_attribute(self, instance):
+        return instance
+
+
 class ImageField(ReferenceField):
     """An image as an object with absolute URLs and named renditions, or null.
 
@@ -141,11 +148,8 @@ class StreamField(ReferenceField):
         return builder.block(model._meta.get_field(self.source).stream_block)
 
 
-class PagePathField(ReferenceField):
+class PagePathField(WholeObjectField):
     """The page's path relative to its site root, so a frontend routes without parsing URLs."""
-
-    def get_attribute(self, instance):
-        return instance
 
     def to_representation(self, page):
         return self.references.page_path(page)
@@ -154,11 +158,8 @@ class PagePathField(ReferenceField):
         return schema.STRING
 
 
-class PageUrlField(ReferenceField):
+class PageUrlField(WholeObjectField):
     """``meta.html_url``: the page's URL on the frontend (Wagtail's, asked once per response)."""
-
-    def get_attribute(self, instance):
-        return instance
 
     def to_representation(self, page):
         return self.references.page_url(page)
@@ -167,11 +168,8 @@ class PageUrlField(ReferenceField):
         return schema.nullable(schema.URL)
 
 
-class LocaleField(ReferenceField):
+class LocaleField(WholeObjectField):
     """``meta.locale``: the language code of the page (``en``, ``es``)."""
-
-    def get_attribute(self, instance):
-        return instance
 
     def to_representation(self, page):
         return self.references.locale_code(page.locale_id)
@@ -180,15 +178,12 @@ class LocaleField(ReferenceField):
         return schema.locale()
 
 
-class TranslationsField(ReferenceField):
+class TranslationsField(WholeObjectField):
     """``meta.translations``: the page in the other languages, live and public ones only::
 
     [{"locale": "es", "id": 31, "path": "/es/articles/migrana/",
       "url": "https://clinic.example/es/articles/migrana/"}]
     """
-
-    def get_attribute(self, instance):
-        return instance
 
     def to_representation(self, page):
         return self.references.translations_data(page)
@@ -206,7 +201,7 @@ class TranslationsField(ReferenceField):
         return schema.array(builder.define("Translation", translation))
 
 
-class CollectsHealthInformationField(ReferenceField):
+class CollectsHealthInformationField(WholeObjectField):
     """``meta.collects_health_information``: true on pages that ask visitors about their health.
 
     A frontend turns third-party tracking off on them (HHS guidance on online tracking
@@ -214,9 +209,6 @@ class CollectsHealthInformationField(ReferenceField):
     ``collects_health_information = True``; read from the class, so a listing of plain pages
     answers without loading each page's specific row.
     """
-
-    def get_attribute(self, instance):
-        return instance
 
     def to_representation(self, page):
         page_class = page.specific_class or type(page)
