@@ -7,7 +7,6 @@ from wagtail.models import Page
 
 from .. import openapi, schema
 from ..pagination import LongPagination
-from ..references import site_path
 from ..visibility import public_pages
 from .base import CachedResponseMixin, KnownParametersOnly, ReferencesMixin
 
@@ -48,13 +47,13 @@ class SitemapEndpoint(CachedResponseMixin, KnownParametersOnly, ReferencesMixin,
 
     def entry(self, page):
         modified = page.last_published_at
-        url = page.get_full_url(self.request)
+        url = self.references.page_url(page)
         alternates = [{"hreflang": self.references.locale_code(page.locale_id), "url": url}] + [
             {"hreflang": other["locale"], "url": other["url"]}
             for other in self.references.translations_data(page)
         ]
         return {
-            "path": site_path(page, self.request),
+            "path": self.references.page_path(page),
             "url": url,
             "last_modified": modified.isoformat() if modified else None,
             "alternates": sorted(alternates, key=lambda alternate: alternate["hreflang"]),
