@@ -25,7 +25,7 @@ from wagtail_localize.fields import BaseTranslatableField
 
 from headless import fields
 from headless.blocks import RICH_TEXT_FEATURES
-from headless.pages import UNSERVED_PAGE_FIELDS, HeadlessPage
+from headless.pages import UNSERVED_PAGE_FIELDS, HeadlessPage, unordered
 from home.models import ClinicSettings
 
 from . import accessibility, readability
@@ -332,7 +332,7 @@ class ArticlePage(HeadlessPage, Page):
         # The three come back unordered and are sorted here: an ORDER BY on a query of this
         # many columns makes Django hash every column it selects while compiling it.
         self.related_articles = newest_first(
-            ArticlePage.objects.filter(pk__in=newest)
+            unordered(ArticlePage.objects.filter(pk__in=newest))
             .defer_streamfields()
             .defer(*UNSERVED_PAGE_FIELDS)
             .select_related("author", "reviewer")

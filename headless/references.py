@@ -27,7 +27,7 @@ from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRe
 
 from . import schema
 from .dependencies import object_tag
-from .pages import FrontendUrlMixin, frontend_url_parts
+from .pages import FrontendUrlMixin, frontend_url_parts, unordered
 from .visibility import is_public, public_pages, restricted_collection_ids
 
 logger = logging.getLogger(__name__)
@@ -362,7 +362,7 @@ class References:
             if known:
                 visible = visible.exclude(pk__in=known)
             found = [
-                *visible.only(*PAGE_FIELDS),
+                *unordered(visible.only(*PAGE_FIELDS)),  # sorted below
                 *(page for page in known.values() if page.translation_key in keys),
             ]
             self._translations.update({key: [] for key in keys})
@@ -386,7 +386,7 @@ class References:
             wanted = Q()
             for key, locale_id in keys:
                 wanted |= Q(translation_key=key, locale_id=locale_id)
-            for obj in model._default_manager.filter(wanted).select_related(*related):
+            for obj in unordered(model._default_manager.filter(wanted).select_related(*related)):
                 self._translated[(model, obj.translation_key, obj.locale_id)] = obj
         self._translatable_keys.clear()
 

@@ -21,7 +21,7 @@ from ..fields import (
     TranslationsField,
 )
 from ..filters import safe_filters
-from ..pages import HeadlessApiMixin, route_in_language
+from ..pages import HeadlessApiMixin, route_in_language, unordered
 from ..visibility import public
 from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin
 from .redirects import find_redirect, redirect_data, redirect_schema
@@ -224,7 +224,7 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
         queryset = self.public(model.objects.filter(pk=pk, content_type_id=content_type_id))
         if _headless(model):
             queryset = model.api_queryset(queryset, detail=True)
-        return next(iter(queryset[:1]), None)  # one row by its id: no ORDER BY to build
+        return next(iter(unordered(queryset)[:1]), None)
 
     def paginate_queryset(self, queryset):
         pages = super().paginate_queryset(queryset)
