@@ -1,5 +1,8 @@
 """The site root and the clinic-wide content every page of the frontend shows."""
 
+import copy
+from functools import partial
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,7 +16,9 @@ from wagtail.models import Locale, Orderable, Page, Site, TranslatableMixin
 
 from headless import fields
 from headless.blocks import RICH_TEXT_FEATURES
+from headless.cache import EVERYTHING
 from headless.pages import HeadlessPage
+from headless.visibility import request_versions
 
 from .blocks import LinkBlock
 
@@ -90,6 +95,11 @@ class FeaturedArticle(Orderable):
     article = models.ForeignKey(ARTICLE_MODEL, on_delete=models.CASCADE, related_name="+")
 
     panels = [FieldPanel("article")]
+
+
+_settings_read = (object(), {})
+"""``(versions stamp, {(site id, language codes): {language code: settings}})``, replaced
+whole: see ``ClinicSettings.for_request_in``."""
 
 
 @register_setting(icon="site")
@@ -170,30 +180,71 @@ class ClinicSettings(TranslatableMixin, BaseSiteSetting):
         return cls._meta.get_field(cls.TARGETS.get(formula, "target_reading_grade")).default
 
     @classmethod
+    def for_request(cls, request):
+        """Wagtail's: the settings of the request's site (in the default language), once per
+        request, read as :meth:`for_request_in` reads them."""
+        attr_name = cls.get_cache_attr_name()
+        if not hasattr(request, attr_name):
+            setattr(request, attr_name, cls.for_request_in(request, None))
+        return getattr(request, attr_name)
+
+    @classmethod
     def for_request_in(cls, request, language_code):
-        """``for_site`` of the request's site in a language (a code), once per request."""
+        """``for_site`` of the request's site in a language (a code, or None for the default
+        language), once per request.
+
+        Read from the database once per process while the versions of ``settings``, ``pages``
+        (the navigation's chosen pages) and ``all`` stay as they were: as fresh as a cached
+        response, and a query less per uncached one. Each request gets its own instance.
+        """
         cached = request.__dict__.setdefault("_clinic_settings_by_language", {})
         if language_code not in cached:
-            cached[language_code] = cls.for_site(Site.find_for_request(request), language_code)
+            site = Site.find_for_request(request)
+            snapshot = request_versions(request)
+            stamp = tuple(snapshot.get(tag) for tag in (EVERYTHING, "settings", "pages"))
+            found = cls.for_site(site, language_code, read=partial(cls._read, stamp))
+            found = copy.copy(found)
+            found._request, found._page_url_cache = request, {}  # as Wagtail's for_request
+            cached[language_code] = found
         return cached[language_code]
 
     @classmethod
-    def for_site(cls, site, locale=None):
-        """The settings of ``site`` in ``locale`` (a Locale or a language code), or in the default language when ``locale``
-        has none (say so ``locale`` of the answer); the default language's are made if
-        missing, as Wagtail makes a site's settings."""
+    def _read(cls, stamp, site, codes):
+        """``{language code: settings}`` of ``site`` in ``codes``, as last read while the
+        versions were ``stamp`` (see :meth:`for_request_in`)."""
+        global _settings_read
+        read_at, found = _settings_read
+        if read_at != stamp:
+            read_at, found = stamp, {}
+            _settings_read = (stamp, found)
+        key = (site.pk, frozenset(codes))
+        if key not in found:
+            if len(found) >= 1000:  # sites × languages: a handful
+                found.clear()
+            found[key] = cls._query(site, codes)
+        return found[key]
+
+    @classmethod
+    def _query(cls, site, codes):
+        """``{language code: settings}`` of ``site`` in ``codes``, from the database."""
+        queryset = cls.base_queryset().filter(site=site, locale__language_code__in=codes)
+        return {
+            setting.locale.language_code: setting for setting in queryset.select_related("locale")
+        }
+
+    @classmethod
+    def for_site(cls, site, locale=None, read=None):
+        """The settings of ``site`` in ``locale`` (a Locale or a language code), or in the
+        default language when ``locale`` has none (say so ``locale`` of the answer); the
+        default language's are made if missing, as Wagtail makes a site's settings.
+        ``read(site, codes)`` finds them (the database, unless told otherwise)."""
         if site is None:
             raise cls.DoesNotExist(f"{cls} does not exist for site None.")
         default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
         if isinstance(locale, str):
             locale = Locale(language_code=locale)
         codes = {default, locale.language_code if locale else default}
-        found = {
-            setting.locale.language_code: setting
-            for setting in cls.base_queryset()
-            .filter(site=site, locale__language_code__in=codes)
-            .select_related("locale")
-        }
+        found = (read or cls._query)(site, codes)
         if locale is not None and locale.language_code in found:
             return found[locale.language_code]
         if default in found:

@@ -109,13 +109,20 @@ def test_each_h2_section_has_its_grade_under_the_table_of_contents_anchor(client
     assert hard_section["longest_sentences"][0].startswith("Intra-articular corticosteroid")
 
 
-def test_the_target_grade_comes_from_the_site_settings(client, site, article_index):
+@pytest.mark.parametrize("cached", [True, False], ids=["cached", "rendered"])
+def test_the_target_grade_comes_from_the_site_settings(
+    client, site, article_index, settings, cached
+):
+    """Fresh after the settings change, from the response cache and from a render alike (each
+    process keeps the settings it read while nothing changes)."""
+    settings.API_RESPONSE_CACHE = cached
     page = article([body.paragraph(f"<p>{PLAIN}</p>")], parent=article_index)
     assert detail(client, page)["target_grade"] == 8
 
-    settings = ClinicSettings.for_site(site)
-    settings.target_reading_grade = 6
-    settings.save()
+    assert detail(client, page)["target_grade"] == 8
+    clinic = ClinicSettings.for_site(site)
+    clinic.target_reading_grade = 6
+    clinic.save()
 
     assert detail(client, page)["target_grade"] == 6
 
