@@ -4,7 +4,9 @@ import copy
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
+from rest_framework.fields import Field
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from wagtail.api.v2.serializers import DetailUrlField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
@@ -48,7 +50,22 @@ class FieldsBuiltOnceMixin:
         if built is None:
             built = super().get_fields()
             type(self)._fields_built = built
-        return copy.deepcopy(built)
+        return {name: _unbound_copy(field) for name, field in built.items()}
+
+
+def _unbound_copy(field):
+    """A copy of the unbound ``field`` to bind to one serializer instance.
+
+    DRF's deep copy builds the field again from its arguments, which costs more than the rest
+    of what a field does for a page. Binding sets only the copy's own attributes (its name,
+    parent, label and source), so a shallow copy serves, unless the field holds fields of its
+    own (a nested serializer, a list's child): those are bound to it, and copied deep.
+    """
+    if isinstance(field, BaseSerializer) or any(
+        isinstance(value, Field) for value in vars(field).values()
+    ):
+        return copy.deepcopy(field)
+    return copy.copy(field)
 
 
 class FrontendPageSerializer(FieldsBuiltOnceMixin, BlankAsNullMixin, PageSerializer):
