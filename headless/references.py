@@ -27,7 +27,13 @@ from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRe
 
 from . import schema
 from .dependencies import object_tag
-from .pages import FrontendUrlMixin, frontend_url_parts, unordered
+from .pages import (
+    FrontendUrlMixin,
+    frontend_url_parts,
+    routed_by_wagtail,
+    unordered,
+    wagtail_url_parts,
+)
 from .visibility import is_public, public_pages, restricted_collection_ids
 
 logger = logging.getLogger(__name__)
@@ -309,17 +315,20 @@ class References:
         """
         if not stream_value:
             return
-        stream_block = stream_value.stream_block
         image_model = get_image_model()
-        for model, pk, _, content_path in stream_block.extract_references(stream_value):
-            if issubclass(model, image_model):
-                bound = stream_block.get_block_by_content_path(
-                    stream_value, content_path.split(".")
-                )
-                if bound is not None and isinstance(bound.value, image_model):
-                    self.add_image(bound.value)
-                    continue
-            self.add_object(model, pk)
+        # Block by block, as the stream block's own extraction walks them, so that an image's
+        # content path is looked up in its block: the stream block would search the whole
+        # stream for the block's id, for each image.
+        for child in stream_value:
+            for model, pk, _, content_path in child.block.extract_references(child.value):
+                if issubclass(model, image_model):
+                    bound = child.block.get_block_by_content_path(
+                        child.value, content_path.split(".") if content_path else []
+                    )
+                    if bound is not None and isinstance(bound.value, image_model):
+                        self.add_image(bound.value)
+                        continue
+                self.add_object(model, pk)
 
     # Loading
 
@@ -512,9 +521,14 @@ class References:
         (Wagtail's reads the sites' root paths from the cache on each call without a request)."""
         key = (page.pk, page.url_path)
         if key not in self._page_url_parts:
-            parts = page.get_url_parts(self.request) if page.url_path else None
-            if not isinstance(page, FrontendUrlMixin):  # a served page type's parts are already
-                parts = frontend_url_parts(parts)
+            if not page.url_path:
+                parts = None
+            elif routed_by_wagtail(type(page)):
+                parts = frontend_url_parts(wagtail_url_parts(page, self.request))
+            else:
+                parts = page.get_url_parts(self.request)
+                if not isinstance(page, FrontendUrlMixin):  # a served type's are mapped already
+                    parts = frontend_url_parts(parts)
             self._page_url_parts[key] = parts
         return self._page_url_parts[key]
 
