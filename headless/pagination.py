@@ -6,8 +6,12 @@ datatype mismatch). ``API_OFFSET_MAX`` is far beyond any listing a frontend page
 """
 
 from django.conf import settings
+from django.db.models import QuerySet
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.utils import BadRequestError
+from wagtail.models import Page
+
+from .visibility import counted
 
 
 class BoundedPagination(WagtailPagination):
@@ -18,7 +22,31 @@ class BoundedPagination(WagtailPagination):
             offset = 0  # not a number: Wagtail's own check below says so
         if offset > settings.API_OFFSET_MAX:
             raise BadRequestError(f"offset cannot be higher than {settings.API_OFFSET_MAX}")
-        return super().paginate_queryset(queryset, request, view)
+        return super().paginate_queryset(_Listed(queryset, request), request, view)
+
+
+class _Listed:
+    """What Wagtail's paginator reads of a listing's queryset: its count, quickest counted
+    (:func:`total_count`), and a slice of it."""
+
+    def __init__(self, queryset, request):
+        self.queryset = queryset
+        self.request = request
+
+    def count(self):
+        return total_count(self.queryset, self.request)
+
+    def __getitem__(self, items):
+        return self.queryset[items]
+
+
+def total_count(queryset, request):
+    """How many items a listing holds. Every page listing is narrowed to the pages the request
+    may see (``headless.visibility.public``), so its pages count as
+    ``headless.visibility.counted`` has them."""
+    if isinstance(queryset, QuerySet) and issubclass(queryset.model, Page):
+        queryset = counted(queryset, request)
+    return queryset.count()
 
 
 class LongPagination(BoundedPagination):
@@ -41,6 +69,6 @@ class LongPagination(BoundedPagination):
             if not 0 <= values[name] <= high:
                 raise BadRequestError(f"{name} must be a whole number from 0 to {high}")
         self.view = view
-        self.total_count = queryset.count()
+        self.total_count = total_count(queryset, request)
         start = values["offset"]
         return queryset[start : start + values["limit"]]

@@ -10,6 +10,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import CharField, Q, Value
 from django.http.request import split_domain_port
 from wagtail.api.validators import SiteFilterValidator
@@ -211,6 +212,26 @@ def public(queryset, request):
     for path in paths:
         trees |= Q(path__startswith=path)
     return queryset.filter(trees)
+
+
+def counted(queryset, request):
+    """``queryset``, of pages :func:`public` let through for ``request``, in the form that is
+    quickest to count: on SQLite, with each of the site's trees also as a range of paths.
+
+    SQLite cannot answer ``path LIKE '00010002%'`` (Django's ``startswith``) from the path
+    index, as LIKE ignores case and the column does not: a listing's count read every page,
+    2 ms among 2,000 articles. A path under a tree sorts at or after the tree's own and before
+    the next path of its length, so the range holds the same pages, read from the index. For
+    counting only: an ordered query with the range reads every page in it to sort them, where
+    without it SQLite walks the order's own index and stops after one listing's worth.
+    """
+    paths = request_site_trees(request)
+    if not paths or connections[queryset.db].vendor != "sqlite":
+        return queryset
+    ranges = Q()
+    for path in paths:
+        ranges |= Q(path__gte=path, path__lt=path[:-1] + chr(ord(path[-1]) + 1))
+    return queryset.filter(ranges)
 
 
 def request_site_trees(request):

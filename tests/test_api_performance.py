@@ -3,6 +3,8 @@
 import pytest
 import wagtail_factories
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from home.models import ClinicSettings
 from tests.factories import ArticlePageFactory, ClinicianFactory, ConditionFactory
@@ -166,6 +168,18 @@ def test_article_listing_query_budget(client, fifty_articles, django_assert_max_
     assert all(item["conditions"] for item in items)
     assert all(item["hero_image"]["renditions"]["card"]["webp"][0]["url"] for item in items)
     assert all(item["author"]["photo"] for item in items)
+
+
+def test_a_listing_counts_its_pages_without_reading_every_page(client, fifty_articles):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LISTING)
+    assert response.json()["meta"]["total_count"] == 50
+    (count,) = [query["sql"] for query in queries.captured_queries if "COUNT(*)" in query["sql"]]
+    if connection.vendor == "sqlite":  # PostgreSQL reads a LIKE prefix from the path index
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + count)
+            plan = [row[-1] for row in cursor.fetchall()]
+        assert any("wagtailcore_page USING" in step and "path>?" in step for step in plan), plan
 
 
 def test_a_listing_reads_the_shared_cache_a_few_times_not_once_per_card(
