@@ -413,10 +413,7 @@ def _answer(request, key, entry, shared):
     """``(response or None, current versions)`` for ``entry``, this process's copy (or None)
     or, when ``shared``, what the shared cache held; a stale copy is read again from there."""
     current = versions.get()
-    fresh = entry is not None and (
-        _fresh(entry, current) if shared else _local.fresh(key, entry, current)
-    )
-    if not fresh:
+    if shared or entry is None or not _local.fresh(key, entry, current):
         if not shared:
             try:
                 entry = cache.get(key)
@@ -425,7 +422,7 @@ def _answer(request, key, entry, shared):
                 return None, current
         if entry is None or not _fresh(entry, current):
             return None, current
-        _local.put(key, entry)
+        _local.put(key, entry)  # what another server rendered too: the next hit reads no cache
     deps, content_type, etag, content, encoded, tag_headers = entry
     response = HttpResponse(content, content_type=content_type)
     response["ETag"] = etag
