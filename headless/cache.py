@@ -411,7 +411,10 @@ def lookup(request):
 
 def _answer(request, key, entry, shared):
     """``(response or None, current versions)`` for ``entry``, this process's copy (or None)
-    or, when ``shared``, what the shared cache held; a stale copy is read again from there."""
+    or, when ``shared``, what the shared cache held; a stale copy is read again from there.
+
+    A current entry read from the shared cache, whichever server rendered it, is copied into
+    this process, so the next hit on it does not cross the network."""
     current = versions.get()
     if shared or entry is None or not _local.fresh(key, entry, current):
         if not shared:
@@ -422,7 +425,7 @@ def _answer(request, key, entry, shared):
                 return None, current
         if entry is None or not _fresh(entry, current):
             return None, current
-        _local.put(key, entry)  # what another server rendered too: the next hit reads no cache
+        _local.put(key, entry)
     deps, content_type, etag, content, encoded, tag_headers = entry
     response = HttpResponse(content, content_type=content_type)
     response["ETag"] = etag

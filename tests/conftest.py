@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
@@ -28,6 +28,21 @@ def _empty_cache():
     yield
     cache.clear()
     api_cache.reset()
+
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """The keys read from the shared cache (Redis in production: each read a round trip)."""
+    backend = caches["default"]
+    reads = []
+    get, get_many = backend.get, backend.get_many
+    monkeypatch.setattr(
+        backend, "get", lambda key, *a, **kw: reads.append(key) or get(key, *a, **kw)
+    )
+    monkeypatch.setattr(
+        backend, "get_many", lambda keys, *a, **kw: reads.extend(keys) or get_many(keys, *a, **kw)
+    )
+    return reads
 
 
 @pytest.fixture

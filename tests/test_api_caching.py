@@ -4,7 +4,6 @@ import io
 
 import pytest
 import wagtail_factories
-from django.core.cache import cache
 from django.core.management import call_command
 
 from articles.models import ArticlePage
@@ -214,17 +213,16 @@ def test_the_openapi_document_needs_no_database(client, django_assert_num_querie
         assert client.get("/api/v2/openapi.json").status_code == 200
 
 
-def test_an_answer_another_server_cached_is_copied_here_once(client, article, monkeypatch):
+def test_an_answer_another_server_cached_is_copied_here_once(client, article, cache_reads):
     # Servers share Redis and each keeps copies of the entries it serves: a hit on an answer
     # another server rendered reads the shared cache once, then this process's copy.
     url = f"/api/v2/pages/{article.pk}/"
     rendered = client.get(url)
     assert rendered["X-Cache"] == "miss"
     api_cache.reset()  # this process is now a server that has served nothing yet
-    reads = []
-    get = cache.get
-    monkeypatch.setattr(cache, "get", lambda key, *a, **kw: reads.append(key) or get(key, *a, **kw))
+    cache_reads.clear()
     hits = [client.get(url) for _ in range(3)]
     assert [hit["X-Cache"] for hit in hits] == ["hit"] * 3
     assert all(hit.content == rendered.content for hit in hits)
-    assert len([key for key in reads if key.startswith("api:response:")]) == 1, reads
+    responses = [key for key in cache_reads if key.startswith("api:response:")]
+    assert len(responses) == 1, cache_reads

@@ -2,7 +2,6 @@
 
 import pytest
 import wagtail_factories
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -142,21 +141,6 @@ def fifty_articles(settings, client, article_index, images):
         page.save()
     assert client.get(LISTING).status_code == 200  # renditions are made once, on first use
     settings.API_RESPONSE_CACHE = False  # the budgets are the render's, not the cache's
-
-
-@pytest.fixture
-def cache_reads(monkeypatch):
-    """The keys read from the shared cache (Redis in production: each read a round trip)."""
-    backend = caches["default"]
-    reads = []
-    get, get_many = backend.get, backend.get_many
-    monkeypatch.setattr(
-        backend, "get", lambda key, *a, **kw: reads.append(key) or get(key, *a, **kw)
-    )
-    monkeypatch.setattr(
-        backend, "get_many", lambda keys, *a, **kw: reads.extend(keys) or get_many(keys, *a, **kw)
-    )
-    return reads
 
 
 def test_article_listing_query_budget(client, fifty_articles, django_assert_max_num_queries):
