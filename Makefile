@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install bootstrap run test lint lock serve worker clean audit check-releases fuzz load snapshot types typescript
+.PHONY: install bootstrap run test lint lock serve worker clean audit check-releases fuzz load snapshot types typescript backup restore
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -97,6 +97,16 @@ load: install
 # code, so a change to the API shows as a diff of this file in review.
 snapshot: install
 	$(BIN)/python manage.py export_api_schema --openapi --output docs/openapi.json
+
+# One dated archive of the database, the media and a manifest (docs/production.md#backups), in
+# $(BACKUP_DIR); and its restore into an empty database and media store, checked against it.
+BACKUP_DIR ?= backups
+backup: install
+	$(BIN)/python manage.py backup --output-dir $(BACKUP_DIR)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=$(BACKUP_DIR)/backup-<time>.tar"; exit 2; }
+	$(BIN)/python manage.py restore $(BACKUP)
 
 # Regenerate requirements.lock after editing pyproject.toml.
 lock:
