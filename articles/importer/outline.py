@@ -21,6 +21,7 @@ SUMMARY_MAX_LENGTH = ArticlePage._meta.get_field("summary").max_length
 TITLE_MAX_LENGTH = ArticlePage._meta.get_field("title").max_length
 HEADING_MAX_LENGTH = 200  # HeadingBlock.text and AccordionItemBlock.title
 ALT_TEXT_MAX_LENGTH = 250  # ImageBlock.alt_text
+CITATION_MAX_LENGTH = 500  # CitationBlock.text
 
 
 @dataclass
@@ -92,11 +93,43 @@ class Image:
 
 
 @dataclass
+class Citation:
+    """One entry of a references block: a note's text and the one identifier found in it."""
+
+    text: str
+    doi: str = ""
+    pmid: str = ""
+    url: str = ""
+
+    def stream_data(self):
+        return body.citation(
+            shorten(self.text, CITATION_MAX_LENGTH), doi=self.doi, pmid=self.pmid, url=self.url
+        )
+
+
+@dataclass
+class References:
+    citations: list[Citation] = field(default_factory=list)
+
+    def outline(self):
+        lines = [f"references ({len(self.citations)})"]
+        for entry in self.citations:
+            found = entry.doi and f"DOI {entry.doi}" or entry.pmid and f"PMID {entry.pmid}"
+            lines.append(f"  {shorten(entry.text, 80)}" + (f" [{found}]" if found else ""))
+        return lines
+
+    def stream_data(self):
+        return body.references(*(entry.stream_data() for entry in self.citations))
+
+
+@dataclass
 class ImportedArticle:
     source: Path
     title: str
     blocks: list
     warnings: list[str] = field(default_factory=list)
+    # What the blocks' files need until they are saved (a Word document's image folder).
+    resources: list = field(default_factory=list, repr=False)
 
     @property
     def slug(self):

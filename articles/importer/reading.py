@@ -23,9 +23,11 @@ from .outline import (
     Heading,
     ImportedArticle,
     Paragraph,
+    References,
     normalise,
     shorten,
 )
+from .word import read_word
 
 FORMATS = {
     ".html": "html",
@@ -33,6 +35,22 @@ FORMATS = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".txt": "text",
+    ".docx": "word",
+    ".docm": "word",  # refused with a reason (macros), rather than "unsupported type"
+}
+
+# In a Word document, a section under one of these headings whose subheadings are all
+# questions becomes an accordion.
+FAQ_HEADINGS = {
+    "faq",
+    "faqs",
+    "frequently asked questions",
+    "common questions",
+    "questions",
+    "questions and answers",
+    "preguntas",
+    "preguntas frecuentes",
+    "preguntas y respuestas",
 }
 
 # In plain text a heading is a short line without final punctuation followed by a paragraph.
@@ -71,18 +89,28 @@ def read_article(path, rules=None, sections_as_accordion=(), root=None):
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise ImportFailed(
-            f"unsupported file type {path.suffix or '(none)'!r}; expected .html, .md or .txt"
+            f"unsupported file type {path.suffix or '(none)'!r}; expected .docx, .html, .md or .txt"
         )
-    source = read_text(path)
+    word = None
+    if kind == "word":
+        word = read_word(path)
+        source, base_dir, root = word.html, word.folder, word.folder
+    else:
+        source, base_dir = read_text(path), path.parent
     if kind == "markdown":
         source = markdown.markdown(source, extensions=["extra", "sane_lists"])
     elif kind == "text":
         source = text_to_html(source, rules)
 
-    reader = HtmlReader(base_dir=path.parent, rules=rules, root=root or path.parent)
+    reader = HtmlReader(base_dir=base_dir, rules=rules, root=root or path.parent)
     title, blocks = reader.read(source)
     if not title:
-        expected = {"html": "an <h1>", "markdown": "a '# ' heading", "text": "a first line"}
+        expected = {
+            "html": "an <h1>",
+            "markdown": "a '# ' heading",
+            "text": "a first line",
+            "word": "a paragraph in the Title or Heading 1 style",
+        }
         raise ImportFailed(f"no title found: the file needs {expected[kind]} to use as the title")
     if len(title) > TITLE_MAX_LENGTH:
         raise ImportFailed(f"the title is longer than {TITLE_MAX_LENGTH} characters: {title[:60]}…")
@@ -90,9 +118,37 @@ def read_article(path, rules=None, sections_as_accordion=(), root=None):
         raise ImportFailed("no article text found under the title")
 
     article = ImportedArticle(source=path, title=title, blocks=blocks, warnings=reader.warnings)
+    if word is not None:
+        article.warnings[:0] = word.warnings
+        article.resources.append(word.scratch)
+        if word.citations:
+            article.blocks.append(References(word.citations))
+        # Clinicians write their questions and answers under headings in Word; exports from
+        # other sites say with --sections-as-accordion which sections are an accordion.
+        sections_as_accordion = [*sections_as_accordion, *faq_headings(article)]
     for heading in sections_as_accordion:
         article.blocks = sections_to_accordion(article, heading)
     return article
+
+
+def faq_headings(article):
+    """The headings of question-and-answer sections: a heading named like "Frequently asked
+    questions" (in English or Spanish) whose subheadings are all questions."""
+    found = []
+    for index, block in enumerate(article.blocks):
+        if not isinstance(block, Heading) or block.level != "h2":
+            continue
+        if normalise(block.text).casefold().rstrip(":") not in FAQ_HEADINGS:
+            continue
+        section = []
+        for following in article.blocks[index + 1 :]:
+            if isinstance(following, Heading) and following.level == "h2":
+                break
+            section.append(following)
+        questions = [item for item in section if isinstance(item, Heading)]
+        if questions and all(item.text.rstrip().endswith("?") for item in questions):
+            found.append(block.text)
+    return found
 
 
 def read_text(path):

@@ -222,6 +222,11 @@ if AWS_STORAGE_BUCKET_NAME:
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Importing articles (docs/importing.md): the largest file taken, and how far a Word document
+# (a zip archive) may expand when unpacked before it is refused as a zip bomb.
+IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20"))
+IMPORT_MAX_EXPANDED_MB = int(os.environ.get("IMPORT_MAX_EXPANDED_MB", "200"))
+
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Pain Clinic CMS")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Wagtail's database search; on PostgreSQL each page is stemmed in its own language

@@ -10,7 +10,7 @@ from articles.models import ArticleIndexPage
 
 class Command(BaseCommand):
     help = (
-        "Import articles from .html, .md and .txt files (or folders of them) as draft article "
+        "Import articles from .docx, .html, .md and .txt files (or folders of them) as draft article "
         "pages under an articles index. Nothing is published; importing a file again updates "
         "its draft."
     )
@@ -63,7 +63,7 @@ class Command(BaseCommand):
         rules = drop_rules(options["drop_pattern"], options["drop_rules"])
         sources = importer.find_sources(paths)
         if not sources:
-            raise CommandError("No .html, .md or .txt files found in " + ", ".join(paths))
+            raise CommandError("No .docx, .html, .md or .txt files found in " + ", ".join(paths))
 
         counts = {"created": 0, "updated": 0, "failed": 0}
         self.imported = {}  # slug -> the file it came from in this run
