@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from .forms import warn_about_problems
+from .importing import ImportMenuItem, import_articles
 from .models import REVIEW_LOG_ACTION
 from .reports import (
     ContentHealthMenuItem,
@@ -34,6 +35,7 @@ def register_reviews_due_report_urls():
             submit_for_review,
             name="articles_submit_translation",
         ),
+        path("articles/<int:page_id>/import/", import_articles, name="articles_import"),
         path(
             "reports/reviews-due/",
             ReviewsDueReportView.as_view(),
@@ -86,10 +88,12 @@ def add_content_health_panel(request, panels):
 
 
 @hooks.register("register_page_listing_more_buttons")
-def register_submit_translation_button(page, user, next_url=None):
+def register_page_more_buttons(page, user, next_url=None):
     yield SubmitTranslationMenuItem(page=page, priority=5)
+    yield ImportMenuItem(page=page, priority=6)
 
 
 @hooks.register("register_page_header_buttons")
-def register_submit_translation_header_button(page, user, view_name, next_url=None):
+def register_page_header_menu_items(page, user, view_name, next_url=None):
     yield SubmitTranslationMenuItem(page=page, priority=12)
+    yield ImportMenuItem(page=page, priority=13)

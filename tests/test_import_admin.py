@@ -1,0 +1,105 @@
+"""The admin's Import articles: upload on an articles index, read the outline, create drafts."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from wagtail.images import get_image_model
+
+from articles.models import ArticlePage
+from tests.test_import_word import clinician_document
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("editor", password="x")
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def upload(path):
+    return SimpleUploadedFile(path.name, path.read_bytes())
+
+
+def test_an_editor_sees_the_outline_then_gets_drafts_and_lands_in_the_editor(
+    client, editor, article_index, tmp_path
+):
+    client.force_login(editor)
+    url = reverse("articles_import", args=[article_index.pk])
+    explore = client.get(reverse("wagtailadmin_explore", args=[article_index.pk]))
+    assert url in explore.content.decode()
+
+    document = clinician_document(tmp_path / "nerve-pain.docx")
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Sleep and pain\n\nRest helps the body recover from a flare.\n")
+    shown = client.post(url, {"files": [upload(document), upload(notes)]})
+
+    assert shown.status_code == 200
+    page = shown.content.decode()
+    assert "title: Living well with nerve pain" in page
+    assert "accordion (2 items)" in page
+    assert "image-2.png has no alt text" in page
+    assert "1 comment(s) were left out" in page
+    assert "title: Sleep and pain" in page
+    assert "Create 2 drafts" in page
+    assert not ArticlePage.objects.exists()  # nothing saved before the editor says so
+    assert not get_image_model().objects.exists()
+
+    created = client.post(url, {"token": shown.context["token"]})
+
+    first = ArticlePage.objects.get(title="Living well with nerve pain")
+    assert created.status_code == 302
+    assert created["Location"] == reverse("wagtailadmin_pages:edit", args=[first.pk])
+    assert set(ArticlePage.objects.values_list("title", "live")) == {
+        ("Living well with nerve pain", False),
+        ("Sleep and pain", False),
+    }
+    editing = client.get(created["Location"])
+    assert editing.status_code == 200
+    assert "Nothing is published" in editing.content.decode()
+    # The token is spent with its files.
+    again = client.post(url, {"token": shown.context["token"]})
+    assert again.status_code == 302
+    assert ArticlePage.objects.count() == 2
+
+
+def test_a_bad_file_shows_its_reason_and_nothing_can_be_created(
+    client, editor, article_index, tmp_path
+):
+    client.force_login(editor)
+    renamed = tmp_path / "report.docx"
+    renamed.write_bytes(b"%PDF-1.7 a pdf renamed")
+    url = reverse("articles_import", args=[article_index.pk])
+
+    shown = client.post(url, {"files": [upload(renamed)]})
+
+    page = shown.content.decode()
+    assert "Cannot be imported: the file is not a Word document (.docx)" in page
+    assert "Create" not in page.split("What the import found")[1]
+
+    wrong_type = client.post(url, {"files": [SimpleUploadedFile("slides.pptx", b"PK")]})
+    assert "slides.pptx: not a file the importer reads" in wrong_type.content.decode()
+
+
+def test_only_those_who_may_add_articles_import_and_a_token_is_the_uploaders(
+    client, editor, article_index, django_user_model, tmp_path
+):
+    url = reverse("articles_import", args=[article_index.pk])
+    reviewer = django_user_model.objects.create_user("reviewer", password="x")
+    reviewer.groups.add(Group.objects.get(name="Medical reviewers"))
+    client.force_login(reviewer)
+    refused = client.get(url)
+    assert (refused.status_code, refused.get("Location")) in [(403, None), (302, "/admin/")]
+
+    client.force_login(editor)
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Sleep and pain\n\nRest helps the body recover from a flare.\n")
+    token = client.post(url, {"files": [upload(notes)]}).context["token"]
+    other = django_user_model.objects.create_user("other-editor", password="x")
+    other.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(other)
+
+    # Wagtail's admin answers PermissionDenied with a redirect to the dashboard and a message.
+    for refused in [client.post(url, {"token": token}), client.post(url, {"token": "forged"})]:
+        assert (refused.status_code, refused.get("Location")) in [(403, None), (302, "/admin/")]
+    assert not ArticlePage.objects.exists()
