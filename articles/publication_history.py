@@ -11,13 +11,14 @@ saves with the reviewer and date, which is the one the workflow publishes
 
 The history is as good as those records: a page made live without Wagtail's publish (a ``live``
 flag saved in code) has no interval, and a revision removed by ``purge_revisions`` leaves its
-interval without content (``revision`` is None). It reads the log through Wagtail's log registry
+interval without content (``revision`` is None). An alias (wagtail-localize's untranslated
+pages) shows its original's history from the moment it was made. It reads the log through Wagtail's log registry
 and revisions and task states by content type and id, so a snippet with drafts and a workflow
 (``DraftStateMixin``, ``WorkflowMixin``) can be given the same history.
 """
 
+import dataclasses
 import datetime
-from dataclasses import dataclass
 
 from django.utils.dateparse import parse_date
 from wagtail.log_actions import registry as log_registry
@@ -29,7 +30,7 @@ PUBLISH_ACTIONS = frozenset({"wagtail.publish"})
 UNPUBLISH_ACTIONS = frozenset({"wagtail.unpublish", "wagtail.unpublish.scheduled"})
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class LiveInterval:
     """One stretch of time during which one revision of a page was what visitors got.
 
@@ -53,9 +54,25 @@ class LiveInterval:
     def contains(self, at):
         return self.live_from <= at and (self.live_until is None or at < self.live_until)
 
+    def as_live(self, obj):
+        """``obj`` as visitors got it then: this interval's revision, as Wagtail's publish left
+        it (for an alias, its original's revision on the alias's own place and language)."""
+        live = obj.with_content_json(self.revision.content)
+        if getattr(obj, "alias_of_id", None):
+            # An alias keeps its own slug where it is (as Page.update_aliases leaves it).
+            live.slug, live.url_path = obj.slug, obj.url_path
+        obj = live
+        # What publishing set on the live row, which the revision saved before it lacks.
+        obj.live = True
+        obj.live_revision_id = self.revision_id
+        obj.last_published_at = self.live_from
+        return obj
+
 
 def publication_history(obj):
     """Every live interval of ``obj`` (a page), oldest first."""
+    if getattr(obj, "alias_of_id", None):
+        return _alias_history(obj)
     entries = list(
         log_registry.get_logs_for_instance(obj)
         .filter(action__in=PUBLISH_ACTIONS | UNPUBLISH_ACTIONS)
@@ -102,6 +119,26 @@ def publication_history(obj):
 def as_of(obj, at):
     """The :class:`LiveInterval` of ``obj`` live at the aware datetime ``at``, or None."""
     return next((interval for interval in publication_history(obj) if interval.contains(at)), None)
+
+
+def _alias_history(alias):
+    """An alias has no revisions of its own: Wagtail publishes its original's content to it
+    (wagtail-localize's untranslated pages in another language's tree are aliases). Its
+    intervals are its original's, from the moment the alias was made."""
+    made = (
+        log_registry.get_logs_for_instance(alias)
+        .order_by("timestamp", "pk")
+        .values_list("timestamp", flat=True)
+        .first()
+    )
+    intervals = []
+    for interval in publication_history(alias.alias_of):
+        if made is not None and interval.live_until is not None and interval.live_until <= made:
+            continue
+        if made is not None and interval.live_from < made:
+            interval = dataclasses.replace(interval, live_from=made)
+        intervals.append(interval)
+    return intervals
 
 
 def _approvals(revision_ids):

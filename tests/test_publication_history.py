@@ -12,7 +12,7 @@ import pytest
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import PageLogEntry, Revision, TaskState
+from wagtail.models import Page, PageLogEntry, Revision, TaskState
 
 from articles.publication_history import as_of, publication_history
 from tests.factories import ArticlePageFactory, ClinicianFactory, translate
@@ -42,7 +42,7 @@ SPANISH = instant((4, 15))
 
 class Timeline:
     """Dates what happened in the database since the last step: log entries, revisions, the
-    task states that finished."""
+    task states that finished, the pages' publishing dates."""
 
     def __init__(self):
         self.mark()
@@ -56,6 +56,8 @@ class Timeline:
         PageLogEntry.objects.filter(pk__gt=self.logged).update(timestamp=when)
         Revision.objects.filter(pk__gt=self.revised).update(created_at=when)
         TaskState.objects.filter(finished_at__gte=self.since).update(finished_at=when)
+        for field in ("first_published_at", "last_published_at"):
+            Page.objects.filter(**{f"{field}__gte": self.since}).update(**{field: when})
         self.mark()
 
 
@@ -231,3 +233,27 @@ def test_an_approver_without_a_clinician_profile_is_named_without_a_reviewer(
     (interval,) = publication_history(life.article)
     assert interval.approved_by == admin and interval.approved_at == V1
     assert interval.reviewer is None and interval.last_reviewed is None
+
+
+def test_an_alias_shows_its_originals_history_from_when_it_was_made(
+    article_index, django_user_model
+):
+    superuser = django_user_model.objects.create_superuser("root", password="not-used")
+    timeline = Timeline()
+    article = ArticlePageFactory(parent=article_index, live=False, title="First", slug="first")
+    article.save_revision(user=superuser).publish(user=superuser)
+    timeline.happened_at(V1)
+    alias = article.create_alias(update_slug="alias-of-first")
+    made = instant((2, 1))
+    timeline.happened_at(made)
+    article.title = "Second"
+    article.save_revision(user=superuser).publish(user=superuser)
+    timeline.happened_at(V2)
+
+    history = publication_history(alias)
+    assert [(i.live_from, i.live_until) for i in history] == [(made, V2), (V2, None)]
+    assert as_of(alias, V1) is None
+    first = as_of(alias, made).as_live(alias)
+    assert (first.pk, first.title, first.slug) == (alias.pk, "First", "alias-of-first")
+    assert first.url_path == alias.url_path
+    assert as_of(alias, V2).as_live(alias).title == "Second"
