@@ -11,8 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from tests.factories import ArticlePageFactory
 from tests.test_medical_review import edit_url
-from tests.test_publication_history import REPUBLISHED, SPANISH, UNPUBLISHED, V1, V2, Life
+from tests.test_publication_history import (
+    REPUBLISHED,
+    SPANISH,
+    UNPUBLISHED,
+    V1,
+    V2,
+    Life,
+    Timeline,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +178,25 @@ def test_the_history_exports_as_csv_and_xlsx_safe_from_formulas(client, life, ad
     assert values[3][3] == "Living with nerve pain"
     cell = sheet.cell(row=4, column=6)
     assert cell.value == '=HYPERLINK("http://evil.example","Ada")' and cell.data_type == "s"
+
+
+def test_a_publish_without_review_is_named_as_such(client, article_index, django_user_model):
+    superuser = django_user_model.objects.create_superuser("root", password="not-used")
+    timeline = Timeline()
+    article = ArticlePageFactory(parent=article_index, live=False, title="Published directly")
+    article.save_revision(user=superuser).publish(user=superuser)
+    timeline.happened_at(V1)
+    client.force_login(superuser)
+
+    approval = client.get(
+        f"/api/v2/pages/{article.pk}/as_of/", {"at": "2025-02-01T00:00:00Z"}
+    ).json()["meta"]["approval"]
+    assert approval["approved_by"] is None and approval["approved_at"] is None
+    assert approval["reviewer"] is None and approval["published_by"] == "root"
+
+    shown = client.get(as_published_url(article), {"at": local(V1)})
+    header = BeautifulSoup(shown.content, "html.parser").find("header").get_text(" ", strip=True)
+    assert (
+        header
+        == "As published on Jan. 10, 2025, 9 a.m., published by root without a medical review"
+    )
