@@ -1,11 +1,23 @@
-"""The article API: listings filtered by condition and treatment, and the taxonomy itself."""
+"""The article API: listings filtered by condition and treatment, the taxonomy itself, and
+what a page was when it was live (for staff)."""
+
+import copy
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.urls import path
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
+from rest_framework import exceptions, fields
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from wagtail.admin.utils import get_user_display_name
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 from headless import endpoints, openapi, schema
 from headless.fields import model_values
@@ -14,6 +26,7 @@ from headless.visibility import public_pages
 
 from .fields import ARTICLE_MODEL
 from .models import ArticlePage, Condition, Treatment
+from .publication_history import as_of
 
 
 class TaxonomyFilter:
@@ -59,6 +72,204 @@ class PagesEndpoint(endpoints.PagesEndpoint):
     ]
     known_query_parameters = endpoints.PagesEndpoint.known_query_parameters.union(
         TaxonomyFilter.params
+    )
+
+    @classmethod
+    def get_urlpatterns(cls):
+        as_of_view = PageAsOfEndpoint.as_view({"get": "as_of_view"})
+        return [*super().get_urlpatterns(), path("<int:pk>/as_of/", as_of_view, name="as_of")]
+
+    @classmethod
+    def api_operations(cls, builder, path):
+        return {
+            **super().api_operations(builder, path),
+            **PageAsOfEndpoint.api_operations(builder, path),
+        }
+
+
+AT_FORMAT = "an ISO 8601 date and time with its UTC offset, such as 2025-03-01T09:30:00Z"
+
+
+def parse_instant(value):
+    """The aware datetime ``?at=`` names, not in the future; a 400 for anything else."""
+    if not value:
+        raise BadRequestError(f"at is required: {AT_FORMAT}")
+    try:
+        at = parse_datetime(value)
+    except ValueError:
+        at = None
+    if at is None or timezone.is_naive(at):
+        raise BadRequestError(f"at must be {AT_FORMAT} (in a URL, write the + of an offset as %2B)")
+    if at > timezone.now():
+        raise BadRequestError("at is in the future: the history tells what was live until now")
+    return at
+
+
+class AdminStaff(BasePermission):
+    """Signed in (session) or holding a token, with access to the Wagtail admin."""
+
+    message = "Only staff with access to the admin may ask what was live."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+
+
+class PageAsOfEndpoint(endpoints.PagesEndpoint):
+    """A page as it was live at an instant, in the shape of its detail, with the review that
+    let it go live under ``meta.approval``: ``GET /api/v2/pages/<id>/as_of/?at=<ISO 8601>``.
+
+    For staff only: a Wagtail admin user who may edit (or publish) the page, signed in or
+    sending a token (``Authorization: Token <key>``, DRF's token authentication). The content
+    is the revision that was live then (:mod:`articles.publication_history`); what it refers to
+    (images, clinicians, conditions, related articles) is shown as it is now. Never cached.
+    """
+
+    # The token first: an anonymous request is told to authenticate (401, WWW-Authenticate).
+    authentication_classes = [TokenAuthentication, endpoints.SessionIfPresent]
+    permission_classes = [AdminStaff]
+    known_query_parameters = frozenset(["at", "fields", "format"])
+
+    def dispatch(self, request, *args, **kwargs):
+        # Past the response cache: every answer is for this user alone, errors included.
+        response = super(endpoints.CachedResponseMixin, self).dispatch(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        patch_vary_headers(response, ["Cookie", "Authorization"])
+        return response
+
+    def as_of_view(self, request, pk):
+        unknown = set(request.GET) - self.known_query_parameters
+        if unknown:
+            raise BadRequestError("unknown query parameters: " + ", ".join(sorted(unknown)))
+        at = parse_instant(request.GET.get("at", ""))
+        page = Page.objects.filter(pk=pk).first()
+        if page is None:
+            raise Http404(endpoints.pages.NOT_FOUND)
+        page = page.specific
+        permissions = page.permissions_for_user(request.user)
+        if not (permissions.can_edit() or permissions.can_publish()):
+            raise exceptions.PermissionDenied(
+                "Only those who may edit this page in the admin may ask what was live."
+            )
+        interval = as_of(page, at)
+        when = fields.DateTimeField().to_representation(at)
+        if interval is None:
+            raise Http404(f"Page {page.pk} was not live at {when}.")
+        if interval.revision is None:
+            raise Http404(
+                f"Page {page.pk} was live at {when} as revision {interval.revision_id}, "
+                "which has since been deleted."
+            )
+        live = self._cached_object = interval.as_live(page)
+        self.prepare_detail(live, preview=True)
+        data = self.get_serializer(live).data
+        data.setdefault("meta", {})["approval"] = approval_data(interval)
+        return Response(data)
+
+    @classmethod
+    def api_operations(cls, builder, path):
+        return {
+            path + "{id}/as_of/": {
+                "get": openapi.operation(
+                    "pages_as_of",
+                    "A page as it was live at an instant, with the review that let it live",
+                    {
+                        200: openapi.response(
+                            "The revision live then, in the shape of the page's detail, with "
+                            "meta.approval. Never cached.",
+                            page_as_of_schema(builder),
+                        ),
+                        **openapi.errors(
+                            builder,
+                            _400="at is missing, not a date and time with an offset, or in the "
+                            "future; or a query parameter is not known.",
+                            _401="No session and no token, or the token is not valid.",
+                            _403="The user has no access to the admin, or may not edit the page.",
+                            _404="No such page, or the page was not live at that instant.",
+                            _503="The database is out of reach.",
+                        ),
+                    },
+                    [
+                        openapi.path_id("The page's id."),
+                        openapi.query(
+                            "at", schema.DATE_TIME, f"The instant: {AT_FORMAT}.", required=True
+                        ),
+                        *openapi.wagtail_parameters("fields", "format"),
+                    ],
+                    tag="pages",
+                    description=(
+                        "For staff: a Wagtail admin user who may edit the page, signed in "
+                        "(session cookie) or sending `Authorization: Token <key>`. Linked "
+                        "images, clinicians and terms are shown as they are now."
+                    ),
+                    security=openapi.STAFF_SECURITY,
+                )
+            }
+        }
+
+
+def _datetime(value):
+    return None if value is None else fields.DateTimeField().to_representation(value)
+
+
+def approval_data(interval):
+    """``meta.approval`` of an as-of answer: who approved the live revision, and its span."""
+    reviewer = interval.reviewer
+    return {
+        "reviewer": None if reviewer is None else {"id": reviewer.pk, "name": reviewer.name},
+        "approved_by": interval.approved_by and get_user_display_name(interval.approved_by),
+        "approved_at": _datetime(interval.approved_at),
+        "published_by": interval.published_by and get_user_display_name(interval.published_by),
+        "last_reviewed": interval.last_reviewed and interval.last_reviewed.isoformat(),
+        "revision_id": interval.revision_id,
+        "live_from": _datetime(interval.live_from),
+        "live_until": _datetime(interval.live_until),
+    }
+
+
+def page_as_of_schema(builder):
+    """Each page type's detail with ``meta.approval`` required; told apart by meta.type."""
+    builder.page_responses()  # defines each page type's detail
+    approval = builder.define(
+        "Approval",
+        schema.obj(
+            {
+                "reviewer": schema.nullable(
+                    schema.obj({"id": schema.INTEGER, "name": schema.STRING})
+                ),
+                "approved_by": schema.nullable(schema.STRING),
+                "approved_at": schema.nullable(schema.DATE_TIME),
+                "published_by": schema.nullable(schema.STRING),
+                "last_reviewed": schema.nullable(schema.DATE),
+                "revision_id": schema.nullable(schema.INTEGER),
+                "live_from": schema.DATE_TIME,
+                "live_until": schema.nullable(schema.DATE_TIME),
+            },
+            description=(
+                "The medical review of the revision live at the instant asked: the clinician "
+                "the approval recorded (null when the approver had none), the approving user "
+                "and time (null when it went live without review), who published it, the "
+                "last_reviewed date it carried, and when it was live (live_until null: still "
+                "live)."
+            ),
+        ),
+    )
+    variants = []
+    for model in builder.page_types():
+        if model is Page:
+            continue
+        record = copy.deepcopy(builder.defs[f"{model._meta.label}Detail"])
+        record["title"] = f"{model.__name__}AsOf"
+        meta = record["properties"]["meta"]
+        meta["properties"]["approval"] = approval
+        meta["required"].append("approval")
+        variants.append(builder.define(f"{model._meta.label}AsOf", record))
+    return builder.define(
+        "PageAsOf",
+        {
+            "oneOf": variants,
+            "description": "GET /api/v2/pages/<id>/as_of/?at=, told apart by meta.type",
+        },
     )
 
 

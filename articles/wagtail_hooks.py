@@ -2,6 +2,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from .as_published import AsPublishedMenuItem, PublicationHistoryView, as_published
 from .forms import warn_about_problems
 from .importing import ImportMenuItem, import_articles
 from .models import REVIEW_LOG_ACTION
@@ -36,6 +37,16 @@ def register_reviews_due_report_urls():
             name="articles_submit_translation",
         ),
         path("articles/<int:page_id>/import/", import_articles, name="articles_import"),
+        path(
+            "pages/<int:page_id>/publication-history/",
+            PublicationHistoryView.as_view(),
+            name="articles_publication_history",
+        ),
+        path(
+            "pages/<int:page_id>/as-published/",
+            as_published,
+            name="articles_as_published",
+        ),
         path(
             "reports/reviews-due/",
             ReviewsDueReportView.as_view(),
@@ -97,3 +108,13 @@ def register_page_more_buttons(page, user, next_url=None):
 def register_page_header_menu_items(page, user, view_name, next_url=None):
     yield SubmitTranslationMenuItem(page=page, priority=12)
     yield ImportMenuItem(page=page, priority=13)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def register_as_published_button(page, user, next_url=None):
+    yield AsPublishedMenuItem(page=page, priority=55)
+
+
+@hooks.register("register_page_header_buttons")
+def register_as_published_header_button(page, user, view_name, next_url=None):
+    yield AsPublishedMenuItem(page=page, priority=66)

@@ -21,6 +21,7 @@ from home.api import SiteSettingsEndpoint
 from webhooks.events import api_webhooks
 
 api_router = WagtailAPIRouter("wagtailapi")
+# With pages/<id>/as_of/ (articles.api.PageAsOfEndpoint): what was live at an instant, for staff.
 api_router.register_endpoint("pages", PagesEndpoint)
 api_router.register_endpoint("images", ImagesEndpoint)
 api_router.register_endpoint("documents", DocumentsEndpoint)

@@ -7,6 +7,8 @@ collects them into one registry, and :func:`document` turns that registry into t
 document, its ``$defs`` becoming ``components/schemas``.
 """
 
+from django.conf import settings
+
 from . import schema
 
 OPENAPI_VERSION = "3.1.0"
@@ -122,6 +124,29 @@ def cached(builder):
     }
 
 
+def security_schemes():
+    """How an operation for staff authenticates: a token, or the admin's session cookie."""
+    return {
+        "token": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>`: a key of Django REST framework's token authentication "
+            "(`manage.py drf_create_token <username>`).",
+        },
+        "session": {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "The session of a user signed in to the Wagtail admin.",
+        },
+    }
+
+
+STAFF_SECURITY = [{"token": []}, {"session": []}]
+"""What an operation for staff only takes (``operation(..., security=STAFF_SECURITY)``)."""
+
+
 def webhook(event, payload_ref, description):
     """A webhook the CMS POSTs to a frontend: its body and what the frontend should answer."""
     return {
@@ -162,7 +187,10 @@ def document(defs, paths, webhooks, info):
             "info": info,
             "paths": dict(sorted(paths.items())),
             "webhooks": dict(sorted(webhooks.items())),
-            "components": {"schemas": dict(sorted(defs.items()))},
+            "components": {
+                "schemas": dict(sorted(defs.items())),
+                "securitySchemes": security_schemes(),
+            },
         }
     )
 

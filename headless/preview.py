@@ -12,7 +12,8 @@ anonymously, as a frontend's server asks. The JSON is then shown by the page typ
 ``{% preview_blocks %}`` (:mod:`headless.templatetags.headless_preview`).
 
 Only Wagtail's preview views call it, and they let only those who may edit the page in. The
-answer is never cached and allows no script.
+answer is never cached and allows no script. The admin's "As published on..." view
+(:mod:`articles.as_published`) shows a past live version the same way, under its own banner.
 """
 
 import io
@@ -33,6 +34,8 @@ API router and ``cms/api.py`` uses."""
 CREDENTIALS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION")
 """Left out of the request to the endpoint: a frontend's server asks as nobody in particular."""
 
+DRAFT_BANNER = "Preview of an unpublished draft"
+
 
 def has_preview_frontend(page, request):
     """Whether a frontend previews pages of the request's site (wagtail-headless-preview)."""
@@ -43,22 +46,38 @@ def draft_data(request, page):
     """``(status, JSON)`` the preview endpoint answers a frontend for the draft ``page``."""
     PagePreview.garbage_collect()
     preview = page.create_page_preview()
-    path = reverse(PREVIEW_ENDPOINT)
-    environ = {name: value for name, value in request.META.items() if name not in CREDENTIALS}
+    return api_data(
+        request,
+        reverse(PREVIEW_ENDPOINT),
+        {"content_type": page.get_content_type_str(), "token": preview.token},
+    )
+
+
+def api_data(request, path, query, as_user=False):
+    """``(status, JSON)`` the API answers a GET of ``path?query``, asked in-process.
+
+    As nobody in particular (a frontend's server), unless ``as_user``: then as the signed-in
+    user of ``request``, with its session, as the API would see the same browser asking.
+    """
+    environ = {
+        name: value for name, value in request.META.items() if as_user or name not in CREDENTIALS
+    }
     environ.update(
         {
             "REQUEST_METHOD": "GET",
             "PATH_INFO": "/" + path.removeprefix(get_script_prefix()),
-            "QUERY_STRING": urlencode(
-                {"content_type": page.get_content_type_str(), "token": preview.token}
-            ),
+            "QUERY_STRING": urlencode(query),
             "wsgi.input": io.BytesIO(),
         }
     )
     for name in ("CONTENT_LENGTH", "CONTENT_TYPE"):
         environ.pop(name, None)
     api_request = WSGIRequest(environ)
-    response = resolve(api_request.path_info).func(api_request)
+    if as_user:
+        # What the session and authentication middleware would have set on it.
+        api_request.session, api_request.user = request.session, request.user
+    match = resolve(api_request.path_info)
+    response = match.func(api_request, *match.args, **match.kwargs)
     response.render()
     return response.status_code, json.loads(response.content)
 
@@ -72,13 +91,21 @@ def preview_templates(page):
 def serve(request, page):
     """The built-in preview of the draft ``page``: its API representation as HTML."""
     status, data = draft_data(request, page)
+    return render(request, page, status, data, DRAFT_BANNER)
+
+
+def render(request, page, status, data, banner):
+    """``data``, an API answer about ``page``, in the built-in preview under ``banner``; an
+    error answer's message in its place."""
     if status == 200:
-        response = TemplateResponse(request, preview_templates(page), {"page": data})
+        response = TemplateResponse(
+            request, preview_templates(page), {"page": data, "banner": banner}
+        )
     else:
         response = TemplateResponse(
             request,
             "headless/preview/unavailable.html",
-            {"message": data["message"]},
+            {"message": data["message"], "banner": banner},
             status=status,
         )
     patch_cache_control(response, private=True, no_store=True)

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_core.validation.response.exceptions import InvalidData
@@ -25,6 +26,7 @@ from openapi_spec_validator import validate
 from playwright.sync_api import expect
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+from rest_framework.authtoken.models import Token
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.documents.models import Document
@@ -94,6 +96,7 @@ def test_every_endpoint_is_an_operation(document):
         ("get", "/api/v2/pages/"),
         ("get", "/api/v2/pages/{id}/"),
         ("get", "/api/v2/pages/find/"),
+        ("get", "/api/v2/pages/{id}/as_of/"),
         ("get", "/api/v2/page_preview/"),
         ("get", "/api/v2/images/"),
         ("get", "/api/v2/images/{id}/"),
@@ -284,6 +287,20 @@ def test_a_cached_answer_and_a_preview_match_the_document(checked):
     params = {"content_type": article.get_content_type_str(), "token": preview.token}
     assert checked.get("/api/v2/page_preview/", params).json()["id"] == article.pk
     checked.get("/api/v2/page_preview/", {**params, "token": ""}, status=401)
+
+
+def test_what_was_live_at_an_instant_matches_the_document(checked, django_user_model):
+    staff = django_user_model.objects.create_superuser("auditor", password="not-used")
+    token = {"Authorization": f"Token {Token.objects.create(user=staff).key}"}
+    now = {"at": timezone.now().isoformat()}
+    for page in Page.objects.live().specific().exclude(depth=1):
+        url = f"/api/v2/pages/{page.pk}/as_of/"
+        data = checked.get(url, now, headers=token).json()
+        assert data["meta"]["type"] == type(page)._meta.label
+        assert data["meta"]["approval"]["live_until"] is None
+    checked.get(url, now, status=401)
+    checked.get(url, {"at": "2000-01-01T00:00:00Z"}, status=404, headers=token)
+    checked.get(url, {"at": "soon"}, status=400, headers=token)
 
 
 def test_contact_form_answers_match_the_document(checked):

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
+    # Tokens for staff tools that ask /api/v2/pages/<id>/as_of/ (docs/medical-review.md).
+    "rest_framework.authtoken",
     "corsheaders",
     "django_filters",
     "axes",
