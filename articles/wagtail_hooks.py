@@ -102,19 +102,11 @@ def add_content_health_panel(request, panels):
 def register_page_more_buttons(page, user, next_url=None):
     yield SubmitTranslationMenuItem(page=page, priority=5)
     yield ImportMenuItem(page=page, priority=6)
+    yield AsPublishedMenuItem(page=page, priority=55)
 
 
 @hooks.register("register_page_header_buttons")
 def register_page_header_menu_items(page, user, view_name, next_url=None):
     yield SubmitTranslationMenuItem(page=page, priority=12)
     yield ImportMenuItem(page=page, priority=13)
-
-
-@hooks.register("register_page_listing_more_buttons")
-def register_as_published_button(page, user, next_url=None):
-    yield AsPublishedMenuItem(page=page, priority=55)
-
-
-@hooks.register("register_page_header_buttons")
-def register_as_published_header_button(page, user, view_name, next_url=None):
     yield AsPublishedMenuItem(page=page, priority=66)
