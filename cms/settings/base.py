@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sign-in: idle sessions end (cms/staff/).
+    "cms.staff.sessions.StaffIdleTimeoutMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -181,6 +183,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_CLIENT_IP_CALLABLE = "cms.client_address.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "cms/lockout.html"
+
+# Staff sign-in (cms/staff/, docs/production.md#staff-sign-in). A session ends after this many
+# minutes without a request; sooner for those who may read form submissions (superusers too).
+STAFF_IDLE_TIMEOUT = int(os.environ.get("STAFF_IDLE_TIMEOUT", "30"))
+SUBMISSION_READER_IDLE_TIMEOUT = int(os.environ.get("SUBMISSION_READER_IDLE_TIMEOUT", "15"))
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 # Content in English and Spanish (docs/languages.md). The default language is English, with
 # unprefixed paths (/articles/<slug>/); Spanish pages are under /es/ (cms/urls.py).
