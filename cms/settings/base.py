@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_filters",
     "axes",
+    # A second factor for staff (cms/staff/mfa.py): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "drf_spectacular_sidecar",  # Swagger UI's static files, for /api/v2/docs/
     "django.contrib.admin",
@@ -82,8 +86,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Staff sign-in: idle sessions end (cms/staff/).
+    # Staff sign-in (cms/staff/): idle sessions end; who owes a second factor gives it first.
+    "django_otp.middleware.OTPMiddleware",
     "cms.staff.sessions.StaffIdleTimeoutMiddleware",
+    "cms.staff.mfa.SecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -188,6 +194,9 @@ AXES_LOCKOUT_TEMPLATE = "cms/lockout.html"
 # minutes without a request; sooner for those who may read form submissions (superusers too).
 STAFF_IDLE_TIMEOUT = int(os.environ.get("STAFF_IDLE_TIMEOUT", "30"))
 SUBMISSION_READER_IDLE_TIMEOUT = int(os.environ.get("SUBMISSION_READER_IDLE_TIMEOUT", "15"))
+# Superusers and those who may read form submissions, manage users or change settings sign in
+# with a second factor; `check --deploy` warns when this is off.
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
@@ -232,6 +241,8 @@ if AWS_STORAGE_BUCKET_NAME:
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Pain Clinic CMS")
+# How authenticator apps name this site's second factor (cms/staff/mfa.py).
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Wagtail's database search; on PostgreSQL each page is stemmed in its own language
 # (headless/search.py), on SQLite words match as written.
