@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from tests.totp import totp
+from tests.totp import totp, verified_login
 
 ADMIN = "/admin/"
 LOGIN = "/admin/login/"
@@ -181,6 +181,12 @@ def test_groups_that_read_messages_manage_users_or_change_settings_need_it(
     sign_in(client, "someone")
 
     assert sent_to(client.get(ADMIN), SETUP)
+
+
+def test_a_session_verified_by_an_app_reaches_the_admin(client, superuser):
+    verified_login(client, superuser)
+
+    assert client.get(ADMIN).status_code == 200
 
 
 def test_editors_sign_in_with_a_password(client, django_user_model, site):
