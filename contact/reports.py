@@ -14,11 +14,7 @@ from headless.exports import SafeSpreadsheetExportMixin
 from . import access_log
 from .models import ContactSubmission
 
-VERBS = {
-    access_log.VIEW_LIST: "Viewed",
-    access_log.EXPORT: "Exported",
-    access_log.DELETE: "Deleted",
-}
+VERBS = {action: formatter.verb for action, formatter in access_log.FORMATTERS.items()}
 
 
 class SubmissionAccessFilterSet(WagtailFilterSet):
