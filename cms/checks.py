@@ -1,4 +1,5 @@
-"""System checks for the settings the client address depends on (cms/client_address.py)."""
+"""System checks: the settings the client address depends on (cms/client_address.py), and
+the second factor staff sign in with (cms/staff/mfa.py)."""
 
 import os
 
@@ -34,3 +35,17 @@ def check_client_address_settings(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_staff_mfa(app_configs, **kwargs):
+    if settings.STAFF_MFA_REQUIRED:
+        return []
+    return [
+        checks.Warning(
+            "STAFF_MFA_REQUIRED is off: staff who can read patients' messages, manage users or "
+            "change settings sign in with a password alone.",
+            hint="Unset STAFF_MFA_REQUIRED (it defaults to on); see docs/production.md.",
+            id="cms.W002",
+        )
+    ]

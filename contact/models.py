@@ -29,6 +29,7 @@ from headless.fields import field_value
 from headless.pages import FrontendUrlMixin, HeadlessApiMixin
 
 from . import fields
+from .access_log import LoggedDeletionQuerySet
 from .encryption import EncryptedJSONField
 
 MULTILINE_MAX_LENGTH = 4000
@@ -55,6 +56,9 @@ class ContactSubmission(AbstractFormSubmission):
     """
 
     form_data = EncryptedJSONField()
+
+    # Deleting submissions, in the admin or by purge_form_submissions, is logged.
+    objects = LoggedDeletionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "contact form submission"

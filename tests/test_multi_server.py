@@ -20,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 from home.models import ClinicSettings
 from tests import servers
 from tests.factories import ArticlePageFactory
+from tests.totp import verified_login
 
 pytestmark = pytest.mark.multiserver
 
@@ -69,7 +70,8 @@ def two_servers(shared_services, settings, tmp_path):
 def publish_through_admin(port, page, user):
     """Publish the page's latest draft with the admin's bulk action, as an editor would."""
     client = Client()
-    client.force_login(user)
+    # Production settings ask staff for a second factor: the session has given it.
+    verified_login(client, user)
     cookies = {"sessionid": client.cookies["sessionid"].value}
     url = "/admin/bulk/wagtailcore/page/publish/?" + urlencode({"next": "/admin/", "id": page.pk})
 

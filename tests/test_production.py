@@ -127,12 +127,14 @@ def test_admin_cookies_are_secure_and_hidden_from_scripts(production, client, ed
     login_page = client.get(LOGIN_URL, headers=HTTPS)
     csrf = login_page.cookies["csrftoken"]
     assert csrf["secure"] and csrf["httponly"]
+    assert csrf["samesite"] == "Lax"
 
     response = log_in(client)
 
     assert response.status_code == 302
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"]
+    assert session["samesite"] == "Lax"
     assert signed_in(client)
 
 

@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_filters",
     "axes",
+    # A second factor for staff (cms/staff/mfa.py): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "drf_spectacular_sidecar",  # Swagger UI's static files, for /api/v2/docs/
     "django.contrib.admin",
@@ -84,6 +88,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sign-in (cms/staff/): idle sessions end; who owes a second factor gives it first.
+    "django_otp.middleware.OTPMiddleware",
+    "cms.staff.sessions.StaffIdleTimeoutMiddleware",
+    "cms.staff.mfa.SecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -184,6 +192,16 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_CLIENT_IP_CALLABLE = "cms.client_address.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "cms/lockout.html"
 
+# Staff sign-in (cms/staff/, docs/production.md#staff-sign-in). A session ends after this many
+# minutes without a request; sooner for those who may read form submissions (superusers too).
+STAFF_IDLE_TIMEOUT = int(os.environ.get("STAFF_IDLE_TIMEOUT", "30"))
+SUBMISSION_READER_IDLE_TIMEOUT = int(os.environ.get("SUBMISSION_READER_IDLE_TIMEOUT", "15"))
+# Superusers and those who may read form submissions, manage users or change settings sign in
+# with a second factor; `check --deploy` warns when this is off.
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
 # Content in English and Spanish (docs/languages.md). The default language is English, with
 # unprefixed paths (/articles/<slug>/); Spanish pages are under /es/ (cms/urls.py).
 LANGUAGE_CODE = "en"
@@ -230,6 +248,8 @@ IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20"))
 IMPORT_MAX_EXPANDED_MB = int(os.environ.get("IMPORT_MAX_EXPANDED_MB", "200"))
 
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Pain Clinic CMS")
+# How authenticator apps name this site's second factor (cms/staff/mfa.py).
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Wagtail's database search; on PostgreSQL each page is stemmed in its own language
 # (headless/search.py), on SQLite words match as written.

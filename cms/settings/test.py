@@ -19,3 +19,5 @@ API_CACHE_POLL_SECONDS = 0
 # Re-rendering after changes is tested where it is the subject (tests/test_cache_warming.py).
 API_CACHE_WARM = False
 TASKS = {**TASKS, "cache": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # noqa: F405
+# Tests sign staff in with a password alone; tests/test_staff_mfa.py turns the second factor on.
+STAFF_MFA_REQUIRED = False

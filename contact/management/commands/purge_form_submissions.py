@@ -1,6 +1,8 @@
 """Delete form submissions older than a number of days; meant to run daily from cron.
 
 manage.py purge_form_submissions --older-than 90
+
+Each form's deleted submissions are recorded in the audit log (contact.access_log), by no user.
 """
 
 import argparse
@@ -10,6 +12,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from wagtail.contrib.forms.models import AbstractFormSubmission
+
+from contact.access_log import delete_submissions
 
 
 def positive_days(value):
@@ -41,6 +45,7 @@ class Command(BaseCommand):
         deleted = 0
         for model in apps.get_models():
             if issubclass(model, AbstractFormSubmission):
-                deleted += model._default_manager.filter(submit_time__lt=cutoff).delete()[0]
+                old = model._default_manager.filter(submit_time__lt=cutoff)
+                deleted += delete_submissions(old)[0]
         noun = "submission" if deleted == 1 else "submissions"
         self.stdout.write(f"Deleted {deleted} {noun} older than {older_than} days.")
