@@ -151,6 +151,8 @@ def test_a_saved_edit_stays_off_the_api_until_a_medical_reviewer_approves_it(
     task_state = obj.current_workflow_task_state
     assert task_state.task.name == "Medical review"
     client.force_login(request.getfixturevalue("reviewer"))
+    # Reviewers only view snippets, yet the task opens the editor to them, with Approve.
+    assert 'data-workflow-action-name="approve"' in client.get(snippet_url(obj, "edit")).text
     response = client.post(
         snippet_url(obj, "workflow_action", "approve", task_state.pk), {"comment": "Checked."}
     )
