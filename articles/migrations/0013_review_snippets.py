@@ -56,15 +56,11 @@ def review_snippets(apps, schema_editor):
 
 
 def unreview_snippets(apps, schema_editor):
-    # 0012, reversed next, drops the columns that point to the revisions.
-    Revision = apps.get_model("wagtailcore", "Revision")
+    # The revisions stay: workflow states and log entries may point to them, and without the
+    # columns 0012 adds (reversed next) nothing reads them.
     WorkflowContentType = apps.get_model("wagtailcore", "WorkflowContentType")
-    reviewed = {"app_label": "articles", "model__in": REVIEWED}
     WorkflowContentType.objects.filter(
-        **{f"content_type__{key}": value for key, value in reviewed.items()}
-    ).delete()
-    Revision.objects.filter(
-        **{f"base_content_type__{key}": value for key, value in reviewed.items()}
+        content_type__app_label="articles", content_type__model__in=REVIEWED
     ).delete()
 
 
