@@ -44,7 +44,8 @@ class TaxonomyFilter:
                 continue
             if queryset.model._meta.label != ARTICLE_MODEL:
                 raise BadRequestError(f"filtering by {param} needs type={ARTICLE_MODEL}")
-            keys = model.objects.filter(slug=request.GET[param]).values("translation_key")
+            terms = model.objects.filter(slug=request.GET[param], live=True)
+            keys = terms.values("translation_key")
             filed = ArticlePage.objects.filter(**{f"{field}__translation_key__in": keys})
             queryset = queryset.filter(pk__in=filed.values("pk"))
         return queryset
@@ -280,7 +281,8 @@ class TaxonomyEndpoint(
     endpoints.ReferencesMixin,
     BaseAPIViewSet,
 ):
-    """Every term of one taxonomy by name, with how many articles a visitor finds under it.
+    """Every published term of one taxonomy by name, with how many articles a visitor finds
+    under it.
 
     ``?locale=`` asks for the terms in that language: a term not translated into it comes in
     the default language, and ``locale`` of each says which. ``article_count`` counts the live
@@ -319,12 +321,14 @@ class TaxonomyEndpoint(
             .annotate(count=Count("pk", distinct=True))
             .values("count")
         )
-        terms = self.model.objects.filter(locale=locale)
+        # Published terms only: a draft's text is in its revisions, not yet for patients.
+        published = self.model.objects.filter(live=True)
+        terms = published.filter(locale=locale)
         default = Locale.get_default()
         if locale.pk != default.pk:
-            # Untranslated terms in the default language.
-            translated = self.model.objects.filter(locale=locale).values("translation_key")
-            terms = self.model.objects.filter(
+            # Terms not translated (or translated but not published) in the default language.
+            translated = published.filter(locale=locale).values("translation_key")
+            terms = published.filter(
                 Q(locale=locale) | Q(locale=default) & ~Q(translation_key__in=translated)
             )
         return (

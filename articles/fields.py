@@ -3,6 +3,7 @@
 from headless import schema
 from headless.fields import PageListingField, ReferenceField, WholeObjectField, model_values
 from headless.references import image_of, image_schema
+from headless.visibility import is_live, live_only
 from home.models import ClinicSettings
 
 from .blocks import HeadingBlock, heading_anchor
@@ -17,7 +18,8 @@ TERM_FIELDS = ("id", "name", "slug", "description")
 
 class ClinicianField(ReferenceField):
     """An author or reviewer as an object, with their photo, in the page's language when the
-    clinician's profile is translated into it (``locale`` says which language it is in)."""
+    clinician's profile is translated into it (``locale`` says which language it is in); null
+    while the profile has never been published (approved in medical review)."""
 
     def get_attribute(self, instance):
         return instance.locale_id, getattr(instance, self.source, None)
@@ -27,7 +29,9 @@ class ClinicianField(ReferenceField):
         clinician = self.references.localized(clinician, locale_id)
         if clinician is None:
             return None
-        self.references.depend_on(clinician)
+        self.references.depend_on(clinician)  # a profile not live yet shows once published
+        if not is_live(clinician):
+            return None
         return {
             **model_values(clinician, CLINICIAN_FIELDS),
             "locale": self.references.locale_code(clinician.locale_id),
@@ -50,7 +54,8 @@ class ClinicianField(ReferenceField):
 
 class TermsField(ReferenceField):
     """The article's terms of one taxonomy (``model``, a label), each with ``fields``, in the
-    page's language when it is translated into it (``locale`` says which language each is in)."""
+    page's language when it is translated into it (``locale`` says which language each is in);
+    published terms only (approved in medical review)."""
 
     def __init__(self, model, fields=TERM_FIELDS, **kwargs):
         self.model_label, self.term_fields = model, fields
@@ -62,13 +67,13 @@ class TermsField(ReferenceField):
     def to_representation(self, value):
         locale_id, manager = value
         terms = [self.references.localized(term, locale_id) for term in manager.all()]
-        self.references.depend_on(*terms)
+        self.references.depend_on(*terms)  # a term not live yet shows once published
         return [
             {
                 **model_values(term, self.term_fields),
                 "locale": self.references.locale_code(term.locale_id),
             }
-            for term in terms
+            for term in live_only(terms)
         ]
 
     def api_schema(self, builder, model):

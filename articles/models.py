@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, prefetch_related_objects
@@ -19,7 +20,16 @@ from wagtail.admin.panels import (
 )
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import AbstractGroupApprovalTask, Locale, Page, TranslatableMixin
+from wagtail.models import (
+    AbstractGroupApprovalTask,
+    DraftStateMixin,
+    Locale,
+    LockableMixin,
+    Page,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 from wagtail_localize.fields import BaseTranslatableField
 
@@ -59,7 +69,36 @@ def medical_review_interval():
     return timedelta(days=settings.MEDICAL_REVIEW_INTERVAL_DAYS)
 
 
-class Clinician(TranslatableMixin, index.Indexed, models.Model):
+class ReviewedSnippet(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
+    """A snippet whose text is medical, so it goes live only through the Medical review workflow.
+
+    Saving in the admin makes a draft revision; the row keeps the live version's fields (and
+    ``live`` says whether there is one) until a revision is published, which only approval by a
+    medical reviewer (or a superuser's Publish) does. Whatever shows these to patients reads
+    live rows only (``headless.visibility.live_only``).
+    """
+
+    # Deleting a snippet deletes its revisions and workflow states, as it does a page's.
+    revisions = GenericRelation(
+        "wagtailcore.Revision",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="%(app_label)s_%(class)s",
+        for_concrete_model=False,
+    )
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="%(app_label)s_%(class)s",
+        for_concrete_model=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Clinician(ReviewedSnippet, TranslatableMixin, index.Indexed):
     """A person who writes or medically reviews articles.
 
     Translatable: a translation carries the bio, specialty and credentials in its language.
@@ -109,7 +148,7 @@ class Clinician(TranslatableMixin, index.Indexed, models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
-class TaxonomyTerm(TranslatableMixin, models.Model):
+class TaxonomyTerm(ReviewedSnippet, TranslatableMixin):
     """A term of a taxonomy, translatable: names and slugs are unique within a language.
 
     A term and its translations share a ``translation_key``; ``?condition=<slug>`` finds the
@@ -312,7 +351,9 @@ class ArticlePage(HeadlessPage, Page):
         if preview:
             conditions = [condition.translation_key for condition in self.conditions.all()]
         else:
-            conditions = Condition.objects.filter(articles=self.pk).values("translation_key")
+            conditions = Condition.objects.filter(articles=self.pk, live=True).values(
+                "translation_key"
+            )
         # In the article's language, sharing a condition or a translation of one. The three
         # are chosen among the pages, newest first by their index, asking each whether it
         # shares one (EXISTS): the database stops after three, however large the library.
@@ -428,7 +469,7 @@ class ArticlePage(HeadlessPage, Page):
 
 
 class MedicalReviewTask(AbstractGroupApprovalTask):
-    """A workflow step approved by a medical reviewer, who is then recorded on the article.
+    """A workflow step approved by a medical reviewer, who is then recorded on an article.
 
     Approving stamps the approver's clinician as the article's reviewer and today as its
     ``last_reviewed`` date in a new revision, which is the one the workflow goes on to publish.
@@ -454,7 +495,7 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     @staticmethod
     def reads_above_target(obj):
         """Whether the article's latest revision reads above its site's target grade."""
-        page = obj.specific
+        page = getattr(obj, "specific", obj)  # a page, or a snippet
         if not isinstance(page, ArticlePage):
             return False
         article = page.get_latest_revision_as_object()
@@ -476,12 +517,16 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
 
         Saves a new revision on top of the latest one, since that is the revision the workflow
         publishes, and moves ``task_state`` onto it so the approval stands for what goes live.
-        Does nothing when the approver has no clinician profile or the page is not an article.
-        Returns the new revision, or None.
+        Does nothing when the approver has no clinician profile or what is reviewed is not an
+        article: a clinician, condition or treatment has no reviewer of its own, and the task
+        state's approval (who and when) is its record. Returns the new revision, or None.
         """
+        obj = task_state.workflow_state.content_object
+        page = getattr(obj, "specific", obj)
+        if not isinstance(page, ArticlePage):
+            return None
         clinician = Clinician.objects.filter(user=user).first() if user else None
-        page = task_state.workflow_state.content_object.specific
-        if clinician is None or not isinstance(page, ArticlePage):
+        if clinician is None:
             return None
 
         article = page.get_latest_revision_as_object()
@@ -496,8 +541,9 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     @classmethod
     def get_description(cls):
         return (
-            "Members of the chosen groups approve articles; the approver's clinician profile is "
-            "recorded as the medical reviewer."
+            "Members of the chosen groups approve articles, clinicians, conditions and "
+            "treatments; the approver's clinician profile is recorded as an article's medical "
+            "reviewer."
         )
 
     class Meta:

@@ -15,7 +15,7 @@ from headless.exports import SafeSpreadsheetExportMixin
 from . import content_health
 from .models import ArticlePage
 from .readability import FORMULA, is_above, sections_above
-from .review import articles_due_for_review, review_due
+from .review import articles_due_for_review, review_due, snippets_due_for_review
 
 
 def _date(value, empty=""):
@@ -72,6 +72,63 @@ class ReviewsDueReportView(SafeSpreadsheetExportMixin, ReportView):
 
     def get_filename(self):
         return "medical-reviews-due"
+
+
+def _snippet_edit_url(snippet):
+    return reverse(f"wagtailsnippets_articles_{snippet._meta.model_name}:edit", args=[snippet.pk])
+
+
+class SnippetReviewsDueReportView(SafeSpreadsheetExportMixin, ReportView):
+    """Live clinicians, conditions and treatments never approved in medical review, or approved
+    longer ago than the review interval, never-approved first, then the oldest approval.
+
+    A snippet's last review is its latest approval in the Medical review workflow (they carry
+    no reviewer or date of their own); see :func:`articles.review.snippets_due_for_review`.
+    """
+
+    page_title = "Medical reviews due: clinicians, conditions, treatments"
+    header_icon = "doc-full-inverse"
+    index_url_name = "articles_snippet_reviews_due"
+    index_results_url_name = "articles_snippet_reviews_due_results"
+    results_template_name = "wagtailadmin/reports/base_report_results.html"
+    permission_policy = ReviewsDueReportView.permission_policy
+    any_permission_required = ReviewsDueReportView.any_permission_required
+    no_results_message = "No clinician, condition or treatment is due for medical review."
+    columns = [
+        TitleColumn("name", label="Name", get_url=_snippet_edit_url),
+        Column("kind", label="Kind", accessor=lambda snippet: snippet._meta.verbose_name.title()),
+        Column("language", label="Language", accessor=lambda snippet: _language(snippet)),
+        Column(
+            "last_reviewed",
+            label="Last approved",
+            accessor=lambda snippet: _date(snippet.last_reviewed, "Never"),
+        ),
+        Column(
+            "next_review_date",
+            label="Review due by",
+            accessor=lambda snippet: _date(snippet.next_review_date, "Now"),
+        ),
+    ]
+    list_export = ["name", "kind", "language", "last_reviewed", "next_review_date"]
+    export_headings = {
+        "name": "Name",
+        "kind": "Kind",
+        "language": "Language",
+        "last_reviewed": "Last approved",
+        "next_review_date": "Review due by",
+    }
+
+    def get_queryset(self):
+        return snippets_due_for_review()
+
+    def decorate_paginated_queryset(self, object_list):
+        for snippet in object_list:
+            snippet.kind = snippet._meta.verbose_name.title()
+            snippet.language = _language(snippet)
+        return object_list
+
+    def get_filename(self):
+        return "medical-snippet-reviews-due"
 
 
 class ReviewsDueMenuItem(MenuItem):

@@ -14,15 +14,35 @@ How it fits together:
   revision (:meth:`~articles.models.MedicalReviewTask.record_review`); the workflow then
   publishes that revision (``WAGTAIL_FINISH_WORKFLOW_ACTION``, see :mod:`articles.workflows`).
 - :mod:`articles.permissions` keeps the Publish button away from everyone but superusers.
+- Clinicians, conditions and treatments (:data:`REVIEWED_SNIPPETS`) are drafts until the same
+  workflow approves them: the data migration (and :func:`review_workflow`, should the workflow
+  be made again) assigns it to their content types; their permission policy
+  (:class:`~articles.permissions.ReviewedSnippetPermissionPolicy`) keeps Publish to superusers.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Q
+from django.db.models import CharField, F, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
-from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import (
+    GroupPagePermission,
+    Page,
+    TaskState,
+    Workflow,
+    WorkflowContentType,
+    WorkflowPage,
+    WorkflowTask,
+)
 
-from .models import ArticlePage, MedicalReviewTask, medical_review_interval
+from .models import (
+    ArticlePage,
+    Clinician,
+    Condition,
+    MedicalReviewTask,
+    Treatment,
+    medical_review_interval,
+)
 
 WORKFLOW_NAME = "Medical review"
 EDITORS = "Editors"
@@ -39,6 +59,9 @@ PAGE_PERMISSIONS = {
 }
 """Page permissions each group holds on an articles index, by Wagtail action name."""
 
+REVIEWED_SNIPPETS = (Clinician, Condition, Treatment)
+"""Snippets whose text is medical: they go live through the Medical review workflow."""
+
 
 def review_workflow():
     """The "Medical review" workflow, created with its task and group if it has gone missing."""
@@ -49,6 +72,11 @@ def review_workflow():
         task.groups.add(reviewers)
         workflow = Workflow.objects.create(name=WORKFLOW_NAME)
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        for model in REVIEWED_SNIPPETS:
+            WorkflowContentType.objects.update_or_create(
+                content_type=ContentType.objects.get_for_model(model),
+                defaults={"workflow": workflow},
+            )
     return workflow
 
 
@@ -86,4 +114,52 @@ def articles_due_for_review():
         .filter(review_due())
         .select_related("reviewer")
         .order_by(F("last_reviewed").asc(nulls_first=True), "title", "pk")
+    )
+
+
+def last_approval(model):
+    """The day a medical reviewer last approved each ``model`` object (None if never), as a
+    subquery: when its latest approved Medical review task finished.
+
+    Snippets carry no review fields of their own; the workflow's record is their review.
+    """
+    approvals = TaskState.objects.filter(
+        workflow_state__base_content_type=ContentType.objects.get_for_model(model),
+        workflow_state__object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        task__content_type=ContentType.objects.get_for_model(MedicalReviewTask),
+        status=TaskState.STATUS_APPROVED,
+    )
+    latest = approvals.order_by("-finished_at").annotate(day=TruncDate("finished_at"))
+    return Subquery(latest.values("day")[:1])
+
+
+def snippets_due_for_review():
+    """Live clinicians, conditions and treatments whose medical review is due, by the rule of
+    articles' (never approved, or approved longer ago than ``MEDICAL_REVIEW_INTERVAL_DAYS``),
+    never-approved first, then the oldest approval.
+
+    Each carries ``last_reviewed`` (the day of its latest approval) and ``next_review_date``.
+    Rows that were live before snippets went under review count as never reviewed.
+    """
+    cutoff = timezone.localdate() - medical_review_interval()
+    due = []
+    for model in REVIEWED_SNIPPETS:
+        due.extend(
+            model.objects.filter(live=True)
+            .annotate(last_reviewed=last_approval(model))
+            .filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff))
+            .select_related("locale")
+        )
+    for snippet in due:
+        reviewed = snippet.last_reviewed
+        snippet.next_review_date = reviewed + medical_review_interval() if reviewed else None
+    return sorted(
+        due,
+        key=lambda snippet: (
+            snippet.last_reviewed is not None,
+            snippet.last_reviewed or cutoff,
+            snippet.name,
+            snippet._meta.model_name,
+            snippet.pk,
+        ),
     )

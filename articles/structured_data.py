@@ -27,6 +27,7 @@ from wagtail.rich_text import RichText
 
 from headless.frontend import frontend_root_url
 from headless.references import absolute_url, locale_code
+from headless.visibility import is_live, live_only
 from home.models import ClinicSettings
 
 from .blocks import citation_link
@@ -91,11 +92,11 @@ def medical_web_page(page, url, publisher, language=None, translations=()):
         "reviewedBy": clinician(page.reviewer),
         "about": [
             {"@type": "MedicalCondition", "name": condition.name}
-            for condition in page.conditions.all()
+            for condition in live_only(page.conditions.all())
         ],
         "mentions": [
             {"@type": "MedicalTherapy", "name": treatment.name}
-            for treatment in page.treatments.all()
+            for treatment in live_only(page.treatments.all())
         ],
         "citation": citations(page),
         "publisher": publisher,
@@ -112,8 +113,9 @@ def medical_web_page(page, url, publisher, language=None, translations=()):
 
 
 def clinician(person):
-    """A clinician as a schema.org ``Physician`` or ``Person``, with their credentials."""
-    if person is None:
+    """A clinician as a schema.org ``Physician`` or ``Person``, with their credentials; None
+    while their profile has never been published."""
+    if not is_live(person):
         return None
     credentials = [c for c in re.split(r"[,;/\s]+", person.credentials) if c]
     is_physician = any(c.replace(".", "").upper() in MEDICAL_DEGREES for c in credentials)

@@ -1,24 +1,31 @@
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from .as_published import AsPublishedMenuItem, PublicationHistoryView, as_published
 from .forms import warn_about_problems
 from .importing import ImportMenuItem, import_articles
 from .models import REVIEW_LOG_ACTION
+from .permissions import ReviewedSnippetPermissionPolicy, hide_publishing_the_policy_refuses
 from .reports import (
     ContentHealthMenuItem,
     ContentHealthPanel,
     ContentHealthReportView,
     ReviewsDueMenuItem,
     ReviewsDueReportView,
+    SnippetReviewsDueReportView,
     may_see_content_health,
 )
+from .review import REVIEWED_SNIPPETS
 from .translations import SubmitTranslationMenuItem, submit_for_review
 from .viewsets import MedicalViewSetGroup
 
+for model in REVIEWED_SNIPPETS:
+    register_permission_policy(model, ReviewedSnippetPermissionPolicy(model))
 register_snippet(MedicalViewSetGroup)
 
+hooks.register("construct_snippet_action_menu", hide_publishing_the_policy_refuses)
 hooks.register("after_create_page", warn_about_problems)
 hooks.register("after_edit_page", warn_about_problems)
 
@@ -58,6 +65,16 @@ def register_reviews_due_report_urls():
             name="articles_reviews_due_results",
         ),
         path(
+            "reports/reviews-due/snippets/",
+            SnippetReviewsDueReportView.as_view(),
+            name="articles_snippet_reviews_due",
+        ),
+        path(
+            "reports/reviews-due/snippets/results/",
+            SnippetReviewsDueReportView.as_view(results_only=True),
+            name="articles_snippet_reviews_due_results",
+        ),
+        path(
             "reports/content-health/",
             ContentHealthReportView.as_view(),
             name="articles_content_health",
@@ -78,6 +95,17 @@ def register_reviews_due_menu_item():
         name="medical-reviews-due",
         icon_name="doc-full-inverse",
         order=1050,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_snippet_reviews_due_menu_item():
+    return ReviewsDueMenuItem(
+        "Medical reviews due: clinicians, conditions, treatments",
+        reverse("articles_snippet_reviews_due"),
+        name="medical-snippet-reviews-due",
+        icon_name="doc-full-inverse",
+        order=1055,
     )
 
 

@@ -11,7 +11,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import DraftStateMixin, Page, ReferenceIndex
 from wagtail.snippets.models import get_snippet_models
 
 
@@ -29,6 +29,26 @@ def embedded_models():
         get_document_model(),
         Redirect,
     ]
+
+
+DRAFT_BOOKKEEPING_FIELDS = frozenset(
+    ["latest_revision", "has_unpublished_changes", "locked", "locked_by", "locked_at"]
+)
+"""Columns a snippet with drafts saves alone when a draft is saved, locked or unlocked."""
+
+
+def changes_what_is_shown(instance, update_fields=None):
+    """Whether saving (or deleting) ``instance`` can change what the API shows.
+
+    A snippet with drafts (``DraftStateMixin``) keeps its live version in its row: saving a
+    draft, locking or unlocking it writes only bookkeeping columns, and a snippet never
+    published is shown nowhere. Its publishing and unpublishing save the row whole.
+    """
+    if not isinstance(instance, DraftStateMixin):
+        return True
+    if update_fields and DRAFT_BOOKKEEPING_FIELDS.issuperset(update_fields):
+        return False
+    return instance.live or instance.first_published_at is not None
 
 
 def object_tag(obj):

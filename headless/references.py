@@ -34,7 +34,7 @@ from .pages import (
     unordered,
     wagtail_url_parts,
 )
-from .visibility import is_public, public_pages, restricted_collection_ids
+from .visibility import is_public, live_rows, public_pages, restricted_collection_ids
 
 logger = logging.getLogger(__name__)
 
@@ -386,7 +386,8 @@ class References:
 
         for model, keys in self._translatable_keys.items():
             # The translations of these snippets in one query per model, their foreign keys (a
-            # clinician's photo) along.
+            # clinician's photo) along; a translation not published yet leaves the snippet in
+            # its own language.
             related = [
                 field.name
                 for field in model._meta.concrete_fields
@@ -395,7 +396,8 @@ class References:
             wanted = Q()
             for key, locale_id in keys:
                 wanted |= Q(translation_key=key, locale_id=locale_id)
-            for obj in unordered(model._default_manager.filter(wanted).select_related(*related)):
+            translations = live_rows(model._default_manager.filter(wanted))
+            for obj in unordered(translations.select_related(*related)):
                 self._translated[(model, obj.translation_key, obj.locale_id)] = obj
         self._translatable_keys.clear()
 

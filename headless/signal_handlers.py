@@ -27,7 +27,7 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 from wagtail.snippets.models import get_snippet_models
 
 from . import cache, cdn, tasks
-from .dependencies import embedded_models, object_tag, pages_showing
+from .dependencies import changes_what_is_shown, embedded_models, object_tag, pages_showing
 from .references import LOCALES_CACHE_KEY
 from .visibility import RESTRICTIONS_TAG
 
@@ -105,11 +105,13 @@ def page_deleted(sender, instance, **kwargs):
         cache.changed({object_tag(instance), "pages"})
 
 
-def object_saved_or_deleted(sender, instance, raw=False, **kwargs):
+def object_saved_or_deleted(sender, instance, raw=False, update_fields=None, **kwargs):
     # Snippets register in wagtail_hooks modules, which load after this app is ready: which
     # models pages embed is asked at the time of the change, not when connecting.
     if raw or not issubclass(sender, tuple(embedded_models())):
         return
+    if not changes_what_is_shown(instance, update_fields):
+        return  # a draft: it reaches the API when it is published (a save of the whole row)
     tags = {object_tag(instance)}
     if sender is get_image_model():
         tags.add("images")

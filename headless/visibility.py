@@ -1,4 +1,5 @@
-"""What an API request may see: live pages on its site, under no restriction it fails.
+"""What an API request may see: live pages on its site, under no restriction it fails, and
+snippets with drafts (``DraftStateMixin``) only as published (:func:`live_only`).
 
 Wagtail decides view restrictions (password, login, groups) per request, for pages and for
 collections of images and documents. They are read once per request and shared by everything
@@ -14,7 +15,14 @@ from django.db import connections
 from django.db.models import CharField, Q, Value
 from django.http.request import split_domain_port
 from wagtail.api.validators import SiteFilterValidator
-from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, Site
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    DraftStateMixin,
+    Page,
+    PageViewRestriction,
+    Site,
+)
 
 from .cache import EVERYTHING, versions
 
@@ -22,6 +30,27 @@ from .cache import EVERYTHING, versions
 def django_request(request):
     """The Django request behind a DRF request (or the request itself)."""
     return getattr(request, "_request", request)
+
+
+def is_live(obj):
+    """Whether ``obj`` may be shown: a snippet with drafts only once published.
+
+    A published snippet's row holds its live version (drafts stay in its revisions), so a live
+    row is what to show; a row never published (or unpublished) is not shown at all.
+    """
+    return obj is not None and (not isinstance(obj, DraftStateMixin) or obj.live)
+
+
+def live_only(objects):
+    """``objects`` as loaded (prefetched ones included), less those :func:`is_live` refuses."""
+    return [obj for obj in objects if is_live(obj)]
+
+
+def live_rows(queryset):
+    """``queryset`` less the rows :func:`is_live` refuses, in the query."""
+    if issubclass(queryset.model, DraftStateMixin):
+        return queryset.filter(live=True)
+    return queryset
 
 
 def has_credentials(request):

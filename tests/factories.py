@@ -3,7 +3,7 @@
 import factory
 import wagtail_factories
 from django.utils.text import slugify
-from wagtail.models import Locale, Page, Site
+from wagtail.models import DraftStateMixin, Locale, Page, Site
 from wagtail_localize.models import StringTranslation, Translation
 from wagtail_localize.operations import TranslationCreator
 
@@ -91,7 +91,8 @@ def default_site():
 def translate(instance, strings=None, publish=False, language_code="es"):
     """Translate ``instance`` with wagtail-localize, as the admin's Translate does, each source
     string found in ``strings`` by its translation. Returns the translation: a draft page
-    unless ``publish``, or a saved snippet. Untranslated strings stay in the source language."""
+    unless ``publish``; a snippet published (a reviewed one through its revision, as approving
+    it would), a setting saved. Untranslated strings stay in the source language."""
     locale = Locale.objects.get(language_code=language_code)
     TranslationCreator(None, [locale]).create_translations(instance)
     translation = Translation.objects.get(
@@ -107,9 +108,10 @@ def translate(instance, strings=None, publish=False, language_code="es"):
                 context=segment.context,
                 defaults={"data": target},
             )
-    translation.save_target(publish=not isinstance(instance, Page))
+    has_drafts = isinstance(instance, DraftStateMixin)
+    translation.save_target(publish=not has_drafts)
     translated = type(instance).objects.get(translation_key=instance.translation_key, locale=locale)
-    if publish:
+    if has_drafts and (publish or not isinstance(instance, Page)):
         translated.get_latest_revision().publish()
         translated.refresh_from_db()
     return translated

@@ -275,7 +275,7 @@ def test_a_spanish_article_reviewed_through_the_workflow(demo, client):
     source = spanish.get_translation(Locale.get_default())
     assert source.slug == "fibromyalgia-central-sensitisation"
     # Approved in the Medical review workflow by the demo reviewer, recorded as its reviewer.
-    state = WorkflowState.objects.get(object_id=str(spanish.pk))
+    state = spanish.workflow_states.get()
     assert state.status == WorkflowState.STATUS_APPROVED
     assert state.requested_by.username == "demo-reviewer"
     assert spanish.reviewer.user.username == "demo-reviewer"
@@ -291,6 +291,22 @@ def test_a_spanish_article_reviewed_through_the_workflow(demo, client):
     assert found["readability"]["formula"] == "fernandez_huerta"
     clinic = client.get("/api/v2/site/", {"locale": "es"}).json()
     assert clinic["locale"] == "es" and clinic["clinic_name"] == "Clínica del Dolor Riverside"
+
+
+def test_clinicians_conditions_and_treatments_went_live_through_medical_review(demo, client):
+    snippets = [*Clinician.objects.all(), *Condition.objects.all(), *Treatment.objects.all()]
+    assert {snippet.locale.language_code for snippet in snippets} == {"en", "es"}
+    for snippet in snippets:
+        assert snippet.live and snippet.live_revision_id == snippet.latest_revision_id, snippet
+        state = snippet.workflow_states.get()
+        assert state.workflow.name == "Medical review"
+        assert state.status == WorkflowState.STATUS_APPROVED
+        assert state.requested_by.username == "demo-reviewer"
+    # And the API shows them.
+    treatments = client.get("/api/v2/treatments/").json()
+    assert treatments["meta"]["total_count"] == Treatment.objects.count()
+    spanish_conditions = client.get("/api/v2/conditions/", {"locale": "es"}).json()["items"]
+    assert "Fibromialgia" in [condition["name"] for condition in spanish_conditions]
 
 
 def test_loading_the_spanish_version_again_changes_nothing(demo):

@@ -30,9 +30,13 @@ def english(article_index):
 
 @pytest.fixture
 def spanish(english):
-    """Its Spanish translation, live, and of its author; the condition stays untranslated."""
-    translate(english.author, {"Treats headaches.": "Trata las cefaleas."})
-    return translate(
+    """Its Spanish translation, live, and of its author; the condition stays untranslated.
+
+    The author's translation is published last: translating the article (with its related
+    snippets, as the admin's Translate does) saves each of their translations again as a draft,
+    waiting for medical review.
+    """
+    article = translate(
         english,
         {
             "Living with migraine": "Vivir con migraña",
@@ -41,6 +45,8 @@ def spanish(english):
         },
         publish=True,
     )
+    translate(english.author, {"Treats headaches.": "Trata las cefaleas."})
+    return article
 
 
 def meta(client, page):

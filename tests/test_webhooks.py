@@ -360,6 +360,29 @@ def test_changing_a_snippet_lists_the_live_pages_that_show_it(
     assert events["articles.Condition"]["affected_paths"] == ["/articles/pacing/"]
 
 
+def test_a_medical_snippets_draft_sends_nothing_and_its_publishing_one_event(
+    webhooks, article_index, run_worker, django_capture_on_commit_callbacks
+):
+    condition = ConditionFactory(name="Fibromyalgia", description="Widespread pain.")
+    shown = ArticlePageFactory(parent=article_index, title="Pacing")
+    shown.conditions.add(condition)
+    shown.save_revision().publish()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        condition.description = "Widespread pain and fatigue."
+        revision = condition.save_revision()  # a draft, as the admin's Save draft makes it
+    run_worker()
+    assert webhooks.requests == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        revision.publish()  # what approval in medical review does
+    run_worker()
+    assert [(e["event"], e["object"]["type"]) for e in webhooks.events()] == [
+        ("snippet.changed", "articles.Condition")
+    ]
+    assert webhooks.events()[0]["affected_paths"] == ["/articles/pacing/"]
+
+
 def test_a_snippet_no_live_page_shows_sends_nothing(
     db, webhooks, run_worker, django_capture_on_commit_callbacks
 ):

@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from headless.dependencies import embedded_models, object_tag
+from headless.dependencies import changes_what_is_shown, embedded_models, object_tag
 from headless.references import site_path
 
 from . import dispatch, events
@@ -85,10 +85,15 @@ def page_slug_was_changed(sender, instance, instance_before, **kwargs):
         )
 
 
-def embedded_object_changed(sender, instance, raw=False, **kwargs):
+def embedded_object_changed(sender, instance, raw=False, update_fields=None, **kwargs):
     # Snippets register in wagtail_hooks modules, which load after this app is ready: which
-    # models pages embed is asked at the time of the change, not when connecting.
-    if not raw and issubclass(sender, tuple(embedded_models())):  # raw: loading fixtures
+    # models pages embed is asked at the time of the change, not when connecting. A snippet's
+    # draft is no change for frontends: its publishing is.
+    if (
+        not raw  # loading fixtures
+        and issubclass(sender, tuple(embedded_models()))
+        and changes_what_is_shown(instance, update_fields)
+    ):
         queue_object_event(sender, instance)
 
 

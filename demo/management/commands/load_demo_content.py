@@ -17,7 +17,7 @@ from wagtail.models import Locale, Page, Site
 
 from articles.models import ArticleIndexPage, ArticlePage, Clinician, Condition, Treatment
 from contact.models import ContactPage
-from demo import content, spanish
+from demo import content, review, spanish
 from demo.contact import ensure_contact_page
 from home.models import ClinicSettings, FeaturedArticle, HomePage
 from webhooks import dispatch
@@ -39,15 +39,17 @@ class Command(BaseCommand):
         # A newcomer's frontend is not running yet: the demo content sends no webhooks.
         with dispatch.suspended(), transaction.atomic():
             refs.images = {key: self.image(spec).pk for key, spec in content.IMAGES.items()}
+            reviewer = review.reviewer_account()
             clinicians = {
-                key: self.clinician(**fields) for key, fields in content.CLINICIANS.items()
+                key: self.clinician(reviewer, **fields)
+                for key, fields in content.CLINICIANS.items()
             }
             conditions = {
-                slug: self.term(Condition, "condition", slug, fields)
+                slug: self.term(Condition, "condition", slug, fields, reviewer)
                 for slug, fields in content.CONDITIONS.items()
             }
             treatments = {
-                slug: self.term(Treatment, "treatment", slug, fields)
+                slug: self.term(Treatment, "treatment", slug, fields, reviewer)
                 for slug, fields in content.TREATMENTS.items()
             }
             home = self.home_page(refs)
@@ -67,7 +69,7 @@ class Command(BaseCommand):
             self.feature_articles(home, refs)
             self.clinic_settings(site, refs)
             self.contact_page(home)
-            spanish.load(site, clinicians, self.count)
+            spanish.load(site, clinicians, reviewer, self.count)
         self.report()
 
     def contact_page(self, home):
@@ -92,18 +94,23 @@ class Command(BaseCommand):
         self.created["image"] += 1
         return image
 
-    def clinician(self, name, **fields):
-        clinician, created = Clinician.objects.get_or_create(
-            name=name, locale=Locale.get_default(), defaults=fields
-        )
-        self.count("clinician", created)
+    # Clinicians, conditions and treatments are medical text: a new one goes live through
+    # review (demo.review), as an editor's would.
+
+    def clinician(self, reviewer, name, **fields):
+        clinician = Clinician.objects.filter(name=name, locale=Locale.get_default()).first()
+        self.count("clinician", clinician is None)
+        if clinician is None:
+            clinician = Clinician(name=name, locale=Locale.get_default(), **fields)
+            review.publish_through_review(clinician, reviewer)
         return clinician
 
-    def term(self, model, label, slug, fields):
-        term, created = model.objects.get_or_create(
-            slug=slug, locale=Locale.get_default(), defaults=fields
-        )
-        self.count(label, created)
+    def term(self, model, label, slug, fields, reviewer):
+        term = model.objects.filter(slug=slug, locale=Locale.get_default()).first()
+        self.count(label, term is None)
+        if term is None:
+            term = model(slug=slug, locale=Locale.get_default(), **fields)
+            review.publish_through_review(term, reviewer)
         return term
 
     # Pages
