@@ -60,8 +60,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so a load balancer's probe needs no allowed Host header, HTTPS or session.
     "cms.health.HealthCheckMiddleware",
-    # Before anything asks for the host: an /api/ request Django refuses is answered JSON.
-    "cms.middleware.ApiRequestGuardMiddleware",
+    # Before anything asks for the host: a request Django refuses is one line in the log, and
+    # answered JSON on /api/.
+    "cms.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise (which serves its own compressed files), before anything that writes or
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "headless.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cms.middleware.RejectNulCharactersMiddleware",
+    # /es/... page URLs in Spanish; before CommonMiddleware, which resolves them.
+    "cms.middleware.PageLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
