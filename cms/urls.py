@@ -2,14 +2,13 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path, re_path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from headless.errors import not_found
 
-from . import openapi
+from . import media, openapi
 from .api import api_router
 
 # A 503 rather than an error page while the database is unreachable; /healthz is answered by
@@ -33,15 +32,8 @@ urlpatterns = [
 if settings.DEBUG:
     # `make run` serves media itself, but never documents' files: those are served by
     # /documents/<id>/<name>, which checks a private collection's restriction first.
-    media = settings.MEDIA_URL.strip("/")
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += [
-        re_path(
-            rf"^{media}/(?!documents/)(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    urlpatterns += media.urlpatterns
 
 # Page URLs: English unprefixed, every other language under its code (/es/articles/<slug>/).
 # Wagtail reverses a page's URL in its locale's language, so meta.path and meta.html_url of a
