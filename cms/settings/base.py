@@ -171,15 +171,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Admin sign-in throttling (django-axes): five failures for one username from one address
-# lock that pair out for an hour. Lockouts are listed under Settings > Sign-in lockouts.
+# Admin sign-in throttling (django-axes, cms/lockouts.py): five failures for one username from
+# one network (an IPv4 address, an IPv6 /64) lock that pair out for an hour; twenty from one
+# network, whatever the usernames, lock the network out, and twenty for one username, from
+# whatever networks, the username. Lockouts are listed under Settings > Sign-in lockouts.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "cms.lockouts.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+SIGN_IN_NETWORK_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_NETWORK_FAILURE_LIMIT", "20"))
+SIGN_IN_USERNAME_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_USERNAME_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "cms.lockouts.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_CLIENT_IP_CALLABLE = "cms.client_address.axes_client_ip"
