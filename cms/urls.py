@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from headless.errors import not_found
+from headless.exports import safe_exports
 
 from . import media, openapi
 from .api import api_router
@@ -18,6 +19,9 @@ handler500 = "cms.health.server_error"
 handler400 = "cms.errors.bad_request"
 handler403 = "cms.errors.permission_denied"
 handler404 = "cms.errors.page_not_found"
+
+# Every spreadsheet the admin exports, Wagtail's reports and listings included, is formula-safe.
+safe_exports(wagtailadmin_urls.urlpatterns)
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
