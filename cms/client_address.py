@@ -55,13 +55,14 @@ IPV6_NETWORK_PREFIX = 64
 
 def client_network(address):
     """The network ``address`` counts as: itself for IPv4 (an IPv4-mapped IPv6 address too),
-    its /64 for IPv6 (``2001:db8:1:2::/64``)."""
+    its /64 for IPv6, named by its first address (``2001:db8:1:2::``): an address, as
+    django-axes' ``GenericIPAddressField`` (``inet`` on PostgreSQL) takes no prefix length."""
     ip = ipaddress.ip_address(address)
     if ip.version == 6 and ip.ipv4_mapped:
         return str(ip.ipv4_mapped)
     if ip.version == 4:
         return str(ip)
-    return str(ipaddress.ip_network((ip, IPV6_NETWORK_PREFIX), strict=False))
+    return str(ipaddress.ip_network((ip, IPV6_NETWORK_PREFIX), strict=False).network_address)
 
 
 def axes_client_ip(request):

@@ -2,11 +2,12 @@
 original, however the path to it is spelled: documents are served by /documents/, which
 checks their privacy, and images as renditions."""
 
-import runpy
+import importlib.util
 import sys
-import types
 
 import pytest
+
+from cms import urls
 
 pytestmark = pytest.mark.django_db
 
@@ -17,10 +18,11 @@ SECRET = b"%PDF-1.4 a patient's letter"
 def dev_server(settings, monkeypatch):
     """cms/urls.py as `make run` builds it (DEBUG on), with a public image and a document."""
     settings.DEBUG = True
-    urls = types.ModuleType("dev_urls")
-    vars(urls).update(runpy.run_module("cms.urls"))
-    monkeypatch.setitem(sys.modules, "dev_urls", urls)
-    settings.ROOT_URLCONF = "dev_urls"
+    spec = importlib.util.spec_from_file_location("cms.dev_urls", urls.__file__)
+    dev_urls = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev_urls)
+    monkeypatch.setitem(sys.modules, "cms.dev_urls", dev_urls)
+    settings.ROOT_URLCONF = "cms.dev_urls"
     (settings.MEDIA_ROOT / "documents").mkdir(parents=True)
     (settings.MEDIA_ROOT / "documents" / "letter.pdf").write_bytes(SECRET)
     # As a case-insensitive filesystem (macOS's, Windows') opens Documents/ as documents/.
