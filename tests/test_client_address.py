@@ -320,6 +320,19 @@ def test_the_admin_lists_a_locked_out_ipv6_network(production, client, editor, b
     assert re.findall(r"2001:db8:1:2::\w*", listing.text) == ["2001:db8:1:2::"]
 
 
+def test_signing_in_clears_only_that_networks_failures(
+    production, client, editor, behind_one_proxy
+):
+    for _ in range(3):
+        sign_in(client, "2001:db8:a::1")
+        sign_in(Client(), "2001:db8:b::1")
+
+    assert sign_in(client, "2001:db8:a::2", password=PASSWORD).status_code == 302
+
+    listing = client.get("/admin/sign_in_lockouts/", headers=HTTPS)
+    assert re.findall(r"2001:db8:\w+::\w*", listing.text) == ["2001:db8:b::"]
+
+
 # Configuration
 
 
