@@ -188,7 +188,7 @@ def _grade(article):
     return f"{grade:g} / target {article.target_grade}{above}"
 
 
-class ContentHealthReportView(ReportView):
+class ContentHealthReportView(SafeSpreadsheetExportMixin, ReportView):
     """Every live article: its reading grade against target, accessibility problems and review.
 
     The chart above the table shows all live articles whatever the filters, so the picture

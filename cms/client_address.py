@@ -15,6 +15,10 @@ django-axes (``AXES_CLIENT_IP_CALLABLE``, through :func:`axes_client_ip`) and dj
 A request with no address to believe (a proxy that did not forward it, a frontend secret with
 no valid address) raises :class:`ClientAddressUnknown`: counting it as nobody would let it
 past every limit.
+
+What the limits count is a network (:func:`client_network`): an IPv4 address, or an IPv6
+address's /64, which one household or server is given whole (django-ratelimit masks the
+contact form's the same way, ``RATELIMIT_IPV6_MASK``, 64 by default).
 """
 
 import hmac
@@ -46,15 +50,32 @@ def client_ip(request):
     return _address(hops[-count], "X-Forwarded-For")
 
 
-def axes_client_ip(request):
-    """:func:`client_ip` for django-axes, which also asks about sign-ins made in code.
+IPV6_NETWORK_PREFIX = 64
 
-    ``force_login()``, ``logout()`` and a shell's ``authenticate()`` pass a request that never
-    came over the network (no ``REMOTE_ADDR``): it has no address, and is not refused for it.
+
+def client_network(address):
+    """The network ``address`` counts as: itself for IPv4 (an IPv4-mapped IPv6 address too),
+    its /64 for IPv6, named by its first address (``2001:db8:1:2::``): an address, as
+    django-axes' ``GenericIPAddressField`` (``inet`` on PostgreSQL) takes no prefix length."""
+    ip = ipaddress.ip_address(address)
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 4:
+        return str(ip)
+    return str(ipaddress.ip_network((ip, IPV6_NETWORK_PREFIX), strict=False).network_address)
+
+
+def axes_client_ip(request):
+    """The :func:`client_network` of :func:`client_ip`, for django-axes: failed sign-ins from
+    anywhere in one IPv6 /64 are counted together (``AccessAttempt.ip_address`` holds it).
+
+    django-axes also asks about sign-ins made in code: ``force_login()``, ``logout()`` and a
+    shell's ``authenticate()`` pass a request that never came over the network (no
+    ``REMOTE_ADDR``): it has no address, and is not refused for it.
     """
     if not request.META.get("REMOTE_ADDR"):
         return None
-    return client_ip(request)
+    return client_network(client_ip(request))
 
 
 def _from_frontend_server(request):

@@ -5,10 +5,13 @@ these; a frontend parses every /api/ answer as JSON, while the admin keeps its H
 ``handler500`` is :func:`cms.health.server_error`, which also tells a database outage apart.
 """
 
+from django.http import HttpResponseBadRequest
+from django.utils.html import format_html
 from django.views import csrf, defaults
 
 from headless.renderers import CompactJsonResponse
 
+from .forms import IncompleteFormData
 from .health import is_api
 
 
@@ -19,6 +22,10 @@ def _json(status, message):
 def bad_request(request, exception):
     if is_api(request):
         return _json(400, "The request could not be understood.")
+    if isinstance(exception, IncompleteFormData):
+        return HttpResponseBadRequest(
+            format_html("<!doctype html><title>Bad Request (400)</title><p>{}</p>", exception)
+        )
     return defaults.bad_request(request, exception)
 
 

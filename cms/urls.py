@@ -2,14 +2,14 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path, re_path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from headless.errors import not_found
+from headless.exports import safe_exports
 
-from . import openapi
+from . import media, openapi
 from .api import api_router
 
 # A 503 rather than an error page while the database is unreachable; /healthz is answered by
@@ -19,6 +19,9 @@ handler500 = "cms.health.server_error"
 handler400 = "cms.errors.bad_request"
 handler403 = "cms.errors.permission_denied"
 handler404 = "cms.errors.page_not_found"
+
+# Every spreadsheet the admin exports, Wagtail's reports and listings included, is formula-safe.
+safe_exports(wagtailadmin_urls.urlpatterns)
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -33,15 +36,8 @@ urlpatterns = [
 if settings.DEBUG:
     # `make run` serves media itself, but never documents' files: those are served by
     # /documents/<id>/<name>, which checks a private collection's restriction first.
-    media = settings.MEDIA_URL.strip("/")
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += [
-        re_path(
-            rf"^{media}/(?!documents/)(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    urlpatterns += media.urlpatterns
 
 # Page URLs: English unprefixed, every other language under its code (/es/articles/<slug>/).
 # Wagtail reverses a page's URL in its locale's language, so meta.path and meta.html_url of a

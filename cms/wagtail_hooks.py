@@ -1,17 +1,21 @@
-"""Sign-in lockouts (django-axes) and the second factor in the Wagtail admin.
-
-See :mod:`cms.viewsets` and :mod:`cms.staff`.
-"""
+"""Sign-in lockouts (django-axes) and the second factor in the Wagtail admin (see
+:mod:`cms.viewsets` and :mod:`cms.staff`); StreamFields in admin forms refuse incomplete data
+with a 400 (:mod:`cms.forms`)."""
 
 from axes.models import AccessAttempt, AccessFailureLog
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.forms.models import register_form_field_override
+from wagtail.fields import StreamField
 from wagtail.permissions import register_permission_policy
 
 from headless.permissions import ActionsPermissionPolicy
 
+from .forms import StreamFormField
 from .staff import enrolment, mfa
 from .viewsets import FailedSignInViewSet, SignInLockoutViewSet
+
+register_form_field_override(StreamField, override={"form_class": StreamFormField})
 
 # Records django-axes makes: superusers read them and may delete an attempt to lift a lock.
 register_permission_policy(

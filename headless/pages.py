@@ -4,6 +4,8 @@ import functools
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language, get_language_from_path
 from wagtail.coreutils import get_content_languages, get_supported_content_language_variant
@@ -110,6 +112,10 @@ def frontend_url_parts(parts):
     return site_id, frontend_root_url(root_url), page_path
 
 
+PAGE_TEMPLATE = "headless_page.html"
+"""What a page's own URL on the CMS shows when no frontend is configured: a pointer to the API."""
+
+
 class FrontendUrlMixin:
     """Mixed into a page model (before ``Page``) whose visitors see it on the frontend.
 
@@ -117,7 +123,21 @@ class FrontendUrlMixin:
     ``get_url_parts``, Wagtail's extension point for pages routed elsewhere, so everything that
     asks a page its URL agrees: ``full_url`` (``meta.html_url``, the JSON-LD, the sitemap,
     reports) and ``url`` (the admin's View live). The site path, the third part, is unchanged.
+
+    The page's URL on the CMS itself (Wagtail's ``serve``, after its view restrictions, a
+    password page's form included) redirects there, or without a frontend answers
+    :data:`PAGE_TEMPLATE`. Wagtail's page metaclass gives each page class a ``template`` of its
+    own, so a mixin cannot name one: ``serve`` renders this template by name.
     """
+
+    def serve(self, request, *args, **kwargs):
+        parts = super().get_url_parts(request)  # Wagtail's own: the CMS site's root URL
+        if parts is not None and parts[1] is not None:
+            _site_id, root_url, page_path = parts
+            frontend = frontend_root_url(root_url)
+            if frontend != root_url:
+                return redirect(frontend + page_path)
+        return TemplateResponse(request, PAGE_TEMPLATE, self.get_context(request, *args, **kwargs))
 
     def get_url_parts(self, request=None):
         return frontend_url_parts(super().get_url_parts(request))
@@ -182,8 +202,6 @@ class HeadlessPage(FrontendUrlMixin, HeadlessApiMixin, HeadlessPreviewMixin):
     ``<app_label>/preview/<model_name>.html`` when the page type has one. A page type with a
     preview of its own (a form page's) takes the first two only.
     """
-
-    template = "headless_page.html"  # never rendered: the frontend renders pages
 
     def serve_preview(self, request, preview_mode):
         if built_in_preview.has_preview_frontend(self, request):

@@ -448,3 +448,32 @@ def test_submitting_for_review_is_refused_like_publishing(client, article_index,
 
     assert_refused(response)
     assert body_error(response, 0, "alt_text") == [ALT_TEXT]
+
+
+@pytest.mark.parametrize(
+    ("tampered", "problem"),
+    [
+        ({"body-count": None}, "body-count is missing"),
+        ({"body-count": "many"}, "a count or index is not a number"),
+        ({"body-0-type": None}, "body-0-type is missing"),
+        ({"body-0-order": "first"}, "a count or index is not a number"),
+        ({"body-0-value-items-count": None}, "body-0-value-items-count is missing"),
+    ],
+)
+def test_an_edit_without_the_body_management_data_gets_400_with_a_message(
+    editor, article_index, tampered, problem
+):
+    article = ArticlePageFactory(parent=article_index, title="Pacing", slug="pacing")
+    data = article_form(
+        title="Pacing", slug="pacing", body=[("accordion", accordion(accordion_item()))]
+    )
+    for name, value in tampered.items():
+        data.pop(name) if value is None else data.__setitem__(name, value)
+
+    response = editor.post(reverse("wagtailadmin_pages:edit", args=(article.id,)), data)
+
+    assert response.status_code == 400
+    assert "The form data for “body” is incomplete" in response.text
+    assert problem in response.text
+    article.refresh_from_db()
+    assert len(article.body) == 0

@@ -6,9 +6,11 @@ server posting on a patient's behalf passes the patient's address with a shared 
 """
 
 import json
+import re
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
@@ -237,6 +239,98 @@ def test_nobody_can_lock_out_someone_elses_address_by_spoofing(
 
     victim = Client()
     assert sign_in(victim, "203.0.113.7", password=PASSWORD).status_code == 302
+
+
+def sign_in_as(client, username, forwarded, password="wrong-password"):
+    return client.post(
+        LOGIN_URL,
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        headers={**HTTPS, "X-Forwarded-For": forwarded},
+    )
+
+
+def test_addresses_of_one_ipv6_64_count_as_one_network(
+    production, client, editor, behind_one_proxy
+):
+    for n in range(1, 5):
+        assert sign_in(client, f"2001:db8:1:2::{n:x}").status_code == 200
+
+    # Any other address of that /64 is the same network; the next /64 is another.
+    assert sign_in(client, "2001:db8:1:2:ffff:ffff:ffff:ffff").status_code == 429
+    assert sign_in(client, "2001:db8:1:2::abcd", password=PASSWORD).status_code == 429
+    assert sign_in(Client(), "2001:db8:1:3::1", password=PASSWORD).status_code == 302
+
+
+def test_twenty_addresses_of_one_64_are_locked_out(production, client, editor, behind_one_proxy):
+    statuses = [sign_in(client, f"2001:db8:aa:bb:{n:x}::1").status_code for n in range(20)]
+
+    assert statuses[:4] == [200] * 4
+    assert set(statuses[4:]) == {429}
+
+
+def test_ipv4_addresses_count_one_by_one(production, client, editor, behind_one_proxy):
+    for n in range(1, 5):
+        sign_in(client, f"198.51.100.{n}")
+    for n in range(1, 5):
+        sign_in(client, f"198.51.101.{n}")
+
+    assert sign_in(client, "198.51.100.5", password=PASSWORD).status_code == 302
+
+
+def test_one_username_tried_from_many_networks_is_locked_out(
+    production, client, editor, behind_one_proxy, settings
+):
+    limit = settings.SIGN_IN_USERNAME_FAILURE_LIMIT
+    statuses = [sign_in(client, f"2001:db8:{n:x}::1").status_code for n in range(limit)]
+
+    assert statuses == [200] * (limit - 1) + [429]
+
+    assert sign_in(Client(), "203.0.113.50", password=PASSWORD).status_code == 429
+    reviewer = get_user_model().objects.create_superuser(
+        "reviewer", "reviewer@example.com", PASSWORD
+    )
+    assert sign_in_as(Client(), reviewer.username, "2001:db8:1::1", PASSWORD).status_code == 302
+
+
+def test_many_usernames_tried_from_one_network_are_locked_out(
+    production, client, editor, behind_one_proxy, settings
+):
+    limit = settings.SIGN_IN_NETWORK_FAILURE_LIMIT
+    statuses = [
+        sign_in_as(client, f"nobody{n}", f"2001:db8:5:6::{n:x}").status_code for n in range(limit)
+    ]
+
+    assert statuses == [200] * (limit - 1) + [429]
+
+    assert sign_in(Client(), "2001:db8:5:6::abcd", password=PASSWORD).status_code == 429
+    assert sign_in(Client(), "2001:db8:5:7::abcd", password=PASSWORD).status_code == 302
+
+
+def test_the_admin_lists_a_locked_out_ipv6_network(production, client, editor, behind_one_proxy):
+    for n in range(5):
+        sign_in(client, f"2001:db8:1:2::{n:x}")
+    admin = Client()
+    admin.force_login(editor)
+
+    listing = admin.get("/admin/sign_in_lockouts/", headers=HTTPS)
+
+    assert listing.status_code == 200
+    # The /64, by its first address, and none of the addresses tried.
+    assert re.findall(r"2001:db8:1:2::\w*", listing.text) == ["2001:db8:1:2::"]
+
+
+def test_signing_in_clears_only_that_networks_failures(
+    production, client, editor, behind_one_proxy
+):
+    for _ in range(3):
+        sign_in(client, "2001:db8:a::1")
+        sign_in(Client(), "2001:db8:b::1")
+
+    assert sign_in(client, "2001:db8:a::2", password=PASSWORD).status_code == 302
+
+    listing = client.get("/admin/sign_in_lockouts/", headers=HTTPS)
+    assert re.findall(r"2001:db8:\w+::\w*", listing.text) == ["2001:db8:b::"]
 
 
 # Configuration

@@ -66,8 +66,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so a load balancer's probe needs no allowed Host header, HTTPS or session.
     "cms.health.HealthCheckMiddleware",
-    # Before anything asks for the host: an /api/ request Django refuses is answered JSON.
-    "cms.middleware.ApiRequestGuardMiddleware",
+    # Before anything asks for the host: a request Django refuses is one line in the log, and
+    # answered JSON on /api/.
+    "cms.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise (which serves its own compressed files), before anything that writes or
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "headless.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cms.middleware.RejectNulCharactersMiddleware",
+    # /es/... page URLs in Spanish; before CommonMiddleware, which resolves them.
+    "cms.middleware.PageLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -178,15 +181,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Admin sign-in throttling (django-axes): five failures for one username from one address
-# lock that pair out for an hour. Lockouts are listed under Settings > Sign-in lockouts.
+# Admin sign-in throttling (django-axes, cms/lockouts.py): five failures for one username from
+# one network (an IPv4 address, an IPv6 /64) lock that pair out for an hour; twenty from one
+# network, whatever the usernames, lock the network out, and twenty for one username, from
+# whatever networks, the username. Lockouts are listed under Settings > Sign-in lockouts.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "cms.lockouts.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+SIGN_IN_NETWORK_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_NETWORK_FAILURE_LIMIT", "20"))
+SIGN_IN_USERNAME_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_USERNAME_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "cms.lockouts.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_CLIENT_IP_CALLABLE = "cms.client_address.axes_client_ip"
