@@ -61,7 +61,8 @@ MIDDLEWARE = [
     # Outermost: times every request, and answers /metrics to Prometheus, which scrapes each app
     # server by its own address like a load balancer's probe (cms/metrics.py).
     "cms.metrics.MetricsMiddleware",
-    # First, so a load balancer's probe needs no allowed Host header, HTTPS or session.
+    # Before the host check, so a load balancer's probe needs no allowed Host header, HTTPS or
+    # session.
     "cms.health.HealthCheckMiddleware",
     # Before anything asks for the host: an /api/ request Django refuses is answered JSON.
     "cms.middleware.ApiRequestGuardMiddleware",
