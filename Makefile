@@ -32,6 +32,8 @@ run: bootstrap
 # deliveries, the other re-renders the API answers a change made stale (with REDIS_URL set;
 # without it the process that made the change does that). Ctrl-C stops both.
 worker: install
+	mkdir -p $(PROMETHEUS_MULTIPROC_DIR)
+	export PROMETHEUS_MULTIPROC_DIR=$(PROMETHEUS_MULTIPROC_DIR); \
 	$(BIN)/python manage.py db_worker --backend cache --interval 0.2 & cache_worker=$$!; \
 	trap 'kill $$cache_worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py db_worker --backend webhooks
@@ -62,11 +64,15 @@ lint: install
 	$(BIN)/lint-imports
 
 # Production: gunicorn with cms.settings.production; the environment it needs is in
-# docs/production.md.
+# docs/production.md. Its workers (and `make worker`'s, on the same machine) count metrics in
+# files under PROMETHEUS_MULTIPROC_DIR, emptied at each start, so /metrics adds them all up.
 WEB_CONCURRENCY ?= 3
+PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/.prometheus
 serve: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/python manage.py migrate --noinput
+	rm -rf $(PROMETHEUS_MULTIPROC_DIR) && mkdir -p $(PROMETHEUS_MULTIPROC_DIR)
+	PROMETHEUS_MULTIPROC_DIR=$(PROMETHEUS_MULTIPROC_DIR) \
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/gunicorn cms.wsgi \
 		--workers $(WEB_CONCURRENCY) --bind 0.0.0.0:$(PORT) --access-logfile - \
 		--max-requests 2000 --max-requests-jitter 200

@@ -36,10 +36,10 @@ RETRY_AFTER_SECONDS = 10
 
 
 class HealthCheckMiddleware:
-    """Answer ``/healthz`` before any other middleware.
+    """Answer ``/healthz`` before every other middleware but the metrics' timer.
 
-    Load balancers probe an instance by its own address over plain HTTP: first in the chain, the
-    probe needs no allowed Host header, no HTTPS redirect and no session.
+    Load balancers probe an instance by its own address over plain HTTP: this early in the
+    chain, the probe needs no allowed Host header, no HTTPS redirect and no session.
     """
 
     def __init__(self, get_response):

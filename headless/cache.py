@@ -68,6 +68,10 @@ RESYNC_SECONDS = 300
 EVERYTHING = "all"
 """The tag every cached response depends on; ``manage.py clear_api_cache`` changes it."""
 
+STALE = "api_cache_stale"
+"""Set on a request whose cached answer was out of date, so it is rendered again: a miss that a
+change caused (counted apart from first renders by the metrics)."""
+
 _last_failure_log = 0.0
 
 
@@ -424,6 +428,8 @@ def _answer(request, key, entry, shared):
                 _log_failure(exc)
                 return None, current
         if entry is None or not _fresh(entry, current):
+            if entry is not None:
+                setattr(request, STALE, True)
             return None, current
         _local.put(key, entry)
     deps, content_type, etag, content, encoded, tag_headers = entry

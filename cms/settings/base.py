@@ -64,7 +64,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so a load balancer's probe needs no allowed Host header, HTTPS or session.
+    # Outermost: times every request, and answers /metrics to Prometheus, which scrapes each app
+    # server by its own address like a load balancer's probe (cms/metrics.py).
+    "cms.metrics.MetricsMiddleware",
+    # Before the host check, so a load balancer's probe needs no allowed Host header, HTTPS or
+    # session.
     "cms.health.HealthCheckMiddleware",
     # Before anything asks for the host: a request Django refuses is one line in the log, and
     # answered JSON on /api/.
@@ -411,6 +415,12 @@ WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
 # Webhooks go to public http(s) addresses only (webhooks/targets.py); true also allows
 # loopback and private networks, for a frontend on this machine or the same network.
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+
+# GET /metrics for Prometheus (cms/metrics.py, docs/production.md "Metrics"): answered with
+# `Authorization: Bearer <METRICS_TOKEN>`; without a token, a 404 unless METRICS_WITHOUT_TOKEN
+# says a network rule keeps everyone but the scraper away.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_WITHOUT_TOKEN = env_bool("METRICS_WITHOUT_TOKEN", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["headless.renderers.CompactJSONRenderer"],
