@@ -15,7 +15,8 @@ may publish it from **Sync translated pages** or convert it into an alias of a l
 :class:`SyncTranslationsView` takes the sync view's URL: for everyone else it replaces *Publish
 immediately* with *Submit for medical review* (the synced translations become drafts in their
 own locale, in their workflow) and refuses a POST that still asks to publish;
-:func:`convert_to_alias` refuses the conversion.
+:func:`convert_to_alias` refuses the conversion. A translator's override of a link's URL
+(:func:`edit_override`) must be a safe one (:mod:`headless.safe_urls`).
 """
 
 import contextlib
@@ -25,18 +26,24 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.models import DraftStateMixin, Page, WorkflowState
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail_localize.models import Translation
-from wagtail_localize.views import convert
+from wagtail_localize.views import convert, edit_translation
 from wagtail_localize.views.update_translations import (
     UpdateTranslationsForm,
     UpdateTranslationsView,
 )
+
+from headless.safe_urls import UNSAFE_URL_MESSAGE, is_safe_url
 
 from .models import ArticlePage
 
@@ -226,3 +233,16 @@ def hide_convert_to_alias(menu_items, request, context):
     page = context.get("page")
     if page is not None and not page.permissions_for_user(request.user).can_publish():
         menu_items[:] = [item for item in menu_items if item.name != "localize-convert-to-alias"]
+
+
+@csrf_exempt  # as wagtail-localize's view, which DRF's session authentication checks for CSRF
+def edit_override(request, translation_id, overridable_segment_id):
+    """wagtail-localize's PUT of a segment override (a link's URL in rich text, a URL block's
+    value...), refused with a 400 when the value is an unsafe URL (:mod:`headless.safe_urls`)."""
+    if request.method == "PUT":
+        request.body  # noqa: B018 -- read once and kept, so wagtail-localize's view reads it again
+        parsers = [FormParser(), MultiPartParser(), JSONParser()]
+        value = Request(request, parsers=parsers).data.get("value")
+        if isinstance(value, str) and not is_safe_url(value):
+            return JsonResponse({"message": UNSAFE_URL_MESSAGE}, status=400)
+    return edit_translation.edit_override(request, translation_id, overridable_segment_id)

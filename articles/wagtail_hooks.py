@@ -16,6 +16,7 @@ from .translations import (
     SubmitTranslationMenuItem,
     SyncTranslationsView,
     convert_to_alias,
+    edit_override,
     hide_convert_to_alias,
     submit_for_review,
 )
@@ -30,7 +31,7 @@ hooks.register("construct_page_action_menu", hide_convert_to_alias)
 
 @hooks.register("register_admin_urls", order=-1)
 def register_translation_review_urls():
-    """wagtail-localize's sync and convert-to-alias URLs, taken by our views: registered before
+    """wagtail-localize's sync, convert-to-alias and override URLs, taken by our views: registered before
     its own (order -1), so they resolve here while ``reverse()`` of its names still works."""
     return [
         path(
@@ -42,6 +43,11 @@ def register_translation_review_urls():
             "localize/page/<int:page_id>/convert_to_alias/",
             convert_to_alias,
             name="articles_convert_to_alias",
+        ),
+        path(
+            "localize/translate/<int:translation_id>/overrides/<int:overridable_segment_id>/edit/",
+            edit_override,
+            name="articles_edit_override",
         ),
     ]
 
