@@ -34,7 +34,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from wagtail.admin.ui.menus.pages import PageMenuItem
-from wagtail.models import DraftStateMixin, Page, WorkflowState
+from wagtail.models import DraftStateMixin, Page, Revision, WorkflowState
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail_localize.models import Translation
 from wagtail_localize.views import convert, edit_translation
@@ -53,6 +53,30 @@ def translation_of(page):
     return Translation.objects.filter(
         source__object_id=page.translation_key, target_locale_id=page.locale_id, enabled=True
     ).first()
+
+
+def save_draft(translation, user):
+    """Write ``translation``'s segments into a new draft revision of its page; live stays live.
+
+    wagtail-localize's ``save_target(publish=False)`` saves the translated content into the
+    page's row as well as into a revision, and the row is what the API serves: on a live
+    translation that would put unreviewed text live at once. So the row gets its live version
+    back, from the live revision, as a publish would leave it.
+    """
+    try:
+        page = translation.get_target_instance()
+    except ObjectDoesNotExist:
+        page = None
+    live_revision_id = page.live_revision_id if isinstance(page, Page) and page.live else None
+    translation.save_target(user=user, publish=False)
+    if live_revision_id is None:
+        return
+    current = Page.objects.get(pk=page.pk).specific
+    restored = Revision.objects.get(pk=live_revision_id).as_object()
+    restored.live_revision_id = live_revision_id
+    restored.last_published_at = current.last_published_at
+    restored.has_unpublished_changes = True
+    restored.save(clean=False)
 
 
 def may_submit(page, user):
@@ -85,7 +109,7 @@ def submit_for_review(request, page_id):
         raise PermissionDenied
     if request.method == "POST":
         try:
-            translation_of(page).save_target(user=request.user, publish=False)
+            save_draft(translation_of(page), request.user)
         except ValidationError as error:
             messages.error(request, f"'{page.title}' cannot be submitted yet: {error}")
             return redirect(reverse("wagtailadmin_pages:edit", args=[page.pk]))
@@ -204,7 +228,7 @@ class SyncTranslationsView(UpdateTranslationsView):
                 "submitted: it has no review you may submit it to.",
             )
             return
-        translation.save_target(user=user, publish=False)
+        save_draft(translation, user)
         page = Page.objects.get(pk=page.pk).specific
         state = page.current_workflow_state
         if state is None:

@@ -196,3 +196,20 @@ def test_a_superuser_may_convert_a_translation_to_an_alias(
         login(client, admin).post(url)
     spanish_draft.refresh_from_db()
     assert spanish_draft.alias_of_id == english.pk and spanish_draft.live
+
+
+def test_syncing_a_live_translation_into_review_leaves_the_live_version_as_it_was(
+    client, django_user_model, django_capture_on_commit_callbacks, english, spanish_draft
+):
+    spanish_draft.save_revision().publish()
+    english.title = "Living well with migraine"
+    english.save_revision().publish()
+    login(client, member_of(django_user_model, "Editors"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(sync_url(english), {"submit_for_review": "on"})
+    spanish_draft.refresh_from_db()
+    assert spanish_draft.workflow_in_progress
+    assert spanish_draft.get_latest_revision_as_object().title == "Living well with migraine"
+    client.logout()
+    served = client.get(f"/api/v2/pages/{spanish_draft.pk}/").json()
+    assert served["title"] == "Vivir con migraña"
