@@ -112,7 +112,9 @@ def test_rich_text_blocks_refuse_links_to_hostile_urls():
 
 @pytest.mark.django_db
 def test_the_api_serves_stored_hostile_links_as_plain_text(client, site, article_index):
-    body = [("paragraph", stored) for stored in STORED] + [
+    # PostgreSQL cannot store a NUL character in JSON at all.
+    storable = [stored for stored in STORED if "\x00" not in stored]
+    body = [("paragraph", stored) for stored in storable] + [
         ("paragraph", '<p><a href="https://example.com/?a=1&amp;b=2">Safe</a></p>'),
         ("call_to_action", {"label": "Book", "page": None, "url": "javascript:alert(1)"}),
         (
@@ -136,7 +138,7 @@ def test_the_api_serves_stored_hostile_links_as_plain_text(client, site, article
 
     data = client.get(f"/api/v2/pages/{article.pk}/").json()
     paragraphs = [b["value"] for b in data["body"] if b["type"] == "paragraph"]
-    assert paragraphs[:-1] == ["<p>Visit</p>"] * len(STORED)
+    assert paragraphs[:-1] == ["<p>Visit</p>"] * len(storable)
     assert paragraphs[-1] == '<p><a href="https://example.com/?a=1&amp;b=2">Safe</a></p>'
     cta = next(b["value"] for b in data["body"] if b["type"] == "call_to_action")
     assert cta["url"] is None and cta["href"] is None
