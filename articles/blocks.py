@@ -20,6 +20,7 @@ from headless.blocks import (
     ListBlock,
     RichTextBlock,
     StructBlock,
+    URLBlock,
     references,
 )
 from headless.references import image_schema
@@ -218,7 +219,7 @@ class CitationBlock(StructBlock):
     text = blocks.CharBlock(max_length=500, help_text="Authors and title.")
     publisher = blocks.CharBlock(required=False, max_length=200, help_text="Journal or publisher.")
     year = blocks.IntegerBlock(required=False, min_value=1800, max_value=2100)
-    url = blocks.URLBlock(required=False, label="URL")
+    url = URLBlock(required=False, label="URL")
     doi = blocks.CharBlock(
         required=False, max_length=200, label="DOI", help_text="e.g. 10.1000/xyz123"
     )

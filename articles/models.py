@@ -36,6 +36,7 @@ from wagtail_localize.fields import BaseTranslatableField
 from headless import fields
 from headless.blocks import RICH_TEXT_FEATURES
 from headless.pages import UNSERVED_PAGE_FIELDS, HeadlessPage, unordered
+from headless.safe_urls import validate_rich_text_links
 from home.models import ClinicSettings
 
 from . import accessibility, readability
@@ -188,7 +189,9 @@ class Treatment(TaxonomyTerm):
 
 
 class ArticleIndexPage(HeadlessPage, Page):
-    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    intro = RichTextField(
+        blank=True, features=RICH_TEXT_FEATURES, validators=[validate_rich_text_links]
+    )
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     api_fields = [APIField("intro", serializer=fields.RichTextField())]

@@ -18,7 +18,14 @@ from .reports import (
     may_see_content_health,
 )
 from .review import REVIEWED_SNIPPETS
-from .translations import SubmitTranslationMenuItem, submit_for_review
+from .translations import (
+    SubmitTranslationMenuItem,
+    SyncTranslationsView,
+    convert_to_alias,
+    edit_override,
+    hide_convert_to_alias,
+    submit_for_review,
+)
 from .viewsets import MedicalViewSetGroup
 
 for model in REVIEWED_SNIPPETS:
@@ -28,6 +35,30 @@ register_snippet(MedicalViewSetGroup)
 hooks.register("construct_snippet_action_menu", hide_publishing_the_policy_refuses)
 hooks.register("after_create_page", warn_about_problems)
 hooks.register("after_edit_page", warn_about_problems)
+hooks.register("construct_page_action_menu", hide_convert_to_alias)
+
+
+@hooks.register("register_admin_urls", order=-1)
+def register_translation_review_urls():
+    """wagtail-localize's sync, convert-to-alias and override URLs, taken by our views: registered before
+    its own (order -1), so they resolve here while ``reverse()`` of its names still works."""
+    return [
+        path(
+            "localize/update/<int:translation_source_id>/",
+            SyncTranslationsView.as_view(),
+            name="articles_sync_translations",
+        ),
+        path(
+            "localize/page/<int:page_id>/convert_to_alias/",
+            convert_to_alias,
+            name="articles_convert_to_alias",
+        ),
+        path(
+            "localize/translate/<int:translation_id>/overrides/<int:overridable_segment_id>/edit/",
+            edit_override,
+            name="articles_edit_override",
+        ),
+    ]
 
 
 @hooks.register("register_log_actions")

@@ -27,6 +27,7 @@ from headless import fields as headless_fields
 from headless.blocks import RICH_TEXT_FEATURES
 from headless.fields import field_value
 from headless.pages import FrontendUrlMixin, HeadlessApiMixin
+from headless.safe_urls import validate_rich_text_links
 
 from . import fields
 from .access_log import LoggedDeletionQuerySet
@@ -87,6 +88,7 @@ class ContactPage(FrontendUrlMixin, HeadlessApiMixin, AbstractEmailForm):
         blank=True,
         max_length=1000,
         features=RICH_TEXT_FEATURES,
+        validators=[validate_rich_text_links],
         help_text="Shown above the form, e.g. when to expect a reply.",
     )
     success_message = models.CharField(

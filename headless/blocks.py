@@ -18,6 +18,7 @@ from wagtail.images import blocks as image_blocks
 from . import schema
 from .pages import unordered
 from .references import References, image_schema, page_ref_schema, rich_text_schema
+from .safe_urls import is_safe_url, validate_rich_text_links, validate_safe_url
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "image"]
 """What prose needs, and what :class:`~headless.references.References` renders as frontend
@@ -113,8 +114,29 @@ class PageChooserBlock(blocks.PageChooserBlock):
         return schema.nullable(page_ref_schema(builder))
 
 
+class URLBlock(blocks.URLBlock):
+    """A URL an editor enters: only a safe one (:mod:`headless.safe_urls`) is accepted, and
+    only a safe one is served; an unsafe one stored before is null in the API."""
+
+    def __init__(self, *args, validators=(), **kwargs):
+        super().__init__(*args, validators=[*validators, validate_safe_url], **kwargs)
+
+    def get_api_representation(self, value, context=None):
+        return value if is_safe_url(value) else None
+
+    def api_schema(self, builder):
+        # An optional one is nullable already: StructBlock gives it null when left empty.
+        return schema.STRING if not self.required else schema.nullable(schema.STRING)
+
+
 class RichTextBlock(blocks.RichTextBlock):
-    """Rich text as frontend HTML: real links and images, no Wagtail markup."""
+    """Rich text as frontend HTML: real links and images, no Wagtail markup; a link to an
+    unsafe URL (:mod:`headless.safe_urls`) is refused, and served as plain text."""
+
+    def clean(self, value):
+        # Before Wagtail's own cleaning, which drops some unsafe links without a word.
+        validate_rich_text_links(value)
+        return super().clean(value)
 
     def get_api_representation(self, value, context=None):
         return references(context, lambda refs: refs.add_rich_text(value)).rich_text(value)

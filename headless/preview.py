@@ -11,19 +11,26 @@ anonymously, as a frontend's server asks. The JSON is then shown by the page typ
 ``headless/preview/page.html``, which shows the words of any page. Body blocks are rendered by
 ``{% preview_blocks %}`` (:mod:`headless.templatetags.headless_preview`).
 
+Below the draft, reviewers get what the words alone would hide: every link's target beside its
+text (:func:`outbound_links`), and a link to Wagtail's comparison of the draft with the live
+version (:func:`compare_url`).
+
 Only Wagtail's preview views call it, and they let only those who may edit the page in. The
 answer is never cached and allows no script. The admin's "As published on..." view
 (:mod:`articles.as_published`) shows a past live version the same way, under its own banner.
 """
 
+import html
 import io
 import json
+import re
 from urllib.parse import urlencode
 
 from django.core.handlers.wsgi import WSGIRequest
 from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, resolve, reverse
 from django.utils.cache import patch_cache_control
+from django.utils.html import strip_tags
 from wagtail.coreutils import camelcase_to_underscore
 from wagtail_headless_preview.models import PagePreview
 
@@ -82,6 +89,39 @@ def api_data(request, path, query, as_user=False):
     return response.status_code, json.loads(response.content)
 
 
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
+
+
+def outbound_links(data):
+    """``[(text, target)]`` of every link in a page's API JSON, in order: links in rich text
+    (as the API renders them, unsafe targets already dropped), ``href`` of link blocks and
+    ``link`` of citations. ``meta`` (the page's own URLs) is left out."""
+    links = []
+    if isinstance(data, str):
+        for target, text in _LINK.findall(data):
+            links.append((html.unescape(strip_tags(text)).strip(), html.unescape(target)))
+    elif isinstance(data, list):
+        for item in data:
+            links.extend(outbound_links(item))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key == "meta":
+                continue
+            if key in ("href", "link") and isinstance(value, str) and value:
+                links.append((data.get("label") or data.get("text") or "", value))
+            else:
+                links.extend(outbound_links(value))
+    return links
+
+
+def compare_url(page):
+    """Wagtail's comparison of the latest draft with the live version, or None when unpublished."""
+    # ``live`` is kept on a draft loaded from a revision; ``live_revision`` is not.
+    if page.pk is None or not page.live:
+        return None
+    return reverse("wagtailadmin_pages:revisions_compare", args=[page.pk, "live", "latest"])
+
+
 def preview_templates(page):
     """The page type's preview template, then the one for any page."""
     name = camelcase_to_underscore(type(page).__name__)
@@ -98,9 +138,14 @@ def render(request, page, status, data, banner):
     """``data``, an API answer about ``page``, in the built-in preview under ``banner``; an
     error answer's message in its place."""
     if status == 200:
-        response = TemplateResponse(
-            request, preview_templates(page), {"page": data, "banner": banner}
-        )
+        context = {
+            "page": data,
+            "banner": banner,
+            "links": outbound_links(data),
+            # A past version (articles.as_published) is no draft to compare with the live one.
+            "compare_url": compare_url(page) if banner == DRAFT_BANNER else None,
+        }
+        response = TemplateResponse(request, preview_templates(page), context)
     else:
         response = TemplateResponse(
             request,

@@ -34,6 +34,7 @@ from .pages import (
     unordered,
     wagtail_url_parts,
 )
+from .safe_urls import is_safe_url
 from .visibility import is_public, live_rows, public_pages, restricted_collection_ids
 
 logger = logging.getLogger(__name__)
@@ -120,7 +121,22 @@ PAGE_FIELDS = (
 )
 """What a link to a page, or to a page's translation, needs of it."""
 
-_DEAD_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
+_DEAD_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL | re.IGNORECASE)
+
+
+class _EveryLinkRewriter(LinkRewriter):
+    """Wagtail's link rewriter, shown every ``<a>`` tag, whatever its case: links to pages and
+    documents go to their rules, any other link to the ``url`` rule (Wagtail's would leave a
+    link without a ``linktype`` as it is, ``javascript:`` or not)."""
+
+    _A_TAG = re.compile(r"<a(\b[^>]*)>", re.IGNORECASE)
+
+    def get_opening_tag_regex(self):
+        return self._A_TAG
+
+    def get_tag_type_from_attrs(self, attrs):
+        linktype = attrs.get("linktype")
+        return linktype if linktype in ("page", "document") else "url"
 
 
 LOCALES_CACHE_KEY = "headless-locale-codes"
@@ -604,11 +620,12 @@ class References:
     def _rewriter(self):
         return MultiRuleRewriter(
             [
-                LinkRewriter(
+                _EveryLinkRewriter(
+                    rules={"url": _url_link},
                     bulk_rules={
                         "page": self._page_links,
                         "document": self._document_links,
-                    }
+                    },
                 ),
                 EmbedRewriter(bulk_rules={"image": self._image_embeds}),
             ]
@@ -650,6 +667,13 @@ class References:
                 + ">"
             )
         return embeds
+
+
+def _url_link(attrs):
+    """A link to a URL, with its target alone, if :func:`headless.safe_urls.is_safe_url`; an
+    empty ``<a>`` (its text left as plain text) otherwise, or when no target could be read."""
+    href = attrs.get("href")
+    return f'<a href="{escape(href)}">' if href is not None and is_safe_url(href) else "<a>"
 
 
 # The schemas of what References renders (see headless.schema).

@@ -8,7 +8,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from headless import schema
-from headless.blocks import PageChooserBlock, StructBlock
+from headless.blocks import PageChooserBlock, StructBlock, URLBlock
 
 
 class LinkBlock(StructBlock):
@@ -16,7 +16,7 @@ class LinkBlock(StructBlock):
 
     label = blocks.CharBlock(max_length=80)
     page = PageChooserBlock(required=False, help_text="A page on this site…")
-    url = blocks.URLBlock(required=False, help_text="…or an address elsewhere. Choose one.")
+    url = URLBlock(required=False, help_text="…or an address elsewhere. Choose one.")
 
     class Meta:
         icon = "link"

@@ -18,6 +18,7 @@ from headless import fields
 from headless.blocks import RICH_TEXT_FEATURES
 from headless.cache import EVERYTHING
 from headless.pages import HeadlessPage
+from headless.safe_urls import validate_rich_text_links
 from headless.visibility import request_versions
 
 from .blocks import LinkBlock
@@ -33,7 +34,9 @@ class HomePage(HeadlessPage, Page):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     hero_image_alt = models.CharField(max_length=250, blank=True)
-    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    intro = RichTextField(
+        blank=True, features=RICH_TEXT_FEATURES, validators=[validate_rich_text_links]
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(

@@ -20,11 +20,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.html import strip_tags
 from playwright.sync_api import expect
+from wagtail_localize.models import Translation
 
 from articles import body
 from articles.models import ArticlePage
 from tests import servers
-from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, default_site
+from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, default_site, translate
 from tests.totp import set_up_app
 
 pytestmark = pytest.mark.browser
@@ -48,9 +49,9 @@ def log_in(page, admin_url, django_user_model):
     sign_in(page, admin_url)
 
 
-def sign_in(page, admin_url):
+def sign_in(page, admin_url, username="editor"):
     page.goto(admin_url)
-    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(rf"^{re.escape(admin_url)}(mfa/setup/.*)?$"))
@@ -385,3 +386,67 @@ def test_a_translator_translates_a_heading_and_submits_it_for_review(
     assert spanish.workflow_in_progress and not spanish.live
     draft = spanish.get_latest_revision_as_object().body
     assert draft[0].value["text"] == "Por qué importa el sueño"
+
+
+def test_an_editor_syncs_into_review_and_the_reviewer_sees_the_links(
+    browser_page, admin_url, article_index, django_user_model, settings
+):
+    """N2 of #27: Publish immediately is not an editor's; the sync goes to medical review, and
+    the review task's preview shows each link's target and the changes since the live version."""
+    settings.WAGTAIL_HEADLESS_PREVIEW = {
+        **settings.WAGTAIL_HEADLESS_PREVIEW,
+        "CLIENT_URLS": {"default": ""},
+    }
+    article = ArticlePageFactory(
+        parent=article_index,
+        title="Sleep and pain",
+        slug="sleep-and-pain",
+        body=[("paragraph", '<p>Read <a href="https://example.com/sleep">the guide</a>.</p>')],
+    )
+    article.save_revision().publish()
+    spanish = translate(article, {"Sleep and pain": "Sueño y dolor"}, publish=True)
+    article.title = "Sleep, rest and pain"
+    article.save_revision().publish()
+    editor = django_user_model.objects.create_user("editor", password=PASSWORD)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    source = Translation.objects.get(
+        source__object_id=article.translation_key, target_locale=spanish.locale
+    ).source
+
+    page = browser_page
+    sign_in(page, admin_url)
+    page.goto(f"{admin_url}localize/update/{source.pk}/")
+    expect(page.get_by_label("Submit for medical review")).to_be_visible()
+    expect(page.get_by_text("Publish immediately")).to_have_count(0)
+    # A form from before (or a forged one) that still asks to publish is refused.
+    page.evaluate(
+        """() => document.querySelector("input[type=submit][value=Submit]").form
+            .insertAdjacentHTML(
+                "beforeend", '<input type="hidden" name="publish_translations" value="on">')"""
+    )
+    page.get_by_role("button", name="Submit", exact=True).click()
+    expect(page.locator(".help-critical[role=alert]")).to_contain_text(
+        "only through medical review"
+    )
+    spanish.refresh_from_db()
+    assert spanish.title == "Sueño y dolor" and not spanish.workflow_in_progress
+
+    page.goto(f"{admin_url}localize/update/{source.pk}/")
+    page.get_by_label("Submit for medical review").check()
+    page.get_by_role("button", name="Submit", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("submitted for medical review")
+    spanish.refresh_from_db()
+    assert spanish.workflow_in_progress and spanish.title == "Sueño y dolor"  # live unchanged
+
+    reviewer = django_user_model.objects.create_user("reviewer", password=PASSWORD)
+    reviewer.groups.add(Group.objects.get(name="Medical reviewers"))
+    page.context.clear_cookies()
+    sign_in(page, admin_url, "reviewer")
+    task = spanish.current_workflow_task
+    page.goto(f"{admin_url}pages/workflow/preview/{spanish.pk}/{task.pk}/")
+    links = page.locator("section.review table")
+    expect(links).to_contain_text("the guide")
+    expect(links).to_contain_text("https://example.com/sleep")
+    compare = page.get_by_role("link", name="Compare this draft with the published version")
+    page.goto(admin_url.removesuffix("/admin/") + compare.get_attribute("href"))
+    expect(page.get_by_text("Sleep, rest and pain").first).to_be_visible()

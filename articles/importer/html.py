@@ -17,6 +17,7 @@ from bs4.element import PreformattedString
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
 from headless.blocks import RICH_TEXT_FEATURES
+from headless.safe_urls import UNSAFE_URL_MESSAGE, is_safe_url
 
 from .chrome import CHROME_ELEMENTS, is_chrome_container
 from .outline import (
@@ -76,9 +77,19 @@ class HtmlReader:
             if not header.decomposed and not header.find_parent(["article", "main"]):
                 header.decompose()
         root = soup.find("main") or soup.find("article") or soup.body or soup
+        self._drop_unsafe_links(root)
         outline = _Outline()
         self._walk(root, outline)
         return title, outline.finish()
+
+    def _drop_unsafe_links(self, root):
+        """A link to an unsafe URL (:mod:`headless.safe_urls`) becomes its text, with a warning."""
+        for link in root.find_all("a", href=True):
+            if not is_safe_url(link["href"]):
+                self.warnings.append(
+                    f"link to {link['href'][:80]!r} dropped, its text kept: {UNSAFE_URL_MESSAGE}"
+                )
+                link.unwrap()
 
     def _remove_chrome(self, soup):
         for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):

@@ -1,0 +1,79 @@
+"""Which link targets the API may serve: the one rule, for what editors enter and what it renders.
+
+A URL is safe when it is ``http``, ``https``, ``mailto`` or ``tel``, or has no scheme at all (a
+fragment, a path, a query), and is not protocol-relative (``//host``, which leaves the site).
+Anything else (``javascript:``, ``data:``, ``vbscript:``, ``ftp:``...) is refused where it is
+entered (:func:`validate_safe_url`, :func:`validate_rich_text_links`) and dropped where the API
+renders it (:meth:`headless.references.References.rich_text`, :class:`headless.blocks.URLBlock`),
+so a value stored before the rule existed, or written past the forms, reaches no frontend either.
+
+The value is judged as a browser would read it, only more strictly: HTML entities decoded
+(``&#106;avascript:``), compatibility forms folded (fullwidth ``ｊａｖａｓｃｒｉｐｔ:``), and any
+control, format or separator character inside it but a plain space (browsers drop tabs and
+newlines: ``java<TAB>script:``) or a backslash (read as a slash: ``\\evil.example``) refused.
+"""
+
+import html
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+"""The schemes a link may have; a link without one (``#top``, ``/contact/``) is safe too."""
+
+UNSAFE_URL_MESSAGE = (
+    "This link can't be used: a link must start with http://, https://, mailto: or tel:, "
+    "or be a path on this site (such as /contact/ or #section)."
+)
+
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_LINK = re.compile(r"<a\b([^>]*)>", re.IGNORECASE)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def is_safe_url(value):
+    """Whether ``value`` may be a link's target in what the API serves (see the module)."""
+    if value is None:
+        return True
+    url = unicodedata.normalize("NFKC", html.unescape(str(value))).strip()
+    if any(_is_hidden(char) for char in url) or "\\" in url:
+        return False
+    if url.startswith("//"):
+        return False
+    scheme = _SCHEME.match(url)
+    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
+
+
+def _is_hidden(char):
+    # Cc: control (tab, newline, NUL...), Cf: format (zero-width), Z*: separators other than a
+    # plain space, which stays allowed ("tel:+1 555 0100") and cannot join a scheme.
+    return char != " " and unicodedata.category(char) in {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
+
+def validate_safe_url(value):
+    """A form and block validator: refuses a URL :func:`is_safe_url` refuses, saying why."""
+    if value and not is_safe_url(value):
+        raise ValidationError(UNSAFE_URL_MESSAGE, code="unsafe_url")
+
+
+def unsafe_links(html_text):
+    """The targets of the links in ``html_text`` (rich text) that :func:`is_safe_url` refuses."""
+    found = []
+    for match in _LINK.finditer(html_text or ""):
+        for href in _HREF.finditer(match.group(1)):
+            target = html.unescape(next(g for g in href.groups() if g is not None))
+            # The attribute's value, as the renderer reads it (Wagtail's extract_attrs).
+            if not is_safe_url(target):
+                found.append(target)
+    return found
+
+
+def validate_rich_text_links(value):
+    """A rich text validator: refuses text linking to a target :func:`is_safe_url` refuses."""
+    source = getattr(value, "source", value)
+    bad = unsafe_links(source)
+    if bad:
+        raise ValidationError(
+            f"{UNSAFE_URL_MESSAGE} Change or remove the link to “{bad[0]}”.", code="unsafe_url"
+        )
