@@ -23,7 +23,7 @@ from headless.blocks import (
     references,
 )
 from headless.references import image_schema
-from home.blocks import LinkBlock
+from home.blocks import BaseLinkBlock
 from home.models import ClinicSettings
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -207,7 +207,7 @@ class AccordionBlock(StructBlock):
         )
 
 
-class CallToActionBlock(LinkBlock):
+class CallToActionBlock(BaseLinkBlock):
     class Meta:
         icon = "link"
         label = "Call to action"
