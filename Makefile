@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install bootstrap run test lint lock serve worker clean audit check-releases fuzz load snapshot types typescript
+.PHONY: install bootstrap run test lint lock serve worker clean audit check-releases fuzz load snapshot types typescript contract
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -97,6 +97,13 @@ load: install
 # code, so a change to the API shows as a diff of this file in review.
 snapshot: install
 	$(BIN)/python manage.py export_api_schema --openapi --output docs/openapi.json
+
+# The contract's version gate: the change from docs/openapi.json at the merge base with main
+# (CONTRACT_BASE=<ref> to choose) to the document the code builds, classified as breaking,
+# deprecated or added, needs its version bump and its entry in docs/api-changelog.md.
+CONTRACT_BASE ?=
+contract: install
+	$(BIN)/python bin/api_contract.py $(if $(CONTRACT_BASE),--base $(CONTRACT_BASE))
 
 # Regenerate requirements.lock after editing pyproject.toml.
 lock:

@@ -20,6 +20,11 @@ from headless.schema_builder import SchemaBuilder
 from home.api import SiteSettingsEndpoint
 from webhooks.events import api_webhooks
 
+API_VERSION = "2.1.0"
+"""The contract's version (semantic versioning), info.version of the OpenAPI document: a
+breaking change bumps the major, any other change to the contract the minor, each with its
+entry in docs/api-changelog.md (`bin/api_contract.py` fails CI otherwise)."""
+
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesEndpoint)
 api_router.register_endpoint("images", ImagesEndpoint)
@@ -38,6 +43,7 @@ def schema_builder():
         api_router,
         operations={"forms/": contact_views.api_operations},  # cms/urls.py mounts them there
         webhooks=api_webhooks,
+        version=API_VERSION,
     )
 
 
