@@ -109,7 +109,7 @@ export function renderPage(page: PageDetail): string {
       return `<h1>${escape(page.title)}</h1>${page.intro ?? ""}`;
     case "contact.ContactPage":
       if (!isPageType(page, type)) break;
-      return `<h1>${escape(page.title)}</h1>${page.intro ?? ""}<form action="${page.submit_url}">${page.fields
+      return `<h1>${escape(page.title)}</h1>${page.intro ?? ""}<form action="${page.submit_path}">${page.fields
         .map((field) => `<label>${escape(field.label)}${optional(field.help_text, (text) => `<small>${text}</small>`)}</label>`)
         .join("")}</form>`;
     case "home.HomePage":
