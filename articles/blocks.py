@@ -202,9 +202,9 @@ class AccordionBlock(StructBlock):
 
     def api_schema(self, builder):
         # heading_level: the editor's choice, else one below the heading before the accordion.
-        return builder.struct_block(
-            self, heading_level={"type": "integer", "minimum": 2, "maximum": 6}
-        )
+        choices = self.child_blocks["heading_level"].field.choices
+        levels = [int(value) for value, _ in choices if value]
+        return builder.struct_block(self, heading_level=schema.enum(levels))
 
 
 class CallToActionBlock(BaseLinkBlock):

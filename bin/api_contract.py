@@ -104,6 +104,8 @@ class Diff:
                 if [v for v in old_enum if v not in new_enum]:
                     self.add(narrowed, where, "enum values removed")
         for bound, wider in (("minimum", min), ("maximum", max), ("maxLength", max)):
+            if new.get(bound) is None and _enum_within(new_enum, bound, old.get(bound)):
+                continue  # the bound gave way to an enum inside it: narrowed, said above
             if old.get(bound) != new.get(bound):
                 if new.get(bound) is None or (
                     old.get(bound) is not None and wider(old[bound], new[bound]) == new[bound]
@@ -262,6 +264,16 @@ def _types(schema):
     if types is None:
         return None
     return set(types) if isinstance(types, list) else {types}
+
+
+def _enum_within(values, bound, limit):
+    """Whether every one of ``values`` (an enum, or None) keeps to the numeric ``bound``."""
+    if values is None or limit is None:
+        return False
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(numbers) != len(values):
+        return False
+    return all(v >= limit if bound == "minimum" else v <= limit for v in numbers)
 
 
 def _variant_key(variant):

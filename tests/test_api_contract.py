@@ -24,8 +24,9 @@ def document(version="2.0.0"):
             "title": {"type": "string"},
             "level": {"type": "string", "enum": ["h2", "h3"]},
             "summary": {"type": ["string", "null"]},
+            "rank": {"type": "integer", "minimum": 2, "maximum": 6},
         },
-        "required": ["id", "title", "level", "summary"],
+        "required": ["id", "title", "level", "summary", "rank"],
     }
     submission = {
         "type": "object",
@@ -151,6 +152,12 @@ def test_the_same_document_has_no_change():
             ),
             {"added"},
         ),
+        # A range of numbers becoming an enum inside it (heading levels 2 to 6), or wider.
+        (
+            lambda d: card(d)["properties"].update(rank={"type": "integer", "enum": [2, 3, 6]}),
+            {"added"},
+        ),
+        (lambda d: card(d)["properties"]["rank"].update(maximum=7), {"breaking"}),
         # Deprecated, and words only.
         (lambda d: card(d)["properties"]["summary"].update(deprecated=True), {"deprecated"}),
         (lambda d: d["paths"]["/api/v2/pages/"]["get"].update(deprecated=True), {"deprecated"}),
