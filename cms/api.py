@@ -7,7 +7,7 @@ every operation and response (``manage.py export_api_schema``).
 
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from articles.api import ConditionsEndpoint, PagesEndpoint, TreatmentsEndpoint
+from articles.api import ArticlesEndpoint, ConditionsEndpoint, PagesEndpoint, TreatmentsEndpoint
 from contact import views as contact_views
 from headless.endpoints import (
     DocumentsEndpoint,
@@ -20,13 +20,14 @@ from headless.schema_builder import SchemaBuilder
 from home.api import SiteSettingsEndpoint
 from webhooks.events import api_webhooks
 
-API_VERSION = "2.3.0"
+API_VERSION = "2.4.0"
 """The contract's version (semantic versioning), info.version of the OpenAPI document: a
 breaking change bumps the major, any other change to the contract the minor, each with its
 entry in docs/api-changelog.md (`bin/api_contract.py` fails CI otherwise)."""
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesEndpoint)
+api_router.register_endpoint("articles", ArticlesEndpoint)  # after pages: detail URLs stay there
 api_router.register_endpoint("images", ImagesEndpoint)
 api_router.register_endpoint("documents", DocumentsEndpoint)
 api_router.register_endpoint("redirects", RedirectsEndpoint)

@@ -94,6 +94,7 @@ def test_every_endpoint_is_an_operation(document):
         ("get", "/api/v2/pages/"),
         ("get", "/api/v2/pages/{id}/"),
         ("get", "/api/v2/pages/find/"),
+        ("get", "/api/v2/articles/"),
         ("get", "/api/v2/page_preview/"),
         ("get", "/api/v2/images/"),
         ("get", "/api/v2/images/{id}/"),
@@ -245,6 +246,8 @@ def test_every_demo_listing_matches_the_document(checked):
         "/api/v2/pages/", {"type": "articles.ArticlePage", "condition": condition}
     )
     assert articles.json()["items"]
+    assert checked.get("/api/v2/articles/", {"condition": condition}).json() == articles.json()
+    checked.get("/api/v2/articles/", {"type": "home.HomePage"}, status=400)
     checked.get("/api/v2/pages/", {"search": "pain", "limit": "2"})
     checked.get("/api/v2/pages/", {"colour": "blue"}, status=400)
 
