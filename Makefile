@@ -93,10 +93,11 @@ fuzz: install
 load: install
 	$(BIN)/python bench/load_test.py
 
-# The committed contract, docs/openapi.json: tests/test_openapi.py fails until it matches the
-# code, so a change to the API shows as a diff of this file in review.
+# The committed contract, docs/openapi.json, and docs/webhooks.md's table of events: tests fail
+# until they match the code, so a change to the API shows as a diff of these files in review.
 snapshot: install
 	$(BIN)/python manage.py export_api_schema --openapi --output docs/openapi.json
+	$(BIN)/python manage.py webhook_events_doc
 
 # The contract's version gate: the change from docs/openapi.json at the merge base with main
 # (CONTRACT_BASE=<ref> to choose) to the document the code builds, classified as breaking,
