@@ -20,7 +20,6 @@ from django.utils.cache import set_response_etag
 from django.views.decorators.http import require_safe
 
 from headless import compression
-from headless.renderers import dumps
 
 from .api import build_openapi
 
@@ -38,7 +37,10 @@ def openapi_text():
 @functools.cache
 def _served():
     """The compact document with its ETag and its compressed bodies, made once per process."""
-    response = HttpResponse(dumps(build_openapi()), content_type="application/json")
+    # Keys sorted as in the committed file: types generated from the URL or from `make types`
+    # are the same bytes (openapi-typescript writes them in the document's order).
+    compact = json.dumps(build_openapi(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    response = HttpResponse(compact.encode(), content_type="application/json")
     set_response_etag(response)
     return response.content, response["ETag"], compression.encode(response.content)
 
