@@ -48,7 +48,7 @@ function clinician(value: Schemas["Clinician"] | null): string {
   return `<p class="byline">${name}${optional(value.credentials, (text) => `, ${text}`)}${optional(value.specialty, (text) => ` (${text})`)}</p>${optional(value.bio, (text) => `<p>${text}</p>`)}`;
 }
 
-function link(value: Schemas["LinkBlock"]): string {
+function link(value: Schemas["LinkBlock"] | Schemas["CallToActionBlock"]): string {
   return value.href ? `<a href="${value.href}"${value.url !== null ? ' rel="external"' : ""}>${escape(value.label)}</a>` : "";
 }
 
