@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install bootstrap run test lint lock serve worker clean audit check-releases fuzz load snapshot types typescript backup restore
+.PHONY: install bootstrap run test lint lock serve worker clean audit check-releases fuzz load snapshot types typescript backup restore contract
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -99,10 +99,18 @@ fuzz: install
 load: install
 	$(BIN)/python bench/load_test.py
 
-# The committed contract, docs/openapi.json: tests/test_openapi.py fails until it matches the
-# code, so a change to the API shows as a diff of this file in review.
+# The committed contract, docs/openapi.json, and docs/webhooks.md's table of events: tests fail
+# until they match the code, so a change to the API shows as a diff of these files in review.
 snapshot: install
 	$(BIN)/python manage.py export_api_schema --openapi --output docs/openapi.json
+	$(BIN)/python manage.py webhook_events_doc
+
+# The contract's version gate: the change from docs/openapi.json at the merge base with main
+# (CONTRACT_BASE=<ref> to choose) to the document the code builds, classified as breaking,
+# deprecated or added, needs its version bump and its entry in docs/api-changelog.md.
+CONTRACT_BASE ?=
+contract: install
+	$(BIN)/python bin/api_contract.py $(if $(CONTRACT_BASE),--base $(CONTRACT_BASE))
 
 # One dated archive of the database, the media and a manifest (docs/production.md#backups), in
 # $(BACKUP_DIR); and its restore into an empty database and media store, checked against it.

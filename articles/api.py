@@ -274,6 +274,49 @@ def page_as_of_schema(builder):
     )
 
 
+class ArticlesEndpoint(PagesEndpoint):
+    """GET /api/v2/articles/: the pages listing of articles alone, typed as their listing.
+
+    The answer of ``/api/v2/pages/?type=articles.ArticlePage`` with the same parameters, under
+    an operation of its own, so that a generated client types it as ``ArticlePageListing``
+    rather than any page type's listing. Details and find stay under /api/v2/pages/.
+    """
+
+    def listing_view(self, request):
+        if "type" in request.GET:
+            raise BadRequestError(f"type is not a parameter here: this lists {ARTICLE_MODEL}")
+        query = request._request.GET.copy()
+        query["type"] = ARTICLE_MODEL
+        request._request.GET = query
+        return super().listing_view(request)
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "listing_view"}), name="listing")]
+
+    @classmethod
+    def api_operations(cls, builder, path):
+        listing = super().api_operations(builder, path)[path]["get"]
+        return {
+            path: {
+                "get": {
+                    **listing,
+                    "operationId": "articles_listing",
+                    "summary": "Articles: the pages listing of one type, typed as its listing",
+                    "description": f"As /api/v2/pages/?type={ARTICLE_MODEL}, with the same "
+                    "parameters but type, and the article fields for ?fields= and filters.",
+                    "parameters": [p for p in listing["parameters"] if p["name"] != "type"],
+                    "responses": {
+                        **listing["responses"],
+                        "200": openapi.response(
+                            "A page of the listing.", schema.ref(f"{ARTICLE_MODEL}Listing")
+                        ),
+                    },
+                }
+            }
+        }
+
+
 class TaxonomyEndpoint(
     endpoints.CachedResponseMixin,
     endpoints.KnownParametersOnly,

@@ -24,7 +24,7 @@ from headless.blocks import (
     references,
 )
 from headless.references import image_schema
-from home.blocks import LinkBlock
+from home.blocks import BaseLinkBlock
 from home.models import ClinicSettings
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -203,12 +203,12 @@ class AccordionBlock(StructBlock):
 
     def api_schema(self, builder):
         # heading_level: the editor's choice, else one below the heading before the accordion.
-        return builder.struct_block(
-            self, heading_level={"type": "integer", "minimum": 2, "maximum": 6}
-        )
+        choices = self.child_blocks["heading_level"].field.choices
+        levels = [int(value) for value, _ in choices if value]
+        return builder.struct_block(self, heading_level=schema.enum(levels))
 
 
-class CallToActionBlock(LinkBlock):
+class CallToActionBlock(BaseLinkBlock):
     class Meta:
         icon = "link"
         label = "Call to action"

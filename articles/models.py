@@ -70,6 +70,24 @@ def medical_review_interval():
     return timedelta(days=settings.MEDICAL_REVIEW_INTERVAL_DAYS)
 
 
+MEDICAL_SPECIALTIES = [
+    ("Anesthesia", "Anesthesia (pain medicine)"),
+    ("Emergency", "Emergency medicine"),
+    ("Geriatric", "Geriatrics"),
+    ("Musculoskeletal", "Musculoskeletal medicine"),
+    ("Neurologic", "Neurology"),
+    ("Oncologic", "Oncology"),
+    ("Pediatric", "Pediatrics"),
+    ("Physiotherapy", "Physiotherapy"),
+    ("PrimaryCare", "Primary care"),
+    ("Psychiatric", "Psychiatry"),
+    ("Rheumatologic", "Rheumatology"),
+    ("Surgical", "Surgery"),
+]
+"""Members of schema.org's MedicalSpecialty enumeration a clinician of the clinic may have:
+``https://schema.org/<value>`` in the JSON-LD, where search engines accept no free text."""
+
+
 class ReviewedSnippet(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
     """A snippet whose text is medical, so it goes live only through the Medical review workflow.
 
@@ -110,6 +128,14 @@ class Clinician(ReviewedSnippet, TranslatableMixin, index.Indexed):
     name = models.CharField(max_length=120)
     credentials = models.CharField(max_length=80, blank=True, help_text="e.g. MD, PhD, FRCA")
     specialty = models.CharField(max_length=120, blank=True, help_text="e.g. Pain medicine")
+    medical_specialty = models.CharField(
+        "Medical specialty for search engines",
+        max_length=40,
+        blank=True,
+        choices=MEDICAL_SPECIALTIES,
+        help_text="The schema.org specialty closest to the one above, which search engines "
+        "read; the text above is shown as written.",
+    )
     photo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -133,7 +159,7 @@ class Clinician(ReviewedSnippet, TranslatableMixin, index.Indexed):
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("credentials")]),
-        FieldPanel("specialty"),
+        FieldRowPanel([FieldPanel("specialty"), FieldPanel("medical_specialty")]),
         FieldPanel("photo"),
         FieldPanel("bio"),
         FieldRowPanel([FieldPanel("npi"), FieldPanel("profile_url")]),

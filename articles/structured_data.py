@@ -129,7 +129,11 @@ def clinician(person):
         ],
     }
     if is_physician:
-        data["medicalSpecialty"] = person.specialty
+        # An enumeration member, as schema.org and search engines want; the editor's words
+        # stay in the description.
+        if person.medical_specialty:
+            data["medicalSpecialty"] = f"https://schema.org/{person.medical_specialty}"
+        data["description"] = person.specialty
         data["usNPI"] = person.npi
     else:
         data["honorificSuffix"] = person.credentials

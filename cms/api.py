@@ -7,7 +7,7 @@ every operation and response (``manage.py export_api_schema``).
 
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from articles.api import ConditionsEndpoint, PagesEndpoint, TreatmentsEndpoint
+from articles.api import ArticlesEndpoint, ConditionsEndpoint, PagesEndpoint, TreatmentsEndpoint
 from contact import views as contact_views
 from headless.endpoints import (
     DocumentsEndpoint,
@@ -20,9 +20,15 @@ from headless.schema_builder import SchemaBuilder
 from home.api import SiteSettingsEndpoint
 from webhooks.events import api_webhooks
 
+API_VERSION = "2.5.0"
+"""The contract's version (semantic versioning), info.version of the OpenAPI document: a
+breaking change bumps the major, any other change to the contract the minor, each with its
+entry in docs/api-changelog.md (`bin/api_contract.py` fails CI otherwise)."""
+
 api_router = WagtailAPIRouter("wagtailapi")
 # With pages/<id>/as_of/ (articles.api.PageAsOfEndpoint): what was live at an instant, for staff.
 api_router.register_endpoint("pages", PagesEndpoint)
+api_router.register_endpoint("articles", ArticlesEndpoint)  # after pages: detail URLs stay there
 api_router.register_endpoint("images", ImagesEndpoint)
 api_router.register_endpoint("documents", DocumentsEndpoint)
 api_router.register_endpoint("redirects", RedirectsEndpoint)
@@ -39,6 +45,7 @@ def schema_builder():
         api_router,
         operations={"forms/": contact_views.api_operations},  # cms/urls.py mounts them there
         webhooks=api_webhooks,
+        version=API_VERSION,
     )
 
 

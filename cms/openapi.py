@@ -1,4 +1,5 @@
-"""The API's contract, served: ``/api/v2/openapi.json`` and its human-readable ``/api/v2/docs/``.
+"""The API's contract, served: ``/api/v2/openapi.json``, its human-readable ``/api/v2/docs/``, and
+``/api/v2/changelog/`` (docs/api-changelog.md, where deprecation headers link to).
 
 The document is built once per process from the code (``cms.api.build_openapi``) and served as
 compact JSON, compressed once too (``headless.compression``); it changes only with a deploy.
@@ -9,7 +10,9 @@ Content-Security-Policy.
 
 import functools
 import json
+from pathlib import Path
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +20,6 @@ from django.utils.cache import set_response_etag
 from django.views.decorators.http import require_safe
 
 from headless import compression
-from headless.renderers import dumps
 
 from .api import build_openapi
 
@@ -35,7 +37,10 @@ def openapi_text():
 @functools.cache
 def _served():
     """The compact document with its ETag and its compressed bodies, made once per process."""
-    response = HttpResponse(dumps(build_openapi()), content_type="application/json")
+    # Keys sorted as in the committed file: types generated from the URL or from `make types`
+    # are the same bytes (openapi-typescript writes them in the document's order).
+    compact = json.dumps(build_openapi(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    response = HttpResponse(compact.encode(), content_type="application/json")
     set_response_etag(response)
     return response.content, response["ETag"], compression.encode(response.content)
 
@@ -53,3 +58,16 @@ def openapi_json(request):
 @require_safe
 def docs(request):
     return render(request, "cms/api_docs.html", {"openapi_url": reverse("openapi")})
+
+
+@functools.cache
+def _changelog():
+    return (Path(settings.BASE_DIR) / "docs" / "api-changelog.md").read_bytes()
+
+
+@require_safe
+def changelog(request):
+    """docs/api-changelog.md as it was deployed: what each version of the contract changed."""
+    response = HttpResponse(_changelog(), content_type="text/markdown; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response

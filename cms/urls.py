@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v2/forms/", include("contact.urls")),
     path("api/v2/openapi.json", openapi.openapi_json, name="openapi"),
     path("api/v2/docs/", openapi.docs, name="api_docs"),
+    path("api/v2/changelog/", openapi.changelog, name="api_changelog"),
     path("api/v2/", api_router.urls),
     re_path(r"^api/(?P<unknown>.*)$", not_found),
 ]

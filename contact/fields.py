@@ -1,9 +1,11 @@
 """API serializer fields of contact form pages, with the schemas of their values."""
 
+import datetime
+
 from wagtail.contrib.forms.models import FORM_FIELD_CHOICES
 
-from headless import schema
-from headless.fields import ValueField
+from headless import deprecations, schema
+from headless.fields import DeprecatedValueField, ValueField
 
 
 def form_field_schema(builder):
@@ -29,9 +31,24 @@ def form_fields():
     return ValueField(form_field_schema, source="form_field_definitions")
 
 
+SUBMIT_URL = deprecations.deprecate(
+    "ContactPage.submit_url",
+    since=datetime.date(2026, 12, 7),
+    instead="use submit_path, a path on the CMS like every other link.",
+    anchor="220-2026-12-07",
+)
+
+
 def submit_url():
-    """Where the frontend POSTs a submission (absolute)."""
-    return ValueField(schema.URL)
+    """Where the frontend POSTs a submission, absolute: deprecated for ``submit_path``."""
+    return DeprecatedValueField(schema.URL, SUBMIT_URL)
+
+
+def submit_path():
+    """Where the frontend POSTs a submission: a path on the CMS (``WAGTAILAPI_BASE_URL``)."""
+    return ValueField(
+        {**schema.STRING, "description": "A path on the CMS's API origin to POST answers to."}
+    )
 
 
 def honeypot_field():

@@ -72,7 +72,7 @@ class ContactSubmission(AbstractFormSubmission):
 class ContactPage(FrontendUrlMixin, HeadlessApiMixin, AbstractEmailForm):
     """A form that editors build from fields and a frontend renders from the page's API detail.
 
-    Submissions arrive as JSON at ``submit_url`` (``contact.views.submit``), not through the
+    Submissions arrive as JSON at ``submit_path`` (``contact.views.submit``), not through the
     page's own URL. The notification email names the form and links to the admin listing;
     it never carries the answers.
     """
@@ -123,6 +123,7 @@ class ContactPage(FrontendUrlMixin, HeadlessApiMixin, AbstractEmailForm):
         APIField("intro", serializer=headless_fields.RichTextField()),
         APIField("fields", serializer=fields.form_fields()),
         APIField("submit_url", serializer=fields.submit_url()),
+        APIField("submit_path", serializer=fields.submit_path()),
         APIField("honeypot_field", serializer=fields.honeypot_field()),
         APIField("success_message"),
         APIField("error_message"),
@@ -190,9 +191,12 @@ class ContactPage(FrontendUrlMixin, HeadlessApiMixin, AbstractEmailForm):
     # API
 
     @property
+    def submit_path(self):
+        return reverse("contact:submit", args=[self.pk])
+
+    @property
     def submit_url(self):
-        path = reverse("contact:submit", args=[self.pk])
-        return settings.WAGTAILAPI_BASE_URL + path
+        return settings.WAGTAILAPI_BASE_URL + self.submit_path
 
     @property
     def honeypot_field(self):

@@ -251,3 +251,19 @@ class ValueField(serializers.ReadOnlyField):
 
     def api_schema(self, builder, model):
         return self.value_schema(builder) if callable(self.value_schema) else self.value_schema
+
+
+class DeprecatedValueField(ValueField, ReferenceField):
+    """A :class:`ValueField` that is deprecated (a :class:`headless.deprecations.Deprecation`):
+    marked so in the schema, and the answers carrying it say so in their headers."""
+
+    def __init__(self, schema, deprecation, **kwargs):
+        self.deprecation = deprecation
+        super().__init__(schema, **kwargs)
+
+    def to_representation(self, value):
+        self.deprecation.carried_by(self.context.get("request"), self.references)
+        return super().to_representation(value)
+
+    def api_schema(self, builder, model):
+        return self.deprecation.schema(super().api_schema(builder, model))

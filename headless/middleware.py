@@ -9,7 +9,7 @@ go on to the view, which decides whether their answer may be shared.
 
 from django.conf import settings
 
-from . import cache
+from . import cache, deprecations
 from .visibility import has_credentials
 
 
@@ -34,3 +34,16 @@ class CachedAnswerMiddleware:
             if cached is not None:
                 return cached
         return self.get_response(request)
+
+
+class DeprecationHeadersMiddleware:
+    """``Deprecation``, ``Sunset`` and ``Link`` on every answer that carries a deprecated value
+    (:mod:`headless.deprecations`), rendered now or served from the cache. Sits before
+    :class:`CachedAnswerMiddleware`, so its hits get them too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        return deprecations.add_headers(response, deprecations.carried(request, response))

@@ -78,7 +78,12 @@ WAGTAIL_PARAMETERS = {
             "descendant_of", ROOT_OR_ID, "Only descendants of this page (`root`: the site root)."
         ),
         query("translation_of", ROOT_OR_ID, "Only translations of this page."),
-        query("locale", schema.locale(), "Only pages in this language (its code)."),
+        query(
+            "locale",
+            schema.locale(),
+            "Only pages in this language (its code). Without it, pages in every language are "
+            "listed together (English and Spanish): a listing visitors see passes their language.",
+        ),
         query(
             "site",
             schema.STRING,

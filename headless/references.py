@@ -575,6 +575,19 @@ class References:
             return obj
         return self._translated.get((type(obj), obj.translation_key, locale_id), obj)
 
+    def in_language(self, page, language):
+        """``page`` (public, loaded) in ``language`` (a code) when it has a live, public
+        translation in it, else ``page`` itself. Its translations must have been collected
+        (:meth:`add_translations`) before :meth:`load`; the one shown is a page of the response.
+        """
+        if page is None or language is None or self.locale_code(page.locale_id) == language:
+            return page
+        for other in self._translations.get(page.translation_key, ()):
+            if self.locale_code(other.locale_id) == language:
+                self.pages.setdefault(other.pk, other)
+                return other
+        return page
+
     def translations_data(self, page):
         """``meta.translations``: the page in the other languages visitors may read it in,
         ``[{locale, id, path, url}]`` by language code; live, public pages only."""

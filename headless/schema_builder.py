@@ -112,8 +112,18 @@ class SchemaBuilder:
     definitions. ``pages`` names the endpoint whose serializers describe page types.
     """
 
-    def __init__(self, router, pages="pages", prefix="/api/v2/", operations=None, webhooks=None):
+    def __init__(
+        self,
+        router,
+        pages="pages",
+        prefix="/api/v2/",
+        operations=None,
+        webhooks=None,
+        version="0.0.0",
+    ):
         self.router = router
+        # The contract's semantic version, info.version of the OpenAPI document.
+        self.version = version
         self.pages_endpoint = router._endpoints[pages]
         self.prefix = prefix
         # Views outside the router: {path under prefix: api_operations(builder, path)}.
@@ -435,7 +445,7 @@ class SchemaBuilder:
             self.webhooks(self),
             info={
                 "title": "Pain clinic CMS API",
-                "version": "2",
+                "version": self.version,
                 "description": (
                     "The headless CMS's read API at /api/v2/, its contact form submissions and "
                     "the signed webhook events it POSTs to frontends. Human-readable at "

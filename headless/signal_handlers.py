@@ -7,8 +7,6 @@ listings, searches and find-by-path depend on; a change to something pages embed
 and, through Wagtail's reference index, the pages that show it.
 """
 
-import time
-
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db.models import ManyToManyField
@@ -162,7 +160,7 @@ def after_change_committed(sender, tags, **kwargs):
     """Once a change commits, the cache worker re-renders the answers it made stale and purges
     them from the CDN."""
     if settings.API_CACHE_WARM or cdn.configured():
-        tasks.after_change.enqueue(sorted(tags), time.time())
+        tasks.follow(tags)
 
 
 def register_signal_handlers():

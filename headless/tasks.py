@@ -6,12 +6,15 @@ on the next visitor's request. :func:`after_change` renders them first, as an an
 visitor would ask for them, so that visitor gets a hit. It runs on the ``cache`` task backend:
 with a shared cache, the worker (``manage.py db_worker --backend cache``) renders into it for
 every server; with a cache local to each process (``make run`` without Redis), the process that
-made the change renders into its own.
+made the change renders into its own. Changes made inside :func:`followed_as_one` (a bulk load)
+are followed by one task, when it ends.
 """
 
 import io
 import logging
+import threading
 import time
+from contextlib import contextmanager
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.conf import settings
@@ -25,6 +28,36 @@ from . import cache, cdn
 logger = logging.getLogger(__name__)
 
 USER_AGENT = "painclinic-cms-cache-warmer"
+
+
+_gathered = threading.local()
+
+
+def follow(tags):
+    """After ``tags`` changed (committed): re-render and purge their answers, now (enqueued), or
+    with the other changes of :func:`followed_as_one` when it ends."""
+    gathered = getattr(_gathered, "tags", None)
+    if gathered is not None:
+        gathered.update(tags)
+    else:
+        after_change.enqueue(sorted(tags), time.time())
+
+
+@contextmanager
+def followed_as_one():
+    """The changes committed inside are followed together, once, when it ends: loading the demo
+    content logs one line, not one per save. Nothing is followed if it ends in an error (what
+    committed meanwhile is re-rendered on its next request, as without a worker)."""
+    if getattr(_gathered, "tags", None) is not None:  # inside another: it follows them
+        yield
+        return
+    tags = _gathered.tags = set()
+    try:
+        yield
+    finally:
+        _gathered.tags = None
+    if tags:
+        follow(tags)
 
 
 @task(backend="cache")

@@ -38,12 +38,17 @@ class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet)
         site = Site.find_for_request(request)
         if site is None:
             raise Http404("No site answers this host name")
-        clinic = ClinicSettings.for_site(site, request_locale(request, default=False))
+        locale = request_locale(request, default=False)
+        clinic = ClinicSettings.for_site(site, locale)
         links = [*clinic.main_navigation, *clinic.footer_links]
         for link in links:
+            # The chosen page, and its translations: a link goes to the page in the language
+            # asked for where there is one (home.blocks.LinkBlock).
             self.references.add_page(link.value.get("page"))
+            self.references.add_translations(link.value.get("page"))
         self.references.load()
-        context = {"request": request, "references": self.references}
+        language = locale.language_code if locale else clinic.locale.language_code
+        context = {"request": request, "references": self.references, "language": language}
 
         def links_data(stream):
             links = (link.block.get_api_representation(link.value, context) for link in stream)

@@ -8,10 +8,10 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from headless import schema
-from headless.blocks import PageChooserBlock, StructBlock, URLBlock
+from headless.blocks import PageChooserBlock, StructBlock, URLBlock, references
 
 
-class LinkBlock(StructBlock):
+class BaseLinkBlock(StructBlock):
     """A labelled link to exactly one target: a page on this site or an outside URL."""
 
     label = blocks.CharBlock(max_length=80)
@@ -44,3 +44,46 @@ class LinkBlock(StructBlock):
                 block_errors={"page": ValidationError(message), "url": ValidationError(message)}
             )
         return value
+
+
+class LinkBlock(BaseLinkBlock):
+    """A link of the site's navigation or footer, to the chosen page in the language asked for.
+
+    The context's ``language`` is the language the settings were asked in: a page with a live
+    translation in it is linked in it; otherwise the chosen page is, and ``fallback`` says so.
+    ``locale`` is the linked page's language (null for an outside URL). The caller collects the
+    chosen pages' translations (``References.add_translations``) before loading.
+    """
+
+    class Meta:
+        icon = "link"
+        label = "Link"
+
+    def get_api_representation(self, value, context=None):
+        data = super().get_api_representation(value, context)
+        refs = references(context, lambda refs: refs.add_page(value.get("page")))
+        chosen = refs.pages.get(value["page"].pk) if value.get("page") else None
+        language = context.get("language") if context else None
+        shown = refs.in_language(chosen, language)
+        if shown is not chosen:
+            data["page"] = refs.page_data(shown)
+            data["href"] = data["page"]["path"]
+        locale = refs.locale_code(shown.locale_id) if data["page"] else None
+        data["locale"] = locale
+        data["fallback"] = locale is not None and language is not None and locale != language
+        return data
+
+    def api_schema(self, builder):
+        return builder.struct_block(
+            self,
+            href=schema.nullable(schema.STRING),
+            locale={
+                **schema.nullable(schema.locale()),
+                "description": "The linked page's language; null for an outside address.",
+            },
+            fallback={
+                **schema.BOOLEAN,
+                "description": "The page has no version in the language asked for: this is "
+                "the one the editor chose, in its own language.",
+            },
+        )

@@ -24,8 +24,14 @@ from wagtail_localize.models import Translation
 
 from articles import body
 from articles.models import ArticlePage
+from home.models import ClinicSettings
 from tests import servers
-from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, default_site, translate
+from tests.factories import (
+    ArticleIndexPageFactory,
+    ArticlePageFactory,
+    default_site,
+    translate,
+)
 from tests.totp import set_up_app
 
 pytestmark = pytest.mark.browser
@@ -258,6 +264,28 @@ def test_without_a_frontend_the_preview_panel_shows_the_draft_itself(
     item.locator("summary").click()
     expect(item.get_by_text("About an hour.")).to_be_visible()
     assert ArticlePage.objects.get(pk=article.pk).title == "Your first visit"  # still live
+
+
+def test_clinic_settings_open_with_a_translation_and_lead_to_it(
+    browser_page, admin_url, site, django_user_model
+):
+    """As after `make run`: the settings are translated into Spanish. Settings > Clinic
+    settings opens (it answered 500) and its status panel leads to the Spanish settings."""
+    clinic = ClinicSettings.for_site(site)
+    clinic.clinic_name = "Pain Clinic"
+    clinic.save()
+    translate(clinic, {"Pain Clinic": "Clínica del Dolor"})
+    page = browser_page
+    log_in(page, admin_url, django_user_model)
+
+    page.get_by_role("button", name="Settings").click()
+    page.get_by_role("link", name="Clinic settings", exact=True).click()
+    expect(page.locator("#id_clinic_name")).to_have_value("Pain Clinic")
+
+    page.get_by_role("button", name="Toggle status").click()
+    page.get_by_role("button", name="Switch locales").click()
+    page.locator("a[lang='es']").click()
+    expect(page.get_by_text("Clínica del Dolor").first).to_be_visible()
 
 
 class FakeFrontend(BaseHTTPRequestHandler):

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache as django_cache
 
+from cms.api import build_openapi
 from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,12 @@ def test_list_items_carry_stable_ids(client, article):
     }
     references = next(b["value"] for b in first if b["type"] == "references")
     assert references[0]["id"] and references[0]["text"] == "A"
+
+
+def test_the_heading_level_is_typed_as_the_levels_it_can_be():
+    """`2 | 3 | 4 | 5 | 6` in generated types, as the answers are, not any number."""
+    schemas = build_openapi()["components"]["schemas"]
+    assert schemas["AccordionBlock"]["properties"]["heading_level"] == {
+        "type": "integer",
+        "enum": [2, 3, 4, 5, 6],
+    }

@@ -11,9 +11,11 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import Document
 from wagtail.rich_text import RichText
 
+from cms.api import build_openapi
 from headless import cache as api_cache
 from home.models import ClinicSettings, FeaturedArticle
 from tests.factories import (
+    ArticleIndexPageFactory,
     ArticlePageFactory,
     ClinicianFactory,
     ConditionFactory,
@@ -515,3 +517,31 @@ def test_reading_time_counts_words_across_paragraphs(client, article_index):
     article = ArticlePageFactory(parent=article_index, body=[("paragraph", RichText(words))])
 
     assert client.get(f"/api/v2/pages/{article.pk}/").json()["reading_time"] == 2
+
+
+def test_the_articles_listing_is_the_pages_listing_of_articles_typed_as_such(
+    client, article_index, article
+):
+    other = ArticleIndexPageFactory(parent=article_index, title="More", slug="more")
+    other.save_revision().publish()
+    typed = client.get("/api/v2/pages/", {"type": "articles.ArticlePage"}).json()
+    own = client.get("/api/v2/articles/")
+    assert own.status_code == 200
+    assert own.json() == typed
+    assert article.pk in {item["id"] for item in own.json()["items"]}
+    assert other.pk not in {item["id"] for item in own.json()["items"]}
+    assert {item["meta"]["detail_url"] for item in own.json()["items"]} == {
+        f"http://cms.test/api/v2/pages/{item['id']}/" for item in typed["items"]
+    }
+    narrowed = client.get("/api/v2/articles/", {"id": article.pk, "fields": "summary"})
+    assert [item["summary"] for item in narrowed.json()["items"]] == [article.summary]
+    refused = client.get("/api/v2/articles/", {"type": "home.HomePage"})
+    assert refused.status_code == 400
+    assert "type" in refused.json()["message"]
+    assert client.get(f"/api/v2/articles/{article.pk}/").status_code == 404
+
+    operation = build_openapi()["paths"]["/api/v2/articles/"]["get"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/articles.ArticlePageListing"
+    }
+    assert "type" not in {p["name"] for p in operation["parameters"]}

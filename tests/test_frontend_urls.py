@@ -101,3 +101,11 @@ def test_deploy_check_warns_without_a_frontend_url(settings):
     settings.FRONTEND_URL = FRONTEND
     ids = [problem.id for problem in checks.run_checks(include_deployment_checks=True)]
     assert "headless.W001" not in ids
+
+
+def test_a_pages_parent_and_alias_of_are_on_the_frontend_too(client, frontend, article):
+    alias = article.create_alias(update_slug="sleep-and-pain-again")
+    meta = detail(client, alias, fields="parent")["meta"]
+    assert meta["alias_of"]["id"] == article.pk
+    assert meta["alias_of"]["meta"]["html_url"] == f"{FRONTEND}/articles/sleep-and-pain/"
+    assert meta["parent"]["meta"]["html_url"] == f"{FRONTEND}/articles/"

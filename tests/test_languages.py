@@ -175,6 +175,54 @@ def test_the_spanish_site_settings_and_their_fallback(client, site, english):
     assert ClinicSettings.for_site(site).clinic_name == "Pain Clinic"
 
 
+def test_spanish_navigation_links_spanish_pages_and_says_when_it_falls_back(
+    client, site, article_index, english, spanish
+):
+    untranslated = ArticlePageFactory(parent=article_index, title="Pacing", slug="pacing")
+    untranslated.save_revision().publish()
+    clinic = ClinicSettings.for_site(site)
+    clinic.main_navigation = [
+        ("link", {"label": "Migraine", "page": english, "url": ""}),
+        ("link", {"label": "Book", "page": None, "url": "https://example.org/book"}),
+    ]
+    clinic.footer_links = [("link", {"label": "Pacing", "page": untranslated, "url": ""})]
+    clinic.save()
+
+    def links(data):
+        return [
+            (link["href"], link["page"] and link["page"]["id"], link["locale"], link["fallback"])
+            for link in [*data["main_navigation"], *data["footer_links"]]
+        ]
+
+    # The settings are not translated: the Spanish site still links its Spanish pages.
+    in_spanish = client.get("/api/v2/site/", {"locale": "es"}).json()
+    assert links(in_spanish) == [
+        ("/es/articles/migraine/", spanish.pk, "es", False),
+        ("https://example.org/book", None, None, False),
+        ("/articles/pacing/", untranslated.pk, "en", True),
+    ]
+    assert links(client.get("/api/v2/site/").json()) == [
+        ("/articles/migraine/", english.pk, "en", False),
+        ("https://example.org/book", None, None, False),
+        ("/articles/pacing/", untranslated.pk, "en", False),
+    ]
+    # Translated settings link the Spanish page too, and follow it when it goes.
+    translate(clinic)
+    assert links(client.get("/api/v2/site/", {"locale": "es"}).json())[0] == (
+        "/es/articles/migraine/",
+        spanish.pk,
+        "es",
+        False,
+    )
+    spanish.unpublish()
+    assert links(client.get("/api/v2/site/", {"locale": "es"}).json())[0] == (
+        "/articles/migraine/",
+        english.pk,
+        "en",
+        True,
+    )
+
+
 def test_conditions_in_spanish_with_counts_of_spanish_articles(client, english, spanish):
     other = ConditionFactory(name="Back pain", slug="back-pain")
     translate(english.conditions.get(), {"Migraine": "Migraña", "migraine": "migrana"})

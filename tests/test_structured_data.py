@@ -93,7 +93,12 @@ def assert_urls_absolute(objects):
 
 
 def test_an_article_with_accordions(article_index, clinic):
-    author = ClinicianFactory(name="Dr Ana Ortiz", credentials="M.D., FRCA", npi="1234567890")
+    author = ClinicianFactory(
+        name="Dr Ana Ortiz",
+        credentials="M.D., FRCA",
+        npi="1234567890",
+        medical_specialty="Anesthesia",
+    )
     reviewer = ClinicianFactory(name="Sam Lee", credentials="PhD, RN", specialty="Pharmacology")
     page = article(
         article_index,
@@ -126,7 +131,8 @@ def test_an_article_with_accordions(article_index, clinic):
             {"@type": "EducationalOccupationalCredential", "name": "M.D."},
             {"@type": "EducationalOccupationalCredential", "name": "FRCA"},
         ],
-        "medicalSpecialty": "Pain medicine",
+        "medicalSpecialty": "https://schema.org/Anesthesia",
+        "description": "Pain medicine",
         "usNPI": "1234567890",
     }
     assert web_page["reviewedBy"]["@type"] == "Person"
@@ -190,3 +196,11 @@ def test_physicians_are_told_apart_from_other_clinicians(article_index, credenti
     page = article(article_index, [], author=ClinicianFactory(credentials=credentials))
 
     assert structured_data(page)[0]["author"]["@type"] == schema_type
+
+
+def test_a_specialty_not_chosen_from_schema_org_is_no_medical_specialty(article_index):
+    """Search engines drop free text in medicalSpecialty: only an enumeration member goes
+    there; the editor's words are the description."""
+    author = structured_data(article(article_index, [], author=ClinicianFactory()))[0]["author"]
+    assert "medicalSpecialty" not in author
+    assert author["description"] == "Pain medicine"

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import io
 import json
+import re
 import signal
 import socket
 import threading
@@ -25,6 +26,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 from wagtail_factories import ImageFactory
 
+from cms.api import build_openapi
 from home.models import ClinicSettings
 from tests.factories import (
     ArticleIndexPageFactory,
@@ -33,6 +35,8 @@ from tests.factories import (
     ConditionFactory,
     translate,
 )
+from webhooks.events import events_table
+from webhooks.management.commands import webhook_events_doc
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 SECRET = "test-webhook-secret"
@@ -763,3 +767,12 @@ def test_publishing_a_translation_names_its_locale_and_revalidates_its_own_paths
     # The Spanish index lists it; the English article now lists it among its translations.
     assert event["affected_paths"] == ["/articles/ketamine-infusions/", "/es/articles/"]
     assert f"page-{article.pk}" in event["tags"]
+
+
+def test_docs_list_every_event_the_document_defines():
+    """docs/webhooks.md's table and the OpenAPI webhooks come from one registry: no drift."""
+    table = webhook_events_doc.documented()
+    assert table == events_table()
+    listed = re.findall(r"^\| `([a-z_.]+)` \|", table, flags=re.MULTILINE)
+    assert sorted(listed) == sorted(build_openapi()["webhooks"])
+    assert len(listed) == 10

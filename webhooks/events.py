@@ -103,17 +103,55 @@ def _payload(event, *, affected, tags, all_paths=False, **details):
 
 # The events, what each says about its subject, and when it is sent (docs/webhooks.md).
 EVENTS = {
-    PAGE_PUBLISHED: ("page", "A page was published."),
-    PAGE_UNPUBLISHED: ("page", "A live page was unpublished or expired."),
-    PAGE_DELETED: ("page", "A page that was ever published was deleted."),
-    PAGE_MOVED: ("page", "A live page has a new path: moved, or its slug changed."),
-    PAGE_PRIVACY_CHANGED: ("page", "A page (and its subtree) became private, or public again."),
-    SNIPPET_CHANGED: ("object", "A clinician, condition or treatment live pages show changed."),
-    IMAGE_CHANGED: ("object", "An image live pages show changed."),
-    DOCUMENT_CHANGED: ("object", "A document live pages link to changed."),
-    REDIRECT_CHANGED: ("object", "A redirect was added, changed or deleted: see old_path."),
-    SETTINGS_CHANGED: ("object", "The site settings changed: every page shows them (all_paths)."),
+    PAGE_PUBLISHED: (
+        "page",
+        "A page is published: from the editor, by a workflow approval, or by `publish_scheduled`.",
+    ),
+    PAGE_UNPUBLISHED: (
+        "page",
+        "A live page is unpublished (or expires, through `publish_scheduled`).",
+    ),
+    PAGE_DELETED: (
+        "page",
+        "A page that was ever published is deleted (one event per page of a deleted subtree; "
+        "no `page.unpublished` besides).",
+    ),
+    PAGE_MOVED: (
+        "page",
+        "A live page gets a new path: moved under another parent, or its slug changed.",
+    ),
+    PAGE_PRIVACY_CHANGED: (
+        "page",
+        "A page (and its subtree) becomes private, or public again: its paths appear in or "
+        "leave the sitemap and listings.",
+    ),
+    SNIPPET_CHANGED: (
+        "object",
+        "A clinician, condition or treatment that live pages show is saved or deleted.",
+    ),
+    IMAGE_CHANGED: ("object", "An image that live pages show is saved or deleted."),
+    DOCUMENT_CHANGED: ("object", "A document that live pages link to is saved or deleted."),
+    REDIRECT_CHANGED: (
+        "object",
+        "A redirect is added, changed or deleted: `object.old_path` is the path it redirects.",
+    ),
+    SETTINGS_CHANGED: (
+        "object",
+        "The site settings (clinic details, navigation, footer, disclaimer) change, in any "
+        "language: every page shows them (`all_paths: true`).",
+    ),
 }
+"""Every event: ``{name: (subject, when it is sent)}``. The one registry of both the OpenAPI
+document's ``webhooks`` (:func:`api_webhooks`) and docs/webhooks.md's table
+(:func:`events_table`)."""
+
+
+def events_table():
+    """The Markdown table of every event in docs/webhooks.md (``manage.py webhook_events_doc``
+    writes it there; a test fails while they differ)."""
+    rows = ["| Event | Sent when |", "| --- | --- |"]
+    rows += [f"| `{event}` | {when} |" for event, (_, when) in EVENTS.items()]
+    return "\n".join(rows) + "\n"
 
 
 def api_webhooks(builder):

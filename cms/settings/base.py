@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # After everything that sets headers on every answer, before sessions, CSRF, users and
     # messages, which an anonymous answer never touches: an anonymous visitor's cached API
     # answer is served here, before URL resolution and the view (headless/middleware.py).
+    # Outside the cached answers, so a hit that carries a deprecated value says so too.
+    "headless.middleware.DeprecationHeadersMiddleware",
     "headless.middleware.CachedAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -293,6 +295,11 @@ WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 # Browsers and CDNs may reuse an API answer this long; the server-side copy lives until content
 # changes (see cms/api_cache.py).
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
+# A deprecated value is served this many days after its deprecation at least (its Sunset
+# header), before a major version may remove it (headless/deprecations.py).
+API_DEPRECATION_DAYS = int(os.environ.get("API_DEPRECATION_DAYS", "90"))
+# Where the Link header of a deprecated value points; by default the changelog this CMS serves.
+API_CHANGELOG_URL = os.environ.get("API_CHANGELOG_URL", "")
 # Each app server keeps copies of recent responses (checked against the versions of what they
 # show, see API_CACHE_POLL_SECONDS) so a hit does not move the body over the network.
 API_LOCAL_CACHE_BYTES = int(os.environ.get("API_LOCAL_CACHE_BYTES", str(32 * 1024 * 1024)))

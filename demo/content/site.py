@@ -26,6 +26,7 @@ CLINICIANS = {
         "name": "Dr Amara Okafor",
         "credentials": "MD, FFPMRCA",
         "specialty": "Pain medicine",
+        "medical_specialty": "Anesthesia",
         "bio": "Consultant in pain medicine who runs the clinic's infusion service. "
         "A fictional clinician, created for the demo site.",
     },
@@ -33,6 +34,7 @@ CLINICIANS = {
         "name": "Dr Lukas Brandt",
         "credentials": "MD, PhD",
         "specialty": "Neurology (headache)",
+        "medical_specialty": "Neurologic",
         "bio": "Neurologist with a special interest in chronic migraine and nerve pain. "
         "A fictional clinician, created for the demo site.",
     },
@@ -40,6 +42,7 @@ CLINICIANS = {
         "name": "Dr Sofia Marin",
         "credentials": "MD",
         "specialty": "Rheumatology",
+        "medical_specialty": "Rheumatologic",
         "bio": "Rheumatologist who sees people with widespread pain and fatigue. "
         "A fictional clinician, created for the demo site.",
     },

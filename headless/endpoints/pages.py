@@ -7,7 +7,13 @@ from django.http import Http404
 from rest_framework.fields import Field
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from wagtail.api.v2.serializers import DetailUrlField, PageSerializer
+from wagtail.api.v2.serializers import (
+    DetailUrlField,
+    PageAliasOfField,
+    PageParentField,
+    PageSerializer,
+    get_serializer_class,
+)
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page, Site
@@ -68,9 +74,46 @@ def _unbound_copy(field):
     return copy.copy(field)
 
 
+class NestedPageSerializer(FieldsBuiltOnceMixin, PageSerializer):
+    """A page's parent or alias_of: Wagtail's, with the page's URL on the frontend."""
+
+    html_url = PageUrlField()
+
+
+_nested_serializer_classes = {}
+
+
+class NestedPageMixin:
+    """Mixed into Wagtail's parent and alias_of fields: the nested page through
+    :class:`NestedPageSerializer` (Wagtail's serializer gives its URL on Wagtail's site),
+    its class built once per page type."""
+
+    def to_representation(self, value):
+        serializer_class = _nested_serializer_classes.get(type(value))
+        if serializer_class is None:
+            serializer_class = get_serializer_class(
+                type(value),
+                ["id", "type", "detail_url", "html_url", "title"],
+                meta_fields=["type", "detail_url", "html_url"],
+                base=NestedPageSerializer,
+            )
+            _nested_serializer_classes[type(value)] = serializer_class
+        return serializer_class(context=self.context).to_representation(value)
+
+
+class NestedParentField(NestedPageMixin, PageParentField):
+    pass
+
+
+class NestedAliasOfField(NestedPageMixin, PageAliasOfField):
+    pass
+
+
 class FrontendPageSerializer(FieldsBuiltOnceMixin, BlankAsNullMixin, PageSerializer):
     path = PagePathField()
     html_url = PageUrlField()
+    parent = NestedParentField(read_only=True)
+    alias_of = NestedAliasOfField(read_only=True)
     locale = LocaleField()
     translations = TranslationsField()
     collects_health_information = CollectsHealthInformationField()

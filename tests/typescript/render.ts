@@ -48,7 +48,7 @@ function clinician(value: Schemas["Clinician"] | null): string {
   return `<p class="byline">${name}${optional(value.credentials, (text) => `, ${text}`)}${optional(value.specialty, (text) => ` (${text})`)}</p>${optional(value.bio, (text) => `<p>${text}</p>`)}`;
 }
 
-function link(value: Schemas["LinkBlock"]): string {
+function link(value: Schemas["LinkBlock"] | Schemas["CallToActionBlock"]): string {
   return value.href ? `<a href="${value.href}"${value.url !== null ? ' rel="external"' : ""}>${escape(value.label)}</a>` : "";
 }
 
@@ -109,7 +109,7 @@ export function renderPage(page: PageDetail): string {
       return `<h1>${escape(page.title)}</h1>${page.intro ?? ""}`;
     case "contact.ContactPage":
       if (!isPageType(page, type)) break;
-      return `<h1>${escape(page.title)}</h1>${page.intro ?? ""}<form action="${page.submit_url}">${page.fields
+      return `<h1>${escape(page.title)}</h1>${page.intro ?? ""}<form action="${page.submit_path}">${page.fields
         .map((field) => `<label>${escape(field.label)}${optional(field.help_text, (text) => `<small>${text}</small>`)}</label>`)
         .join("")}</form>`;
     case "home.HomePage":
