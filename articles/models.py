@@ -40,6 +40,10 @@ WORDS_PER_MINUTE = 220
 REVIEW_LOG_ACTION = "articles.medical_review"
 """The page history entry of a recorded medical review."""
 
+PUBLISH_WITHOUT_REVIEW_LOG_ACTION = "articles.publish_without_review"
+"""The history entry of medical content that went live other than by a reviewer's approval (a
+superuser's Publish, say): the bypass stays possible, and on record."""
+
 
 def newest_first(pages):
     """``pages`` newest first by first publication, then by id, as the API lists articles."""
@@ -476,12 +480,17 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
 
         Saves a new revision on top of the latest one, since that is the revision the workflow
         publishes, and moves ``task_state`` onto it so the approval stands for what goes live.
-        Does nothing when the approver has no clinician profile or the page is not an article.
-        Returns the new revision, or None.
+        When the approver has no clinician profile or the page is not an article, records no
+        review and only moves ``task_state`` onto the latest revision. Returns the new revision,
+        or None.
         """
         clinician = Clinician.objects.filter(user=user).first() if user else None
         page = task_state.workflow_state.content_object.specific
         if clinician is None or not isinstance(page, ArticlePage):
+            # The approval still stands for the revision that goes live, which is the latest
+            # (the workflow publishes it), even if someone saved one after the task started.
+            task_state.revision = page.get_latest_revision()
+            task_state.save(update_fields=["revision"])
             return None
 
         article = page.get_latest_revision_as_object()

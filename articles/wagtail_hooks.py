@@ -3,7 +3,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from .forms import warn_about_problems
-from .models import REVIEW_LOG_ACTION
+from .models import PUBLISH_WITHOUT_REVIEW_LOG_ACTION, REVIEW_LOG_ACTION
 from .reports import (
     ContentHealthMenuItem,
     ContentHealthPanel,
@@ -24,6 +24,11 @@ hooks.register("after_edit_page", warn_about_problems)
 @hooks.register("register_log_actions")
 def register_review_log_action(actions):
     actions.register_action(REVIEW_LOG_ACTION, "Medical review recorded", "Medical review recorded")
+    actions.register_action(
+        PUBLISH_WITHOUT_REVIEW_LOG_ACTION,
+        "Published without medical review",
+        "Published without medical review",
+    )
 
 
 @hooks.register("register_admin_urls")
