@@ -23,7 +23,7 @@ silently. docs/medical-review.md carries the same table (``matrix_table()``).
 import datetime
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path as FilePath
 
@@ -80,8 +80,9 @@ REVIEWED_ON = datetime.date(2025, 1, 10)
 
 
 class World:
-    """A site with a reviewed, live article that has an unreviewed change waiting, a Spanish
-    draft of it, and users in each role; and what an anonymous visitor sees of them."""
+    """A site with a reviewed, live article that has an unreviewed change waiting (and an older
+    draft nobody reviewed), the snippets it shows, users in each role, a Spanish draft on
+    demand; and what an anonymous visitor sees of them."""
 
     def __init__(self, client, django_user_model, index):
         self.client = client
@@ -94,15 +95,18 @@ class World:
         self.article = ArticlePageFactory(
             parent=index,
             slug="nerve-pain",
-            summary="Reviewed summary.",
+            summary=OLD_DRAFT,
+            live=False,
             author=self.clinician,
             reviewer=ClinicianFactory(name="Dr Earlier Reviewer"),
             last_reviewed=REVIEWED_ON,
             conditions=[self.condition],
             treatments=[self.treatment],
         )
-        self.old_draft = self.revise(self.article, OLD_DRAFT)
+        self.old_draft = self.article.save_revision(user=self.author)
+        self.article.summary = "Reviewed summary."
         self.article.save_revision().publish()  # the reviewed version patients see
+        self.article.refresh_from_db()
         self.revise(self.article, CHANGE)
 
     def user(self, role, username=None):
@@ -115,11 +119,9 @@ class World:
             ClinicianFactory(name=f"Dr {username.title()}", user=user)
         return user
 
-    def revise(self, page, summary, **fields):
-        page = page.get_latest_revision_as_object()
+    def revise(self, page, summary):
+        page = type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
         page.summary = summary
-        for name, value in fields.items():
-            setattr(page, name, value)
         return page.save_revision(user=self.author)
 
     def as_(self, user):
@@ -127,6 +129,7 @@ class World:
         return self.client
 
     def spanish_draft(self):
+        """wagtail-localize's translation of the article: a draft, from its latest revision."""
         return translate(self.article)
 
     def public(self, slug, language="en"):
@@ -343,7 +346,8 @@ def convert_to_alias(world, user):
 
 def convert_alias(world, user):
     """Wagtail's Convert alias to ordinary page, on an alias of the article."""
-    alias = world.article.create_alias(update_slug="nerve-pain-alias")
+    article = ArticlePage.objects.get(pk=world.article.pk)  # as live, not as last edited
+    alias = article.create_alias(update_slug="nerve-pain-alias")
     world.as_(user).post(reverse("wagtailadmin_pages:convert_alias", args=(alias.pk,)))
     return alias.slug, "en"
 
@@ -408,8 +412,7 @@ class PublishPath:
     outcomes: dict
     covers: tuple  # the URL names, API or bulk actions and code (see below) it takes
     open_for: tuple = ()  # roles for which the row is open today
-    open_until: str = ""
-    doc: str = field(default="", compare=False)
+    open_until: str = ""  # the branch that closes them
 
 
 PATHS = [
