@@ -51,6 +51,10 @@ WORDS_PER_MINUTE = 220
 REVIEW_LOG_ACTION = "articles.medical_review"
 """The page history entry of a recorded medical review."""
 
+PUBLISH_WITHOUT_REVIEW_LOG_ACTION = "articles.publish_without_review"
+"""The history entry of medical content that went live other than by a reviewer's approval (a
+superuser's Publish, say): the bypass stays possible, and on record."""
+
 
 def newest_first(pages):
     """``pages`` newest first by first publication, then by id, as the API lists articles."""
@@ -546,16 +550,20 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
 
         Saves a new revision on top of the latest one, since that is the revision the workflow
         publishes, and moves ``task_state`` onto it so the approval stands for what goes live.
-        Does nothing when the approver has no clinician profile or what is reviewed is not an
-        article: a clinician, condition or treatment has no reviewer of its own, and the task
-        state's approval (who and when) is its record. Returns the new revision, or None.
+        When the approver has no clinician profile, or what is reviewed is not an article (a
+        clinician, condition or treatment has no reviewer of its own: the task state's approval,
+        who and when, is its record), records no review and only moves ``task_state`` onto the
+        latest revision. Returns the new revision, or None.
         """
         obj = task_state.workflow_state.content_object
         page = getattr(obj, "specific", obj)
-        if not isinstance(page, ArticlePage):
-            return None
-        clinician = Clinician.objects.filter(user=user).first() if user else None
+        is_article = isinstance(page, ArticlePage)
+        clinician = Clinician.objects.filter(user=user).first() if user and is_article else None
         if clinician is None:
+            # The approval still stands for the revision that goes live, which is the latest
+            # (the workflow publishes it), even if someone saved one after the task started.
+            task_state.revision = page.get_latest_revision()
+            task_state.save(update_fields=["revision"])
             return None
 
         article = page.get_latest_revision_as_object()

@@ -18,6 +18,9 @@ How it fits together:
   workflow approves them: the data migration (and :func:`review_workflow`, should the workflow
   be made again) assigns it to their content types; their permission policy
   (:class:`~articles.permissions.ReviewedSnippetPermissionPolicy`) keeps Publish to superusers.
+- Whatever goes live without a reviewer's approval of that very revision (a superuser's
+  Publish, copy or scheduled go-live) is written in its history as "Published without medical
+  review" (:func:`log_publish_without_review`, connected in :mod:`articles.signal_handlers`).
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -25,6 +28,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
+from wagtail.log_actions import get_active_log_context, log
 from wagtail.models import (
     GroupPagePermission,
     Page,
@@ -36,6 +40,7 @@ from wagtail.models import (
 )
 
 from .models import (
+    PUBLISH_WITHOUT_REVIEW_LOG_ACTION,
     ArticlePage,
     Clinician,
     Condition,
@@ -95,6 +100,42 @@ def ensure_review_workflow(index_page):
             GroupPagePermission.objects.get_or_create(
                 group=group, page=index_page, permission=permission
             )
+
+
+def approved_in_review(revision):
+    """Whether a member of Medical reviewers approved ``revision`` in a Medical review task.
+
+    An approval stands for the revision the workflow publishes
+    (:meth:`~articles.models.MedicalReviewTask.record_review` moves it there), so this holds
+    for what approval put live, now or at its scheduled time, and for nothing else.
+    """
+    return TaskState.objects.filter(
+        revision=revision,
+        status=TaskState.STATUS_APPROVED,
+        task__in=MedicalReviewTask.objects.all(),
+        finished_by__groups__name=MEDICAL_REVIEWERS,
+    ).exists()
+
+
+def log_publish_without_review(instance, revision):
+    """Write "Published without medical review" in ``instance``'s history, unless a reviewer
+    approved ``revision``. Call it once ``instance`` is live with ``revision``.
+
+    The user is whoever is acting in the admin (Wagtail's log context), or, when nobody is (a
+    scheduled go-live run by ``publish_scheduled``, a publish deferred to the commit), the
+    author of the revision: the superuser who scheduled it.
+    """
+    # Wagtail sends the published signals when it schedules a revision too; only going live
+    # counts here.
+    if revision is None or not instance.live or approved_in_review(revision):
+        return
+    log(
+        instance=instance,
+        action=PUBLISH_WITHOUT_REVIEW_LOG_ACTION,
+        user=get_active_log_context().user or revision.user,
+        revision=revision,
+        data={"revision": {"id": revision.pk, "author": revision.user_id}},
+    )
 
 
 def review_due():

@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 from .as_published import AsPublishedMenuItem, PublicationHistoryView, as_published
 from .forms import warn_about_problems
 from .importing import ImportMenuItem, import_articles
-from .models import REVIEW_LOG_ACTION
+from .models import PUBLISH_WITHOUT_REVIEW_LOG_ACTION, REVIEW_LOG_ACTION
 from .permissions import ReviewedSnippetPermissionPolicy, hide_publishing_the_policy_refuses
 from .reports import (
     ContentHealthMenuItem,
@@ -64,6 +64,11 @@ def register_translation_review_urls():
 @hooks.register("register_log_actions")
 def register_review_log_action(actions):
     actions.register_action(REVIEW_LOG_ACTION, "Medical review recorded", "Medical review recorded")
+    actions.register_action(
+        PUBLISH_WITHOUT_REVIEW_LOG_ACTION,
+        "Published without medical review",
+        "Published without medical review",
+    )
 
 
 @hooks.register("register_admin_urls")
