@@ -374,38 +374,52 @@ def reset():
     _local_index.clear()
 
 
+MISSED = "_headless_cache_missed"
+"""The request attribute on which :func:`lookup_hit` records a miss: ``(key, versions)``."""
+
+
 def lookup_hit(request):
     """The cached response for this request, or None; reads the versions only for an entry.
 
     For answering before the view (:mod:`headless.middleware`): a request with nothing cached
-    (the OpenAPI document, a first visit) costs no query here, and the view looks up again.
+    (the OpenAPI document, a first visit) costs no query here. A miss is recorded on the
+    request, as Django's cache middleware records its decision, so the view's :func:`lookup`
+    does not ask the shared cache again.
     """
     if not settings.API_RESPONSE_CACHE:
         return None
     key = _key(request)
     entry = _local.get(key)
     shared = entry is None
+    current = None
     if shared:
         try:
             entry = cache.get(key)
         except Exception as exc:
             _log_failure(exc)
-            return None
-        if entry is None:
-            return None
-    return _answer(request, key, entry, shared)[0]
+            entry = None
+    if entry is not None:
+        response, current = _answer(request, key, entry, shared)
+        if response is not None:
+            return response
+    setattr(request, MISSED, (key, current))
+    return None
 
 
 def lookup(request):
     """The cached response for this request (or None), and the versions it answers under.
 
     A hit costs no round trip when this process holds a current copy of the entry, and one to
-    the shared cache when it does not. The versions are read *before* a miss is rendered, so a
-    change committed during rendering leaves that response filed as old.
+    the shared cache when it does not; none when :func:`lookup_hit` already missed. The
+    versions are read *before* a miss is rendered, so a change committed during rendering
+    leaves that response filed as old.
     """
     if not settings.API_RESPONSE_CACHE:
         return None, None
     key = _key(request)
+    missed = getattr(request, MISSED, None)
+    if missed is not None and missed[0] == key:
+        return None, missed[1] if missed[1] is not None else versions.get()
     return _answer(request, key, _local.get(key), shared=False)
 
 
