@@ -45,14 +45,16 @@ import threading
 import time
 from collections import OrderedDict
 from functools import partial
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.dispatch import Signal
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.encoding import escape_uri_path
 
 from . import compression
 from .models import TagVersion
@@ -159,10 +161,125 @@ versions = Versions()
 # Cached responses
 
 
-def _key(request):
-    raw = f"{request.get_host()}|{request.get_full_path()}".encode()
+DEFAULTS = {
+    # A listing's pages past this many (of its ``limit``), and pages at offsets that are no
+    # page's start, are rendered but not stored: a client stepping through offsets or limits
+    # would fill the store with answers nobody asks for again. Searches are never stored.
+    "LISTING_PAGES": 10,
+}
+"""The ``HEADLESS_CACHE`` setting's keys and their defaults."""
+
+
+def setting(name):
+    """``settings.HEADLESS_CACHE[name]``, or its default."""
+    return getattr(settings, "HEADLESS_CACHE", {}).get(name, DEFAULTS[name])
+
+
+UNREAD = frozenset({"_"})
+"""Parameters Wagtail accepts and nothing reads: jQuery's cache buster. Dropped before the view
+sees the query, so they are neither in a key nor stored."""
+
+PARAMETERS = "_headless_cache_parameters"
+"""The request attribute holding its query in canonical form: see :func:`_parameters`."""
+
+
+def _sorted_fields(value):
+    """``fields`` with its top-level items in order (``body(a,b)`` stays one item)."""
+    items, depth, start = [], 0, 0
+    for position, character in enumerate(value):
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+        elif character == "," and depth == 0:
+            items.append(value[start:position])
+            start = position + 1
+    items.append(value[start:])
+    return ",".join(sorted(items))  # "*" sorts first, where Wagtail requires it
+
+
+def _parameters(request):
+    """The request's query as ``(name, value)`` pairs in canonical form, found once per request:
+    by name (a name's values keep their order), ``fields`` sorted, without :data:`UNREAD`
+    parameters or an ``offset`` of 0. Equal answers are asked for in many spellings."""
+    if not hasattr(request, PARAMETERS):
+        pairs = []
+        for name, values in QueryDict.lists(request.GET):
+            if name in UNREAD:
+                continue
+            for value in values:
+                if name == "fields":
+                    value = _sorted_fields(value)
+                elif name == "offset" and value == "0":
+                    continue
+                pairs.append((name, value))
+        setattr(request, PARAMETERS, sorted(pairs, key=lambda pair: pair[0]))
+    return getattr(request, PARAMETERS)
+
+
+class ReadParameters(QueryDict):
+    """The query a cached view reads (``request.GET``), noting which parameters it read.
+
+    A parameter asked for by name (``get``, ``[]``, ``in``, ``getlist``) is read; one seen only
+    by name in ``keys()`` (Wagtail's check for unknown parameters) is not; reading every value
+    (``items()``, ``lists()``, a copy) reads them all. An answer is stored under the parameters
+    its view read, so one that ignores a parameter is not stored again for each of its values.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self.read = set()
+        super().__init__(*args, **kwargs)
+        self.read = set()  # parsing asked for each name
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+    def getlist(self, key, default=None):
+        self.read.add(key)
+        return super().getlist(key, default)
+
+    def lists(self):
+        self.read.update(self.keys())
+        return super().lists()
+
+    def copy(self):
+        self.read.update(self.keys())
+        return super().copy()
+
+
+def _key(request, pairs):
+    raw = f"{request.get_host()}|{escape_uri_path(request.path)}?{urlencode(pairs)}".encode()
     # The number changes with the entry's form: a server never reads another version's entries.
     return f"api:response:3:{hashlib.sha256(raw).hexdigest()}"
+
+
+def _read(request):
+    """The canonical parameters the view read (all of them if it read ``request.GET`` whole)."""
+    pairs = _parameters(request)
+    if isinstance(request.GET, ReadParameters):
+        return [pair for pair in pairs if pair[0] in request.GET.read]
+    return pairs
+
+
+def _stored(pairs):
+    """Whether an answer to these parameters is kept: not a search, nor a listing's page past
+    the first ``LISTING_PAGES`` or at an offset that starts no page."""
+    names = dict(pairs)
+    if "search" in names:
+        return False
+    try:
+        offset = int(names.get("offset", 0))
+        limit = int(names.get("limit", 0))
+    except ValueError:
+        return False
+    if not offset:
+        return True
+    return limit > 0 and offset % limit == 0 and offset // limit < setting("LISTING_PAGES")
 
 
 def _size(entry):
@@ -275,13 +392,12 @@ BROAD_LISTING_TAGS = frozenset({"pages", "settings", "redirects", "images", "doc
 """Tags many responses carry: their URLs are re-rendered after the specific ones."""
 
 
-def _warmable(request):
+def _warmable(pairs):
     """Whether a visitor is likely to ask again for this response right after a change.
 
-    Searches are asked for by few, each in its own words, and a cache-busting ``_`` by one:
-    they would crowd the index out.
+    Searches are asked for by few, each in its own words: they would crowd the index out.
     """
-    return "search" not in request.GET and "_" not in request.GET
+    return "search" not in dict(pairs)
 
 
 def _priority(url):
@@ -378,38 +494,55 @@ def reset():
     _local_index.clear()
 
 
+MISSED = "_headless_cache_missed"
+"""The request attribute on which :func:`lookup_hit` records a miss: ``(key, versions)``."""
+
+
 def lookup_hit(request):
     """The cached response for this request, or None; reads the versions only for an entry.
 
     For answering before the view (:mod:`headless.middleware`): a request with nothing cached
-    (the OpenAPI document, a first visit) costs no query here, and the view looks up again.
+    (the OpenAPI document, a first visit) costs no query here. A miss is recorded on the
+    request, as Django's cache middleware records its decision, so the view's :func:`lookup`
+    does not ask the shared cache again.
     """
     if not settings.API_RESPONSE_CACHE:
         return None
-    key = _key(request)
+    key = _key(request, _parameters(request))
     entry = _local.get(key)
     shared = entry is None
+    current = None
     if shared:
         try:
             entry = cache.get(key)
         except Exception as exc:
             _log_failure(exc)
-            return None
-        if entry is None:
-            return None
-    return _answer(request, key, entry, shared)[0]
+            entry = None
+    if entry is not None:
+        response, current = _answer(request, key, entry, shared)
+        if response is not None:
+            return response
+    setattr(request, MISSED, (key, current))
+    return None
 
 
 def lookup(request):
     """The cached response for this request (or None), and the versions it answers under.
 
     A hit costs no round trip when this process holds a current copy of the entry, and one to
-    the shared cache when it does not. The versions are read *before* a miss is rendered, so a
-    change committed during rendering leaves that response filed as old.
+    the shared cache when it does not; none when :func:`lookup_hit` already missed. The
+    versions are read *before* a miss is rendered, so a change committed during rendering
+    leaves that response filed as old.
     """
     if not settings.API_RESPONSE_CACHE:
         return None, None
-    key = _key(request)
+    pairs = _parameters(request)
+    key = _key(request, pairs)
+    # The view reads the canonical query, and :func:`store` learns what it read.
+    request.GET = ReadParameters(urlencode(pairs), encoding=request.GET.encoding)
+    missed = getattr(request, MISSED, None)
+    if missed is not None and missed[0] == key:
+        return None, missed[1] if missed[1] is not None else versions.get()
     return _answer(request, key, _local.get(key), shared=False)
 
 
@@ -460,17 +593,21 @@ def store(request, response, current, tags, own=None):
         encoded = compression.encode(content)  # once per entry: no hit compresses
         tag_headers = _tag_headers(deps)  # written once: a hit sends them as they are
         entry = (deps, response["Content-Type"], response["ETag"], content, encoded, tag_headers)
-        key = _key(request)
-        _local.put(key, entry)
-        try:
-            cache.set(key, entry, timeout=settings.API_RESPONSE_CACHE_TIMEOUT)
-            if _warmable(request):
-                listed = tags - BROAD_TAGS
-                if own:
-                    listed.add(f"{OWN}{own}")
-                _index().add(request.build_absolute_uri(), listed)
-        except Exception as exc:
-            _log_failure(exc)
+        pairs = _read(request)
+        if _stored(pairs):
+            key = _key(request, pairs)
+            _local.put(key, entry)
+            try:
+                cache.set(key, entry, timeout=settings.API_RESPONSE_CACHE_TIMEOUT)
+                if _warmable(pairs):
+                    listed = tags - BROAD_TAGS
+                    if own:
+                        listed.add(f"{OWN}{own}")
+                    query = f"?{urlencode(pairs)}" if pairs else ""
+                    url = request.build_absolute_uri(escape_uri_path(request.path) + query)
+                    _index().add(url, listed)
+            except Exception as exc:
+                _log_failure(exc)
         response["X-Cache"] = "miss"
         compression.respond(request, response, encoded)
     patch_vary_headers(response, ["Accept"])

@@ -1,8 +1,11 @@
 """Filter backends for the headless endpoints."""
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.http import QueryDict
 from wagtail.api.v2.filters import FieldsFilter, LocaleFilter, SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.coreutils import get_content_languages
@@ -81,10 +84,14 @@ class SafeFieldsFilter(FieldsFilter):
     def filter_queryset(self, request, queryset, view):
         fields = set(view.get_available_fields(queryset.model, db_fields_only=True))
         fields.discard("locale")  # a field, but ?locale= is LocaleFilter's, a language code
-        for name, value in request.GET.items():
-            if name in fields:
-                self.check_value(queryset.model, name, value)
-        return super().filter_queryset(request, queryset, view)
+        # Only the parameters that name a field are read (by name), and Wagtail's filter is
+        # given only those: the response cache keys an answer by what its view read, and a
+        # detail ignores parameters that name no field.
+        named = QueryDict(mutable=True)
+        for name in sorted(fields.intersection(request.GET.keys())):
+            named.setlist(name, request.GET.getlist(name))
+            self.check_value(queryset.model, name, named[name])
+        return super().filter_queryset(SimpleNamespace(GET=named), queryset, view)
 
     @staticmethod
     def check_value(model, name, value):

@@ -18,7 +18,8 @@ class CachedAnswerMiddleware:
 
     Sits after the middleware that sets headers on every answer (security, CORS, conditional
     GETs, framing, CSP), so a hit served here carries what a hit served by the view carries.
-    Anything else goes on to the view, which looks up again and files its answer.
+    Anything else goes on to the view, which renders and files its answer: a miss is recorded
+    on the request, so the view does not look the key up again.
     """
 
     def __init__(self, get_response):

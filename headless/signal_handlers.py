@@ -14,6 +14,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import (
+    Collection,
     CollectionViewRestriction,
     Locale,
     Page,
@@ -131,15 +132,32 @@ def page_restriction_changed(sender, instance, raw=False, **kwargs):
         cache.changed({RESTRICTIONS_TAG, *page_tags(instance.page, descendants=True)})
 
 
-def collection_restriction_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    collections = instance.collection.get_descendants(inclusive=True)
-    tags = {RESTRICTIONS_TAG, "images", "documents"}
+def collection_tags(collection):
+    """Tags of what a collection and its descendants hold, and the sets that list them."""
+    collections = collection.get_descendants(inclusive=True)
+    tags = {"images", "documents"}
     for model, prefix in ((get_image_model(), "image"), (get_document_model(), "document")):
         pks = model.objects.filter(collection__in=collections).values_list("pk", flat=True)
         tags.update(f"{prefix}-{pk}" for pk in pks)
-    cache.changed(tags)
+    return tags
+
+
+def collection_restriction_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        cache.changed({RESTRICTIONS_TAG, *collection_tags(instance.collection)})
+
+
+def collection_saved(sender, instance, raw=False, **kwargs):
+    """A collection moved in the admin (saved, then moved with its descendants) may now be
+    under a restricted one, or no longer: what it holds is shown or hidden afresh.
+
+    Visibility itself follows restricted collections by id in the tree as it is (see
+    :func:`headless.visibility.restricted_collection_ids`); this drops the cached answers.
+    Treebeard's ``move()`` sends no signal: code that moves a collection saves it, as
+    Wagtail's admin does. Nothing to do while no collection is restricted.
+    """
+    if not raw and CollectionViewRestriction.objects.exists():
+        cache.changed(collection_tags(instance))
 
 
 def restriction_groups_changed(sender, instance, action, **kwargs):
@@ -177,6 +195,7 @@ def register_signal_handlers():
     post_delete.connect(locale_changed, sender=Locale, dispatch_uid="headless_locale_deleted")
     post_save.connect(site_changed, sender=Site, dispatch_uid="headless_site_saved")
     post_delete.connect(site_changed, sender=Site, dispatch_uid="headless_site_deleted")
+    post_save.connect(collection_saved, sender=Collection, dispatch_uid="headless_collection_saved")
     for model, handler in (
         (PageViewRestriction, page_restriction_changed),
         (CollectionViewRestriction, collection_restriction_changed),

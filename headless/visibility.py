@@ -12,7 +12,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import CharField, Q, Value
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Left, Length
 from django.http.request import split_domain_port
 from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import (
@@ -59,7 +60,8 @@ def has_credentials(request):
 
 
 def _failed_restrictions(request):
-    """Tree paths of the pages and the collections whose restrictions this request fails.
+    """Tree paths of the pages, and ids of the collections, whose restrictions this request
+    fails.
 
     Read once per request. An anonymous request fails every restriction (password, login and
     groups alike), so both kinds come in one query without asking each restriction.
@@ -72,47 +74,52 @@ def _failed_restrictions(request):
                 for restriction in PageViewRestriction.objects.select_related("page")
                 if not restriction.accept_request(request)
             ]
-            collection_paths = [
-                restriction.collection.path
-                for restriction in CollectionViewRestriction.objects.select_related("collection")
+            collection_ids = [
+                restriction.collection_id
+                for restriction in CollectionViewRestriction.objects.all()
                 if not restriction.accept_request(request)
             ]
         else:
-            page_paths, collection_paths = _every_restriction(request)
-        request._failed_restrictions = (page_paths, collection_paths)
+            page_paths, collection_ids = _every_restriction(request)
+        request._failed_restrictions = (page_paths, collection_ids)
     return request._failed_restrictions
 
 
 _every_restriction_read = (object(), None)
-"""``(versions stamp, (page paths, collection paths))``, replaced whole: see below."""
+"""``(versions stamp, (page paths, collection ids))``, replaced whole: see below."""
 
 RESTRICTIONS_TAG = "restrictions"
 """Changes whenever a page or collection view restriction does (headless.signal_handlers)."""
 
 
 def _every_restriction(request):
-    """Tree paths of every restricted page and collection, which an anonymous request fails.
+    """Tree paths of every restricted page, and ids of every restricted collection, which an
+    anonymous request fails.
 
     Read from the database once per process while the versions of ``restrictions``, ``pages``
-    (a restricted page may move) and ``all`` stay as they were: as fresh as a cached response,
-    and a query less per uncached one.
+    (a restricted page may move: moves bump it) and ``all`` stay as they were: as fresh as a
+    cached response, and a query less per uncached one. Collections are remembered by id, never
+    by tree path: Wagtail keeps sibling collections in name order, so adding, moving or deleting
+    one renumbers its siblings' paths, and nothing tells this process.
     """
     global _every_restriction_read
     snapshot = request_versions(request)
     stamp = tuple(snapshot.get(tag) for tag in (EVERYTHING, "pages", RESTRICTIONS_TAG))
-    read_at, paths = _every_restriction_read
+    read_at, read = _every_restriction_read
     if read_at != stamp:
         kind = Value("page", output_field=CharField())
         pages = PageViewRestriction.objects.values_list(kind, "page__path")
         kind = Value("collection", output_field=CharField())
-        collections = CollectionViewRestriction.objects.values_list(kind, "collection__path")
-        rows = list(pages.union(collections, all=True))
-        paths = (
-            [path for kind, path in rows if kind == "page"],
-            [path for kind, path in rows if kind == "collection"],
+        collections = CollectionViewRestriction.objects.values_list(
+            kind, Cast("collection_id", CharField())
         )
-        _every_restriction_read = (stamp, paths)
-    return list(paths[0]), list(paths[1])
+        rows = list(pages.union(collections, all=True))
+        read = (
+            [value for kind, value in rows if kind == "page"],
+            [int(value) for kind, value in rows if kind == "collection"],
+        )
+        _every_restriction_read = (stamp, read)
+    return list(read[0]), list(read[1])
 
 
 def request_versions(request):
@@ -133,16 +140,18 @@ def restricted_collection_ids(request):
     """Ids of the collections whose images and documents this request may not see.
 
     A restriction covers its collection's descendants too, as Wagtail's document serving does.
+    They are found in the collection tree as it is now, in one query: a collection is under a
+    restricted one when the restricted one's path begins its own.
     """
     request = django_request(request)
     if not hasattr(request, "_restricted_collection_ids"):
-        paths = _failed_restrictions(request)[1]
+        restricted = _failed_restrictions(request)[1]
         ids = set()
-        if paths:
-            subtrees = Q()
-            for path in paths:
-                subtrees |= Q(path__startswith=path)
-            ids = set(Collection.objects.filter(subtrees).values_list("pk", flat=True))
+        if restricted:
+            ancestor = Collection.objects.filter(
+                pk__in=restricted, path=Left(OuterRef("path"), Length("path"))
+            )
+            ids = set(Collection.objects.filter(Exists(ancestor)).values_list("pk", flat=True))
         request._restricted_collection_ids = ids
     return request._restricted_collection_ids
 

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
@@ -22,11 +22,14 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: no API response or site lookup leaks across tests."""
-    cache.clear()
+    """Each test starts with empty caches: no API response, site lookup or rate-limit count
+    leaks across tests."""
+    for alias in ("default", "counters"):
+        caches[alias].clear()
     api_cache.reset()
     yield
-    cache.clear()
+    for alias in ("default", "counters"):
+        caches[alias].clear()
     api_cache.reset()
 
 

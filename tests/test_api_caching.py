@@ -226,3 +226,24 @@ def test_an_answer_another_server_cached_is_copied_here_once(client, article, ca
     assert all(hit.content == rendered.content for hit in hits)
     responses = [key for key in cache_reads if key.startswith("api:response:")]
     assert len(responses) == 1, cache_reads
+
+
+@pytest.mark.parametrize("path", ["detail", "listing", "find"])
+def test_a_miss_reads_the_shared_cache_once(client, article, cache_reads, path):
+    # The early answer (headless.middleware) records its miss on the request; the view renders
+    # without looking the same key up again. A round trip to Redis each.
+    url = {
+        "detail": f"/api/v2/pages/{article.pk}/",
+        "listing": "/api/v2/pages/?type=articles.ArticlePage",
+        "find": f"/api/v2/pages/find/?html_path={article.url}",
+    }[path]
+    missed = client.get(url)
+    assert missed["X-Cache"] == "miss"
+    assert len([key for key in cache_reads if key.startswith("api:response:")]) == 1, cache_reads
+
+    # A stale entry (another server's, from before a change) is read once too.
+    article.save_revision().publish()
+    api_cache.reset()
+    cache_reads.clear()
+    assert client.get(url)["X-Cache"] == "miss"
+    assert len([key for key in cache_reads if key.startswith("api:response:")]) == 1, cache_reads

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import pytest
 import wagtail_factories
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import clear_url_caches, reverse
@@ -18,6 +19,7 @@ from wagtail.documents.models import Document
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 import cms.urls
+from headless import cache as api_cache
 from home.models import ClinicSettings
 from tests.factories import ArticlePageFactory
 
@@ -249,3 +251,107 @@ def debug_urls(settings):
         settings.DEBUG = False
         importlib.reload(cms.urls)
         clear_url_caches()
+
+
+def test_collections_added_moved_and_deleted_around_a_private_one_leave_it_private(
+    client, article_index, public
+):
+    """Wagtail keeps sibling collections in name order: adding, moving or deleting one
+    renumbers its siblings' tree paths, which nothing else notices. What is private stays
+    private, and what is public stays public, fresh or cached."""
+    root = Collection.get_first_root_node()
+    private = root.add_child(name="Staff files")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    shared = root.add_child(name="Waiting room")
+    secret_image = wagtail_factories.ImageFactory(title="Rota photo", collection=private)
+    secret_document = Document.objects.create(
+        title="Rota sheet", file=ContentFile(b"%PDF-1.4", "rota-sheet.pdf"), collection=private
+    )
+    open_image = wagtail_factories.ImageFactory(title="Waiting room photo", collection=shared)
+    page = ArticlePageFactory(
+        parent=article_index,
+        title="With files",
+        slug="with-files",
+        hero_image=secret_image,
+        hero_image_alt="The rota",
+        body=[
+            ("image", {"image": open_image, "alt_text": "Chairs", "decorative": False}),
+            (
+                "paragraph",
+                f'<p><a linktype="document" id="{secret_document.pk}">the sheet</a></p>'
+                f'<embed embedtype="image" id="{secret_image.pk}" format="left" alt="Rota"/>',
+            ),
+        ],
+    )
+    page.save_revision().publish()
+    urls = [
+        f"/api/v2/pages/{page.pk}/",
+        "/api/v2/pages/?type=articles.ArticlePage&fields=hero_image",
+        "/api/v2/pages/find/?html_path=/articles/with-files/",
+        "/api/v2/images/",
+        f"/api/v2/images/{open_image.pk}/",
+        "/api/v2/documents/",
+    ]
+
+    def assert_private_stays_private(step):
+        for attempt in ("as cached", "rendered afresh", "cached again"):
+            if attempt == "rendered afresh":  # as a server that has cached nothing yet would
+                cache.clear()
+                api_cache.reset()
+            for url in urls:
+                response = client.get(url, follow=True)
+                text = response.content.decode()
+                assert response.status_code == 200, (step, url, attempt)
+                assert "Rota photo" not in text and "The rota" not in text, (step, url, attempt)
+                assert "rota-sheet" not in text and "Rota sheet" not in text, (step, url, attempt)
+        detail = client.get(urls[0]).json()
+        assert detail["hero_image"] is None, step
+        assert detail["body"][0]["value"]["image"]["title"] == "Waiting room photo", step
+        assert "<a" not in detail["body"][1]["value"], step
+        assert "Waiting room photo" in client.get("/api/v2/images/").content.decode(), step
+        assert client.get(f"/api/v2/images/{secret_image.pk}/").status_code == 404, step
+        assert client.get(f"/api/v2/documents/{secret_document.pk}/").status_code == 404, step
+
+    assert_private_stays_private("before")
+    # Sorts before both: every sibling is renumbered.
+    added = Collection.get_first_root_node().add_child(name="A new collection")
+    assert_private_stays_private("added")
+    ArticlePageFactory(parent=article_index, slug="another").save_revision().publish()
+    assert_private_stays_private("after a publish")
+    moved = Collection.get_first_root_node().add_child(name="Zz moved")
+    moved.move(Collection.objects.get(pk=added.pk), "sorted-child")
+    Collection.objects.get(pk=shared.pk).move(Collection.objects.get(pk=added.pk), "sorted-child")
+    assert_private_stays_private("moved")
+    Collection.objects.get(pk=added.pk).get_descendants().filter(pk=moved.pk).delete()
+    Collection.objects.get(pk=private.pk).move(Collection.objects.get(pk=added.pk), "sorted-child")
+    assert_private_stays_private("private moved")
+    Collection.objects.filter(name="Zz moved").delete()
+    Collection.get_first_root_node().add_child(name="0 first of all")
+    assert_private_stays_private("deleted and added")
+
+
+def test_a_collection_moved_under_a_private_one_in_the_admin_leaves_every_answer(
+    client, admin_client, article_index
+):
+    root = Collection.get_first_root_node()
+    private = root.add_child(name="Staff files")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    moving = root.add_child(name="Waiting room")
+    image = wagtail_factories.ImageFactory(title="Waiting room photo", collection=moving)
+    page = ArticlePageFactory(parent=article_index, slug="chairs", hero_image=image)
+    page.save_revision().publish()
+    urls = [f"/api/v2/pages/{page.pk}/", "/api/v2/images/", f"/api/v2/images/{image.pk}/"]
+    for url in urls:
+        assert "Waiting room photo" in client.get(url).content.decode()
+
+    edit = reverse("wagtailadmin_collections:edit", args=[moving.pk])
+    response = admin_client.post(edit, {"name": "Waiting room", "parent": private.pk})
+    assert response.status_code == 302
+    assert Collection.objects.get(pk=moving.pk).get_parent().pk == private.pk
+
+    for url in urls:
+        assert "Waiting room photo" not in client.get(url).content.decode(), url

@@ -8,7 +8,14 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from cms.security import origin, preview_frame_src
 
-from .env import env_bool, env_json, env_list, host_urls, preview_client_urls
+from .env import (
+    env_bool,
+    env_json,
+    env_list,
+    host_urls,
+    next_redis_database,
+    preview_client_urls,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -156,23 +163,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cms"),
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
-                # A cache outage degrades to database reads instead of failing requests.
-                "IGNORE_EXCEPTIONS": True,
-            },
-        }
+# Two roles (docs/production.md): "default" holds rendered API answers and other copies that can
+# be made again, and may evict (allkeys-lru under a maxmemory); "counters" holds the contact
+# form's rate-limit counts, which must never be evicted or refused. REDIS_CACHE_URL and
+# REDIS_COUNTERS_URL give each its own server; by default both use REDIS_URL's, the counters
+# in the next database number.
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", REDIS_URL)
+REDIS_COUNTERS_URL = os.environ.get("REDIS_COUNTERS_URL", "") or (
+    REDIS_URL and next_redis_database(REDIS_URL)
+)
+
+
+def redis_cache(location):
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cms"),
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            # A cache outage degrades to database reads instead of failing requests.
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {
+    "default": redis_cache(REDIS_CACHE_URL) if REDIS_CACHE_URL else LOCAL_CACHE,
+    "counters": (
+        redis_cache(REDIS_COUNTERS_URL)
+        if REDIS_COUNTERS_URL
+        else {**LOCAL_CACHE, "LOCATION": "counters"}
+    ),
+}
 # Ignored cache errors are still logged, once a minute at most (see LOGGING below).
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "cms.cache"
@@ -367,9 +392,12 @@ CORS_EXPOSE_HEADERS = ["Retry-After"]
 
 # Contact forms (docs/contact-form.md). Fernet keys, current first; see contact/encryption.py.
 FORM_ENCRYPTION_KEYS = env_list("FORM_ENCRYPTION_KEYS")
-# Per client address, counted in the default cache: Redis when REDIS_URL is set, otherwise
-# per process.
+# Per client address, counted in the "counters" cache (see CACHES): Redis when REDIS_URL is set,
+# otherwise per process. When the counters cannot be read the form stays open: patients must
+# reach the clinic.
 CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5/m")
+RATELIMIT_USE_CACHE = "counters"
+RATELIMIT_FAIL_OPEN = True
 CONTACT_MAX_BODY_BYTES = 16 * 1024
 CONTACT_HONEYPOT_FIELD = "website"
 

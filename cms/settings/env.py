@@ -2,6 +2,7 @@
 
 import json
 import os
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -51,3 +52,15 @@ def preview_client_urls():
         "default": os.environ.get("FRONTEND_PREVIEW_URL", ""),
         **host_urls("FRONTEND_PREVIEW_URLS"),
     }
+
+
+def next_redis_database(url):
+    """The same Redis server's next database (of Redis's 16): ``redis://host:6379/0`` gives
+    ``redis://host:6379/1``; a ``?db=`` is counted on as well."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    if "db" in query or parts.scheme == "unix":
+        query["db"] = [str((int(query.get("db", ["0"])[0]) + 1) % 16)]
+        return url.split("?", 1)[0] + "?" + urlencode(query, doseq=True)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(database + 1) % 16}"))
