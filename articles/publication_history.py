@@ -1,4 +1,5 @@
-"""What was live when: a page's publication history, read from Wagtail's own records.
+"""What was live when: a page's or reviewed snippet's publication history, read from Wagtail's
+own records.
 
 Wagtail logs every publish of a page (``wagtail.publish``, naming the revision that went live)
 and every unpublish (``wagtail.unpublish``; ``wagtail.unpublish.scheduled`` when an expiry date
@@ -12,9 +13,14 @@ saves with the reviewer and date, which is the one the workflow publishes
 The history is as good as those records: a page made live without Wagtail's publish (a ``live``
 flag saved in code) has no interval, and a revision removed by ``purge_revisions`` leaves its
 interval without content (``revision`` is None). An alias (wagtail-localize's untranslated
-pages) shows its original's history from the moment it was made. It reads the log through Wagtail's log registry
-and revisions and task states by content type and id, so a snippet with drafts and a workflow
-(``DraftStateMixin``, ``WorkflowMixin``) can be given the same history.
+pages) shows its original's history from the moment it was made.
+
+A reviewed snippet (``articles.models.ReviewedSnippet``: a condition, treatment or clinician) has
+the same history: Wagtail logs its publishes and unpublishes as ``ModelLogEntry`` rows, read
+here through the same log registry, and its approvals are task states on its revisions. It
+carries no reviewer or review date of its own, so its intervals' ``reviewer`` and
+``last_reviewed`` are None; the approval is its record. Rows that were live when snippets went
+under review are live from then (migration 0014 logs the publish migration 0013 made).
 """
 
 import dataclasses
@@ -32,7 +38,7 @@ UNPUBLISH_ACTIONS = frozenset({"wagtail.unpublish", "wagtail.unpublish.scheduled
 
 @dataclasses.dataclass(frozen=True)
 class LiveInterval:
-    """One stretch of time during which one revision of a page was what visitors got.
+    """One stretch of time during which one revision of a page or snippet was what visitors got.
 
     ``live_until`` is None while it is live still. ``approved_by`` and ``approved_at`` are the
     medical review task's approval of this revision (None when it went live without one: a
@@ -70,7 +76,7 @@ class LiveInterval:
 
 
 def publication_history(obj):
-    """Every live interval of ``obj`` (a page), oldest first."""
+    """Every live interval of ``obj`` (a page or reviewed snippet), oldest first."""
     if getattr(obj, "alias_of_id", None):
         return _alias_history(obj)
     entries = list(
