@@ -20,7 +20,7 @@ the same history: Wagtail logs its publishes and unpublishes as ``ModelLogEntry`
 here through the same log registry, and its approvals are task states on its revisions. It
 carries no reviewer or review date of its own, so its intervals' ``reviewer`` and
 ``last_reviewed`` are None; the approval is its record. Rows that were live when snippets went
-under review are live from then (migration 0014 logs the publish migration 0013 made).
+under review are live from then (migration 0016 logs the publish migration 0013 made).
 """
 
 import dataclasses
