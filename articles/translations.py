@@ -17,6 +17,9 @@ immediately* with *Submit for medical review* (the synced translations become dr
 own locale, in their workflow) and refuses a POST that still asks to publish;
 :func:`convert_to_alias` refuses the conversion. A translator's override of a link's URL
 (:func:`edit_override`) must be a safe one (:mod:`headless.safe_urls`).
+
+A reviewer reads a translation **beside its source** (:func:`beside_source`, from the page's
+menu): the source's live version and the translation's latest draft, each in the preview.
 """
 
 import contextlib
@@ -53,6 +56,47 @@ def translation_of(page):
     return Translation.objects.filter(
         source__object_id=page.translation_key, target_locale_id=page.locale_id, enabled=True
     ).first()
+
+
+def source_of(page):
+    """The page ``page`` is a translation of, or None."""
+    translation = translation_of(page)
+    return translation.source.get_source_instance() if translation else None
+
+
+def may_read_beside_source(page, user):
+    return (
+        page.specific_class is ArticlePage
+        and page.permissions_for_user(user).can_edit()
+        and source_of(page) is not None
+    )
+
+
+class BesideSourceMenuItem(PageMenuItem):
+    label = "Beside its source"
+    icon_name = "doc-full"
+    url_name = "articles_beside_source"
+
+    def is_shown(self, user):
+        return may_read_beside_source(self.page, user)
+
+
+def beside_source(request, page_id):
+    """The translation's latest draft beside its source's live version, both as previews."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not may_read_beside_source(page, request.user):
+        raise PermissionDenied
+    source = source_of(page)
+    shown = source.live_revision or source.get_latest_revision()
+    context = {
+        "page": page,
+        "source": source,
+        "source_url": reverse("wagtailadmin_pages:revisions_view", args=[source.pk, shown.pk]),
+        "draft_url": reverse(
+            "wagtailadmin_pages:revisions_view", args=[page.pk, page.get_latest_revision().pk]
+        ),
+    }
+    return TemplateResponse(request, "articles/beside_source.html", context)
 
 
 def save_draft(translation, user):

@@ -19,8 +19,10 @@ from .reports import (
 )
 from .review import REVIEWED_SNIPPETS
 from .translations import (
+    BesideSourceMenuItem,
     SubmitTranslationMenuItem,
     SyncTranslationsView,
+    beside_source,
     convert_to_alias,
     edit_override,
     hide_convert_to_alias,
@@ -80,6 +82,7 @@ def register_reviews_due_report_urls():
             name="articles_submit_translation",
         ),
         path("articles/<int:page_id>/import/", import_articles, name="articles_import"),
+        path("articles/<int:page_id>/beside-source/", beside_source, name="articles_beside_source"),
         path(
             "pages/<int:page_id>/publication-history/",
             PublicationHistoryView.as_view(),
@@ -165,6 +168,7 @@ def add_content_health_panel(request, panels):
 @hooks.register("register_page_listing_more_buttons")
 def register_page_more_buttons(page, user, next_url=None):
     yield SubmitTranslationMenuItem(page=page, priority=5)
+    yield BesideSourceMenuItem(page=page, priority=7)
     yield ImportMenuItem(page=page, priority=6)
     yield AsPublishedMenuItem(page=page, priority=55)
 
@@ -172,5 +176,6 @@ def register_page_more_buttons(page, user, next_url=None):
 @hooks.register("register_page_header_buttons")
 def register_page_header_menu_items(page, user, view_name, next_url=None):
     yield SubmitTranslationMenuItem(page=page, priority=12)
+    yield BesideSourceMenuItem(page=page, priority=14)
     yield ImportMenuItem(page=page, priority=13)
     yield AsPublishedMenuItem(page=page, priority=66)

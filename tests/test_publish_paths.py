@@ -717,7 +717,9 @@ NOT_PUBLISHING = {
     "url:articles_as_published": "reads",
     **{
         url: "reads"
-        for url in SNIPPET_URLS("revisions_compare", "workflow_history", "workflow_history_detail")
+        for url in SNIPPET_URLS(
+            "revisions_compare", "workflow_history", "workflow_history_detail", "as_published"
+        )
     },
     **{
         url: "cancels a review or a scheduled go-live; publishes nothing"

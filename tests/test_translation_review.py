@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -150,3 +151,43 @@ def test_import_into_the_spanish_tree(tmp_path, spanish_draft):
     assert imported.get_parent().pk == spanish_draft.get_parent().pk
     assert imported.readability["formula"] == "fernandez_huerta"
     assert not imported.live
+
+
+def test_a_reviewer_reads_the_translation_beside_its_source(
+    client, django_user_model, reviewed_english, spanish_draft
+):
+    client.force_login(member_of(django_user_model, "Medical reviewers"))
+    # The translation's row in the Spanish articles index has it among its actions.
+    listing = client.get(reverse("wagtailadmin_explore", args=[spanish_draft.get_parent().pk]))
+    url = reverse("articles_beside_source", args=[spanish_draft.pk])
+    assert url in listing.content.decode()
+
+    page = client.get(url)
+
+    assert page.status_code == 200
+    frames = [frame["src"] for frame in BeautifulSoup(page.content, "html.parser")("iframe")]
+    reviewed_english.refresh_from_db()
+    assert frames == [
+        reverse(
+            "wagtailadmin_pages:revisions_view",
+            args=[reviewed_english.pk, reviewed_english.live_revision_id],
+        ),
+        reverse(
+            "wagtailadmin_pages:revisions_view",
+            args=[spanish_draft.pk, spanish_draft.get_latest_revision().pk],
+        ),
+    ]
+    source, draft = (client.get(frame).content.decode() for frame in frames)
+    assert "Living with migraine" in source and "Vivir con migraña" not in source
+    assert "Vivir con migraña" in draft
+
+
+def test_only_a_translation_has_a_source_to_read_beside(
+    client, django_user_model, reviewed_english, spanish_draft
+):
+    client.force_login(member_of(django_user_model, "Medical reviewers"))
+    english = client.get(reverse("articles_beside_source", args=[reviewed_english.pk]))
+    assert (english.status_code, english.get("Location")) in [(403, None), (302, "/admin/")]
+    client.logout()
+    anonymous = client.get(reverse("articles_beside_source", args=[spanish_draft.pk]))
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
