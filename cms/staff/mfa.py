@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
 
 from . import policy
-from .sessions import is_admin_request
+from .sessions import is_admin_request, signed_in_maybe
 
 RECOVERY_CODE_COUNT = 10
 VERIFIED_DEVICE_SESSION_KEY = "staff_mfa_device"
@@ -139,9 +139,9 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not user.is_authenticated:
+        if not signed_in_maybe(request) or not request.user.is_authenticated:
             return None
+        user = request.user
         if request.session.get(VERIFIED_DEVICE_SESSION_KEY) and not user.is_verified():
             # The factor this session was verified with has been replaced or reset.
             logout(request)

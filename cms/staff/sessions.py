@@ -9,6 +9,7 @@ activity, or an open edit view would keep a session alive forever.
 
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
@@ -20,6 +21,15 @@ LAST_ACTIVITY_SESSION_KEY = "staff_last_activity"
 # Seconds between writes of the stamp: a session's end may come this much early or late.
 RESOLUTION = 60
 BACKGROUND_NAMESPACES = {"wagtailadmin_editing_sessions"}
+
+
+def signed_in_maybe(request):
+    """Whether ``request`` brings a session cookie, so may come from someone signed in.
+
+    Without one nobody is signed in, and asking ``request.user`` would read the session and
+    make the answer vary on Cookie: anonymous API answers are shared by every visitor.
+    """
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 def is_admin_request(request):
@@ -40,9 +50,9 @@ class StaffIdleTimeoutMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not user.is_authenticated:
+        if not signed_in_maybe(request) or not request.user.is_authenticated:
             return None
+        user = request.user
         now = time.time()
         timeout = policy.idle_timeout(user).total_seconds()
         last_activity = request.session.get(LAST_ACTIVITY_SESSION_KEY)
