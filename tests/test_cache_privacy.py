@@ -236,7 +236,9 @@ def test_private_documents_are_not_served_from_a_public_media_url(
     with debug_urls(settings):
         assert client.get(f"/media/{document.file.name}").status_code == 404
         image = wagtail_factories.ImageFactory()
-        assert client.get(image.file.url).status_code == 200  # other media still are
+        # Renditions still are; originals are not (cms/media.py: nothing links to them).
+        assert client.get(image.get_rendition("width-100").url).status_code == 200
+        assert client.get(image.file.url).status_code == 404
 
 
 @contextmanager
