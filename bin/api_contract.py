@@ -409,7 +409,14 @@ def main(argv=None):
         print(report(classify(old, new)))
         return 0
     base = args.base or default_base()
-    old = json.loads(git_show(base, SNAPSHOT))
+    try:
+        old = json.loads(git_show(base, SNAPSHOT))
+    except subprocess.CalledProcessError:
+        if args.base:
+            raise SystemExit(f"No {SNAPSHOT} at {base}.") from None
+        # A clone without that history (shallow, or a first commit) has nothing to compare.
+        print(f"No {SNAPSHOT} at {base} to compare with: nothing to classify.")
+        return 0
     new = built_document()
     diff, problems = gate(old, new, CHANGELOG.read_text())
     print(f"The contract from {base} ({old['info']['version']}) to now ({new['info']['version']}):")
