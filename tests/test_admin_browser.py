@@ -123,6 +123,9 @@ def test_an_editor_publishes_an_article_with_an_accordion(
     accordion = page.locator("[data-contentpath='items']").filter(
         has=page.locator("input[name='body-2-value-items-count']")
     )
+    # The new block's first item is drawn by its script: add the second once it is there (on
+    # a busy machine a click before that was lost).
+    page.locator("input[name='body-2-value-items-0-value-title']").wait_for()
     accordion.locator("button[data-streamfield-list-add]").last.click()
     page.locator("input[name='body-2-value-items-1-value-title']").wait_for()
     page.locator("input[name='body-2-value-items-0-value-title']").fill("How long is a visit?")
