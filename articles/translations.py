@@ -65,10 +65,11 @@ def source_of(page):
 
 
 def may_read_beside_source(page, user):
+    """An article translation ``user`` may edit (asked per row of a listing: no source read)."""
     return (
         page.specific_class is ArticlePage
         and page.permissions_for_user(user).can_edit()
-        and source_of(page) is not None
+        and translation_of(page) is not None
     )
 
 
