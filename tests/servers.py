@@ -21,6 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
 
 
+def redis_url(db):
+    """Redis database ``db`` of this machine's server, for a test that flushes it.
+
+    ``TEST_REDIS_DB_OFFSET`` moves every test's database by the same amount: CI runs the SQLite
+    and the PostgreSQL suites at once (``.ci/run``), and neither may flush the other's.
+    """
+    return f"redis://127.0.0.1:6379/{db + int(os.environ.get('TEST_REDIS_DB_OFFSET', '0'))}"
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -118,7 +118,7 @@ def test_cacheable_answers_name_what_they_depend_on_for_cdns(client, articles):
     assert "pages" in listing["Cache-Tag"].split(",")
 
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = servers.redis_url(13)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from tests.totp import verified_login
 
 pytestmark = pytest.mark.multiserver
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = servers.redis_url(14)
 # Behind the load balancer both servers see the public host name, as these requests say.
 HOST = {"Host": "localhost"}
 

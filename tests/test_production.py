@@ -19,6 +19,7 @@ from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 
+from tests import servers
 from tests.factories import ArticlePageFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,7 @@ def production_env(**overrides):
         "ALLOWED_HOSTS": "cms.example.org",
         "CSRF_TRUSTED_ORIGINS": "https://cms.example.org",
         "DATABASE_URL": "sqlite:///unused-by-the-checks.sqlite3",
-        "REDIS_URL": "redis://127.0.0.1:6379/13",
+        "REDIS_URL": servers.redis_url(13),
         "FORM_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "WAGTAILADMIN_BASE_URL": "https://cms.example.org",
         "FRONTEND_URL": "https://www.clinic.example",
