@@ -4,7 +4,7 @@ export, and the page as it was live at an instant.
 From a page's header menu (edit view, explorer) or its row's More menu, **As published on...**
 opens :class:`PublicationHistoryView`: each live interval with its approver, reviewer and dates
 (:mod:`articles.publication_history`), downloadable as CSV or XLSX (formula-safe,
-:mod:`headless.exports`), and a form asking for a date and time. :func:`as_published` shows the
+:mod:`safeadmin.exports`), and a form asking for a date and time. :func:`as_published` shows the
 version live then in the built-in preview (:mod:`headless.preview`), under a banner naming the
 instant and the review. It asks the API's ``/api/v2/pages/<id>/as_of/`` in-process as the
 signed-in user, so the admin shows exactly what staff tools get.
@@ -35,7 +35,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
 from headless import preview
-from headless.exports import SafeSpreadsheetExportMixin
+from safeadmin.exports import SafeSpreadsheetExportMixin
 
 from .publication_history import as_of, publication_history
 

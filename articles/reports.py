@@ -10,7 +10,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from headless.exports import SafeSpreadsheetExportMixin
+from safeadmin.exports import SafeSpreadsheetExportMixin
 
 from . import content_health
 from .models import ArticlePage

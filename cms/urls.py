@@ -7,7 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from headless.errors import not_found
-from headless.exports import safe_exports
+from safeadmin.exports import safe_exports
 
 from . import media, openapi
 from .api import api_router

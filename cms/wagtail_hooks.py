@@ -9,7 +9,7 @@ from wagtail.admin.forms.models import register_form_field_override
 from wagtail.fields import StreamField
 from wagtail.permissions import register_permission_policy
 
-from headless.permissions import ActionsPermissionPolicy
+from safeadmin.permissions import ActionsPermissionPolicy
 
 from .forms import StreamFormField
 from .staff import enrolment, mfa

@@ -9,7 +9,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import PageLogEntry
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from headless.exports import SafeSpreadsheetExportMixin
+from safeadmin.exports import SafeSpreadsheetExportMixin
 
 from . import access_log
 from .models import ContactSubmission

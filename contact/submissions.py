@@ -2,7 +2,7 @@
 
 from wagtail.contrib.forms.views import SubmissionsListView
 
-from headless.exports import SafeSpreadsheetExportMixin
+from safeadmin.exports import SafeSpreadsheetExportMixin
 
 from . import access_log
 

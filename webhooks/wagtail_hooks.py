@@ -1,7 +1,7 @@
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from headless.permissions import ActionsPermissionPolicy
+from safeadmin.permissions import ActionsPermissionPolicy
 
 from .models import WebhookDelivery
 from .viewsets import WebhooksViewSetGroup

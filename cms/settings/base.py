@@ -291,10 +291,10 @@ WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Pain Clinic CMS")
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Wagtail's database search; on PostgreSQL each page is stemmed in its own language
-# (headless/search.py), on SQLite words match as written.
+# (cms/search.py), on SQLite words match as written.
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "headless.search",
+        "BACKEND": "cms.search",
         "SEARCH_CONFIG": "english",
         "SEARCH_CONFIGS": {"en": "english", "es": "spanish"},
     }

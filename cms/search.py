@@ -8,7 +8,7 @@ with its locale's configuration, anything else with ``SEARCH_CONFIG``, and a que
 every language's stems, so one search finds pages in each language. SQLite and MySQL keep
 Wagtail's own backend, which has no stemming per language.
 
-``WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "headless.search", "SEARCH_CONFIGS": ...}}``.
+``WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search", "SEARCH_CONFIGS": ...}}``.
 """
 
 import copy
@@ -23,7 +23,7 @@ from wagtail.search.backends.database.postgres.postgres import (
     PostgresSearchQueryCompiler,
 )
 
-from .references import locale_code
+from headless.references import locale_code
 
 
 class LanguageQueryCompiler(PostgresSearchQueryCompiler):
