@@ -16,13 +16,11 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from wagtail.admin.utils import get_user_display_name
 from wagtail.api.v2.utils import BadRequestError
-from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Locale, Page
 
 from headless import endpoints, openapi, schema
 from headless.fields import model_values
 from headless.filters import SafeSearchFilter, request_locale
-from headless.visibility import public_pages
 
 from .fields import ARTICLE_MODEL
 from .models import ArticlePage, Condition, Treatment
@@ -317,13 +315,7 @@ class ArticlesEndpoint(PagesEndpoint):
         }
 
 
-class TaxonomyEndpoint(
-    endpoints.CachedResponseMixin,
-    endpoints.KnownParametersOnly,
-    endpoints.BoundedInputMixin,
-    endpoints.ReferencesMixin,
-    BaseAPIViewSet,
-):
+class TaxonomyEndpoint(endpoints.ListingEndpoint):
     """Every published term of one taxonomy by name, with how many articles a visitor finds
     under it.
 
@@ -340,6 +332,7 @@ class TaxonomyEndpoint(
     known_query_parameters = frozenset(["limit", "offset", "site", "format", "locale"])
     # A term's count changes with any article's publishing; each term's own tag with its edits.
     cache_tags = ("pages",)
+    tag = "articles"
 
     def response_cache_tags(self):
         # A new term is in no answer yet: the set of terms has its own tag.
@@ -348,10 +341,7 @@ class TaxonomyEndpoint(
     def get_queryset(self):
         asked = request_locale(self.request, default=False)
         locale = asked or Locale.get_default()
-        try:
-            articles = public_pages(self.request).type(ArticlePage)
-        except ValueError as e:
-            raise BadRequestError(str(e)) from e
+        articles = endpoints.public_or_bad_request(self.request).type(ArticlePage)
         if asked is not None:
             articles = articles.filter(locale=asked)
         counts = (
@@ -380,30 +370,20 @@ class TaxonomyEndpoint(
             .order_by("name", "pk")
         )
 
-    def listing_view(self, request):
-        queryset = self.get_queryset()
-        self.check_query_parameters(queryset)
-        terms = self.paginate_queryset(queryset)
+    def load(self, terms):
         self.references.depend_on(*terms)
-        items = [
-            {
-                **model_values(term, self.fields),
-                "locale": term.locale.language_code,
-                "article_count": term.article_count,
-            }
-            for term in terms
-        ]
-        return self.get_paginated_response(items)
+
+    def item(self, term):
+        return {
+            **model_values(term, self.fields),
+            "locale": term.locale.language_code,
+            "article_count": term.article_count,
+        }
 
     @classmethod
-    def get_urlpatterns(cls):
-        return [path("", cls.as_view({"get": "listing_view"}), name="listing")]
-
-    @classmethod
-    def api_operations(cls, builder, path):
+    def item_schema(cls, builder):
         label = cls.model.__name__
-        plural = cls.model._meta.verbose_name_plural  # DRF's as_view() resets cls.name
-        term = builder.define(
+        return builder.define(
             f"{label}WithCount",
             schema.obj(
                 {
@@ -415,46 +395,32 @@ class TaxonomyEndpoint(
                 f"?{label.lower()}=<slug>.",
             ),
         )
-        listing = schema.listing(
-            builder, f"{label}Listing", term, description=f"GET /api/v2/{plural}/"
-        )
-        return {
-            path: {
-                "get": openapi.operation(
-                    f"{plural}_listing",
-                    f"Every {label.lower()}, by name, with its number of articles",
-                    {
-                        200: openapi.response("A page of the listing.", listing),
-                        **openapi.errors(
-                            builder,
-                            _400="A query parameter is not valid.",
-                            _404="?site= names no site.",
-                        ),
-                        **openapi.cached(builder),
-                    },
-                    [
-                        *openapi.wagtail_parameters("limit", "offset", "site", "format"),
-                        openapi.query(
-                            "locale",
-                            schema.locale(),
-                            "The terms in this language (untranslated ones in the default "
-                            "language) and the counts of articles in it.",
-                        ),
-                    ],
-                    tag="articles",
-                )
-            }
-        }
+
+    @classmethod
+    def query_parameters(cls, builder):
+        return [
+            *super().query_parameters(builder),
+            openapi.query(
+                "locale",
+                schema.locale(),
+                "The terms in this language (untranslated ones in the default "
+                "language) and the counts of articles in it.",
+            ),
+        ]
 
 
 class ConditionsEndpoint(TaxonomyEndpoint):
     model = Condition
     name = "conditions"
     field_name = "conditions"
+    listing_schema = "ConditionListing"
+    summary = "Every condition, by name, with its number of articles"
 
 
 class TreatmentsEndpoint(TaxonomyEndpoint):
     model = Treatment
     name = "treatments"
     field_name = "treatments"
+    listing_schema = "TreatmentListing"
+    summary = "Every treatment, by name, with its number of articles"
     fields = (*TaxonomyEndpoint.fields, "regulatory_note")

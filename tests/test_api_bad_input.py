@@ -163,3 +163,15 @@ def test_a_format_other_than_json_is_refused(client, article, url, value):
     response = client.get(url, {"format": value})
 
     assert_bad_request(response, "format", "json")
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v2/redirects/", "/api/v2/sitemap/", "/api/v2/conditions/", "/api/v2/treatments/"]
+)
+@pytest.mark.parametrize("param", ["old_path", "site_id", "is_permanent", "name", "unknown"])
+def test_a_listing_refuses_a_filter_it_does_not_apply(client, article, url, param):
+    # A one-listing endpoint applies no filter of its model's fields: naming one must not
+    # answer the whole listing as if it had matched (headless.endpoints.listing).
+    response = client.get(url, {param: "/old-page/"})
+
+    assert_bad_request(response, "not an operation or a recognised field", param)

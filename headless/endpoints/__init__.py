@@ -1,5 +1,5 @@
-"""Endpoint base classes of the read-only API: pages, previews, images, documents, redirects,
-the sitemap.
+"""Endpoint base classes of the read-only API: pages, previews, images, documents, one-listing
+endpoints (redirects, the sitemap).
 
 Stock Wagtail API v2 viewsets, extended through Wagtail's own hooks: every response's
 references (images, pages, documents) are collected first and loaded in a handful of queries,
@@ -14,8 +14,10 @@ from .base import (
     KnownParametersOnly,
     ReferencesMixin,
     SessionIfPresent,
+    public_or_bad_request,
 )
 from .library import DocumentsEndpoint, ImagesEndpoint
+from .listing import ListingEndpoint
 from .pages import FrontendPageSerializer, PagesEndpoint
 from .preview import PagePreviewEndpoint
 from .redirects import RedirectsEndpoint, find_redirect, redirect_data, redirect_schema
@@ -28,6 +30,7 @@ __all__ = [
     "FrontendPageSerializer",
     "ImagesEndpoint",
     "KnownParametersOnly",
+    "ListingEndpoint",
     "PagePreviewEndpoint",
     "PagesEndpoint",
     "RedirectsEndpoint",
@@ -35,6 +38,7 @@ __all__ = [
     "SessionIfPresent",
     "SitemapEndpoint",
     "find_redirect",
+    "public_or_bad_request",
     "redirect_data",
     "redirect_schema",
 ]

@@ -4,12 +4,25 @@ from django.conf import settings
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
 from wagtail.api.v2.utils import BadRequestError
+from wagtail.models import Page
 
 from .. import cache
 from ..pagination import BoundedPagination
 from ..references import References
 from ..renderers import CompactJSONRenderer
-from ..visibility import sees_more_than_anonymous
+from ..visibility import public, sees_more_than_anonymous
+
+
+def public_or_bad_request(request, queryset=None):
+    """``queryset`` (every page by default) narrowed to the pages ``request`` may see.
+
+    A ``?site=`` that is ambiguous or has no number for a port is a 400 with Wagtail's message;
+    one that names no site stays Wagtail's 404 (see :func:`headless.visibility.public_pages`).
+    """
+    try:
+        return public(Page.objects.all() if queryset is None else queryset, request)
+    except ValueError as e:
+        raise BadRequestError(str(e)) from e
 
 
 class ReferencesMixin:

@@ -30,8 +30,7 @@ from ..fields import (
 )
 from ..filters import safe_filters
 from ..pages import HeadlessApiMixin, route_in_language, unordered
-from ..visibility import public
-from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin
+from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin, public_or_bad_request
 from .redirects import find_redirect, redirect_data, redirect_schema
 
 
@@ -191,10 +190,7 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
 
     def public(self, queryset):
         """``queryset``, of pages of any type, narrowed to those this request may see."""
-        try:
-            return public(queryset, self.request)
-        except ValueError as e:
-            raise BadRequestError(str(e)) from e
+        return public_or_bad_request(self.request, queryset)
 
     @classmethod
     def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):

@@ -2,17 +2,15 @@
 
 from urllib.parse import urlsplit
 
-from django.urls import path
 from django.utils.encoding import iri_to_uri
-from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.contrib.redirects.middleware import get_redirect
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
 
-from .. import openapi, schema
+from .. import schema
 from ..fields import field_value
 from ..visibility import is_public
-from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin
+from .listing import ListingEndpoint
 
 
 def find_redirect(request, html_path):
@@ -62,47 +60,24 @@ def redirect_schema(builder):
     )
 
 
-class RedirectsEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, BaseAPIViewSet):
+class RedirectsEndpoint(ListingEndpoint):
     """Redirects editors manage in the admin, for a frontend that applies them itself."""
 
     model = Redirect
     name = "redirects"
     known_query_parameters = frozenset(["limit", "offset", "format"])
     cache_tags = ("redirects",)
+    listing_schema = "RedirectListing"
+    summary = "The redirects of the request's site, by old path"
+    tag = "redirects"
 
     def get_queryset(self):
         site = Site.find_for_request(self.request)
         return Redirect.get_for_site(site).select_related("redirect_page").order_by("old_path")
 
-    def listing_view(self, request):
-        queryset = self.get_queryset()
-        self.check_query_parameters(queryset)
-        redirects = self.paginate_queryset(queryset)
-        items = [redirect_data(redirect, self.references) for redirect in redirects]
-        return self.get_paginated_response(items)
+    def item(self, redirect):
+        return redirect_data(redirect, self.references)
 
     @classmethod
-    def get_urlpatterns(cls):
-        return [path("", cls.as_view({"get": "listing_view"}), name="listing")]
-
-    @classmethod
-    def api_operations(cls, builder, path):
-        items = redirect_schema(builder)
-        listing = schema.listing(
-            builder, "RedirectListing", items, description="GET /api/v2/redirects/"
-        )
-        return {
-            path: {
-                "get": openapi.operation(
-                    "redirects_listing",
-                    "The redirects of the request's site, by old path",
-                    {
-                        200: openapi.response("A page of the listing.", listing),
-                        **openapi.errors(builder, _400="A query parameter is not valid."),
-                        **openapi.cached(builder),
-                    },
-                    openapi.wagtail_parameters("limit", "offset", "format"),
-                    tag="redirects",
-                )
-            }
-        }
+    def item_schema(cls, builder):
+        return redirect_schema(builder)
