@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.images import get_image_model
+from wagtail.models import Collection
 
 from articles.models import ArticlePage
 from tests.test_import_word import clinician_document
@@ -103,3 +104,26 @@ def test_only_those_who_may_add_articles_import_and_a_token_is_the_uploaders(
     for refused in [client.post(url, {"token": token}), client.post(url, {"token": "forged"})]:
         assert (refused.status_code, refused.get("Location")) in [(403, None), (302, "/admin/")]
     assert not ArticlePage.objects.exists()
+
+
+def test_a_documents_images_go_to_the_collection_of_the_articles_index(
+    client, editor, article_index, tmp_path
+):
+    """Word pictures become library images in the index's own collection, made when first needed,
+    so a clinic's imported images do not pile up in the root collection."""
+    client.force_login(editor)
+    url = reverse("articles_import", args=[article_index.pk])
+    document = clinician_document(tmp_path / "nerve-pain.docx")
+
+    shown = client.post(url, {"files": [upload(document)]})
+    client.post(url, {"token": shown.context["token"]})
+
+    images = get_image_model().objects.all()
+    assert images.count() == 2
+    assert {
+        (image.collection.name, image.collection.get_parent().is_root()) for image in images
+    } == {("Articles", True)}
+    # A second import under the same index finds the collection rather than making another.
+    again = client.post(url, {"files": [upload(clinician_document(tmp_path / "again.docx"))]})
+    client.post(url, {"token": again.context["token"]})
+    assert Collection.objects.filter(name="Articles").count() == 1
