@@ -156,7 +156,7 @@ class HtmlReader:
             self._walk(tag, outline)
             outline.end_paragraph()
         else:
-            # A container (div, section, table, blockquote, ...): its children decide.
+            # A container (div, section, blockquote, ...): its children decide.
             self._walk(tag, outline)
             outline.end_paragraph()
 
