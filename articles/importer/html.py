@@ -30,6 +30,7 @@ from .outline import (
     Paragraph,
     normalise,
     shorten,
+    text_in,
     text_of,
 )
 
@@ -61,11 +62,11 @@ class HtmlReader:
 
     def read(self, source):
         soup = BeautifulSoup(source, "html.parser")
-        page_title = normalise(soup.title.get_text(" ")) if soup.title else ""
+        page_title = text_in(soup.title) if soup.title else ""
         self._remove_chrome(soup)
         title = ""
         for h1 in soup.find_all("h1"):
-            text = normalise(h1.get_text(" "))
+            text = text_in(h1)
             if text and not self.rules.matches(text):
                 title = text
                 h1.decompose()
@@ -118,7 +119,7 @@ class HtmlReader:
     def _block(self, tag, outline):
         name = tag.name
         if name in HEADING_TAGS:
-            text = normalise(tag.get_text(" "))
+            text = text_in(tag)
             if not text or self.rules.matches(text):
                 return
             if len(text) > HEADING_MAX_LENGTH:
@@ -130,7 +131,7 @@ class HtmlReader:
             self._flow(tag, outline)
         elif name in {"ul", "ol"}:
             for li in tag.find_all("li"):
-                if not li.decomposed and self.rules.matches(li.get_text(" ")):
+                if not li.decomposed and self.rules.matches(text_in(li)):
                     li.decompose()
             self._flow(tag, outline)
         elif name == "details":
@@ -141,7 +142,7 @@ class HtmlReader:
             images = self._lift_images(tag)
             caption = tag.find("figcaption") if name == "figure" else None
             if len(images) == 1 and caption:
-                images[0].caption = shorten(normalise(caption.get_text(" ")), ALT_TEXT_MAX_LENGTH)
+                images[0].caption = shorten(text_in(caption), ALT_TEXT_MAX_LENGTH)
                 caption.decompose()
             for image in images:
                 outline.add(image)
@@ -149,14 +150,19 @@ class HtmlReader:
                 self._walk(tag, outline)
         elif name == "hr":
             outline.end_paragraph()
+        elif name == "table":
+            # Its cells are no continuation of the paragraph before it.
+            outline.end_paragraph()
+            self._walk(tag, outline)
+            outline.end_paragraph()
         else:
-            # A container (div, section, table, blockquote, ...): its children decide.
+            # A container (div, section, blockquote, ...): its children decide.
             self._walk(tag, outline)
             outline.end_paragraph()
 
     def _flush_inline(self, nodes, outline):
         """Loose text and inline elements in a container make one paragraph."""
-        if not any(normalise(node.get_text(" ")) for node in nodes):
+        if not any(text_in(node) for node in nodes):
             for node in nodes:
                 if isinstance(node, Tag):
                     for image in self._lift_images(node):
@@ -170,7 +176,7 @@ class HtmlReader:
     def _flow(self, tag, outline):
         """A paragraph or list: its images lifted out after it, its markup sanitised."""
         images = self._lift_images(tag)
-        text = normalise(tag.get_text(" "))
+        text = text_in(tag)
         if text and not self.rules.matches(text):
             html_fragment = self._sanitise(tag)
             if text_of(html_fragment):
@@ -183,7 +189,7 @@ class HtmlReader:
         if summary is None:
             self._walk(tag, outline)
             return
-        title = normalise(summary.get_text(" "))
+        title = text_in(summary)
         summary.decompose()
         self._accordion_item(title, tag, outline)
 
@@ -194,7 +200,7 @@ class HtmlReader:
             if term.name == "dt":
                 if title is not None:
                     self._accordion_item(title, bodies, outline)
-                title, bodies = normalise(term.get_text(" ")), []
+                title, bodies = text_in(term), []
             elif title is not None:
                 bodies.append(term)
         if title is not None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString, Tag
 from django.utils.text import slugify
 
 from .. import body
@@ -22,6 +22,14 @@ TITLE_MAX_LENGTH = ArticlePage._meta.get_field("title").max_length
 HEADING_MAX_LENGTH = 200  # HeadingBlock.text and AccordionItemBlock.title
 ALT_TEXT_MAX_LENGTH = 250  # ImageBlock.alt_text
 CITATION_MAX_LENGTH = 500  # CitationBlock.text
+# Elements that start a new line of text; the others (strong, em, a, span...) run on.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd details div dl dt figcaption figure footer h1 h2 h3 "
+    "h4 h5 h6 header hr li main nav ol p pre section summary table td th tr ul".split()
+)
+# A note's mark in running text, "[1]": it points at the references, so a summary read on its own
+# goes without it.
+NOTE_MARK = re.compile(r"\s*\[\d+\]")
 
 
 @dataclass
@@ -50,7 +58,10 @@ class Paragraph:
         words = text_of(self.html).split()
         count = len(self.parts)
         preview = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
-        return [f"paragraph ({count} part{'s' * (count != 1)}, {len(words)} words): {preview}"]
+        return [
+            f"paragraph ({count} part{'s' * (count != 1)}, "
+            f"{len(words)} word{'s' * (len(words) != 1)}): {preview}"
+        ]
 
     def stream_data(self):
         return body.paragraph(self.html)
@@ -140,7 +151,8 @@ class ImportedArticle:
         """The first paragraph, cut on a word boundary to fit an article card."""
         for block in self.blocks:
             if isinstance(block, Paragraph):
-                return summarise(text_of(block.parts[0]), SUMMARY_MAX_LENGTH)
+                text = NOTE_MARK.sub("", text_of(block.parts[0]))
+                return summarise(text, SUMMARY_MAX_LENGTH)
         return summarise(self.title, SUMMARY_MAX_LENGTH)
 
     def outline(self):
@@ -151,7 +163,24 @@ class ImportedArticle:
 
 
 def text_of(rich_text):
-    return normalise(BeautifulSoup(rich_text, "html.parser").get_text(" "))
+    return text_in(BeautifulSoup(rich_text, "html.parser"))
+
+
+def text_in(tag):
+    """The text of ``tag`` as a reader sees it, on one line: blocks are separated by a space,
+    inline markup is not (``<em>common</em>,`` reads "common,", which ``get_text(" ")`` would
+    make "common ,")."""
+    if isinstance(tag, NavigableString):  # loose text beside elements
+        return normalise(tag) if type(tag) is NavigableString else ""
+    parts = []
+    for node in tag.descendants:
+        if isinstance(node, Tag) and node.name in BLOCK_TAGS:
+            parts.append(" ")
+        elif type(node) is NavigableString:  # not a comment, doctype or CDATA
+            if isinstance(node.previous_sibling, Tag) and node.previous_sibling.name in BLOCK_TAGS:
+                parts.append(" ")
+            parts.append(node)
+    return normalise("".join(parts))
 
 
 def normalise(text):

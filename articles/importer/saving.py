@@ -4,7 +4,7 @@ Nothing here ever publishes a page. A re-import updates the draft with the same 
 same parent and keeps what an editor set on it. Everything one save writes happens in one
 transaction, so an article whose body or page fails validation leaves nothing behind, not even
 its images. An image file is imported into the library once and found again by its content's
-hash.
+hash; a new one goes to the articles index's collection (``image_collection``).
 """
 
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.core.files.images import ImageFile, get_image_dimensions
 from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.images.utils import get_allowed_image_extensions
+from wagtail.models import Collection
 from wagtail.utils.file import hash_filelike
 
 from ..models import ArticlePage
@@ -34,7 +35,7 @@ def save_draft(article, parent):
     Raises ``ImportFailed``.
     """
     with transaction.atomic():
-        body = stream_value(article)
+        body = stream_value(article, image_collection(parent))
         page = existing_draft(article, parent)
         if page is not None and not isinstance(page, ArticlePage):
             raise ImportFailed(f"{page.url_path} exists and is not an article page")
@@ -68,13 +69,28 @@ def save_draft(article, parent):
             ) from None
 
 
-def stream_value(article):
-    """The article's blocks as a validated body StreamValue, importing its images on the way."""
+def image_collection(parent):
+    """The collection an import under the articles index ``parent`` puts its new images in.
+
+    Articles have no collection of their own, so their images go to the one named after their
+    index (its title, e.g. "Articles"), a child of the root collection, made when first needed.
+    Collection permissions given on it then cover every image imported there. An image already
+    in the library (the same file) is reused where it is.
+    """
+    root = Collection.get_first_root_node()
+    return root.get_children().filter(name=parent.title).first() or root.add_child(
+        name=parent.title
+    )
+
+
+def stream_value(article, collection):
+    """The article's blocks as a validated body StreamValue, importing its images on the way
+    into ``collection``."""
     stream_block = ArticlePage._meta.get_field("body").stream_block
     data = []
     for block in article.blocks:
         if isinstance(block, Image):
-            image = import_image(block, article.warnings)
+            image = import_image(block, collection, article.warnings)
             if image is not None:
                 data.append(block.stream_data(image))
         else:
@@ -85,8 +101,9 @@ def stream_value(article):
         raise ImportFailed(f"the body would not be valid: {'; '.join(error.messages)}") from None
 
 
-def import_image(block, warnings):
-    """The library image for ``block``'s file: an existing one with the same content, or new."""
+def import_image(block, collection, warnings):
+    """The library image for ``block``'s file: an existing one with the same content, or a new
+    one in ``collection``."""
     Image = get_image_model()
     extension = block.path.suffix.lower().lstrip(".")
     if extension not in get_allowed_image_extensions():
@@ -105,6 +122,7 @@ def import_image(block, warnings):
         title = block.alt_text or block.path.stem.replace("-", " ").replace("_", " ")
         image = Image(
             title=shorten(title, 255),
+            collection=collection,
             file=ImageFile(f, name=block.path.name),
             file_size=block.path.stat().st_size,
             file_hash=file_hash,

@@ -24,11 +24,21 @@ from django.conf import settings
 from PIL import Image as PillowImage
 
 from .exceptions import ImportFailed
-from .outline import Citation, normalise
+from .outline import Citation, text_in
 
 # Word's Title style is the article's title; without one, the first Heading 1 is (mammoth maps
 # Heading N to hN). With a Title, the headings under it move down a level.
-STYLE_MAP = "p[style-name='Title'] => h1:fresh\np[style-name='Subtitle'] => p:fresh"
+STYLE_MAP = "\n".join(
+    [
+        "p[style-name='Title'] => h1:fresh",
+        "p[style-name='Subtitle'] => p:fresh",
+        # LibreOffice's character styles for note marks and links: their text, without a
+        # warning that mammoth does not know them (it would mean nothing to an editor).
+        "r[style-name='Footnote Characters'] =>",
+        "r[style-name='Endnote Characters'] =>",
+        "r[style-name='Internet Link'] =>",
+    ]
+)
 UNDER_A_TITLE = "\n".join(f"p[style-name='Heading {n}'] => h{n + 1}:fresh" for n in range(1, 6))
 # An encrypted .docx, and a .doc of Word 97-2003, are OLE compound files, not zip archives.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -185,7 +195,7 @@ def take_notes(html):
     for item in soup.find_all("li", id=re.compile(r"^(footnote|endnote)-\d+$")):
         for back in item.find_all("a", href=re.compile(r"^#(footnote|endnote)-ref-")):
             back.decompose()
-        text = normalise(item.get_text(" "))
+        text = text_in(item)
         if text:
             citations.append(citation(text))
         parent = item.parent
