@@ -421,6 +421,11 @@ WAGTAIL_HEADLESS_PREVIEW = {
     "ENFORCE_TRAILING_SLASH": False,
 }
 PREVIEW_TOKEN_TTL = int(os.environ.get("PREVIEW_TOKEN_TTL", "3600"))
+# The preview panel sends the draft this long after the editor's last change, and the Checks
+# panel's reading level and accessibility problems follow (articles/live_checks.py): a pause of
+# 0.5 s, then about a second to render the preview and run the checks (docs/content-checks.md),
+# lands the update within 2 s of the pause.
+WAGTAIL_AUTO_UPDATE_PREVIEW_INTERVAL = 500
 
 # Background tasks. Wagtail's own (reference and search index updates) run in the request, as
 # before; webhook deliveries (docs/webhooks.md) are queued in the database and sent by
