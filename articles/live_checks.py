@@ -16,9 +16,9 @@ Python exactly as on save (:mod:`articles.readability`, :mod:`articles.accessibi
 ``data-accessibility-problem``
     on a block (or the hero image), the names of the accessibility rules it breaks (:data:`RULES`).
 
-:class:`ArticleContentChecker` adds axe rules that report exactly the marked elements (axe's
-built-in ``exists`` check in ``none``: every element the selector finds fails), so the Checks
-panel counts and lists them and the preview annotates them; ``articles/js/live_checks.js``
+:class:`ArticleContentChecker` adds axe rules that report exactly the marked elements (their
+check fails wherever the selector finds one), so the Checks panel counts and lists them and the
+preview annotates them; ``articles/js/live_checks.js``
 shows the grades among the panel's content metrics and, when a problem is clicked, brings its
 block into view in the editor. The same marks are in the preview a translation's editor shows.
 """
@@ -33,6 +33,9 @@ from . import accessibility
 from .readability import FORMULA, SPANISH_FORMULA, is_above
 
 READING_RULE = "reading-level-above-target"
+MARKED_CHECK = "marked-by-the-server"
+"""The axe check of every rule here: fails wherever the rule's selector finds an element
+(``articles/js/live_check_marks.js`` registers it in the preview)."""
 HERO_RULE = "hero-image-alt-text"
 
 
@@ -89,6 +92,9 @@ class ArticleContentChecker(ContentCheckerItem):
     rules. On pages that carry no marks the rules find nothing.
     """
 
+    class Media:
+        js = ["articles/js/live_check_marks.js"]
+
     axe_run_only = [*ContentCheckerItem.axe_run_only, READING_RULE, *RULES]
     axe_custom_rules = [
         *ContentCheckerItem.axe_custom_rules,
@@ -97,7 +103,7 @@ class ArticleContentChecker(ContentCheckerItem):
             "impact": "moderate",
             "selector": "[data-reading-above]",
             "tags": ["best-practice"],
-            "none": ["exists"],  # axe's own check: true for every element the selector finds
+            "any": [MARKED_CHECK],
             "enabled": True,
         },
         *(
@@ -106,12 +112,13 @@ class ArticleContentChecker(ContentCheckerItem):
                 "impact": "serious",
                 "selector": f'[data-accessibility-problem~="{name}"]',
                 "tags": ["best-practice"],
-                "none": ["exists"],
+                "any": [MARKED_CHECK],
                 "enabled": True,
             }
             for name in RULES
         ),
     ]
+    axe_custom_checks = [*ContentCheckerItem.axe_custom_checks, {"id": MARKED_CHECK}]
     axe_messages = {
         **ContentCheckerItem.axe_messages,
         READING_RULE: {"error_name": READING_MESSAGE[0], "help_text": READING_MESSAGE[1]},

@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail_localize.models import Translation
 
 from articles import accessibility, body
-from articles.live_checks import READING_RULE, RULES, rule_name
+from articles.live_checks import MARKED_CHECK, READING_RULE, RULES, rule_name
 from articles.models import ArticlePage
 from tests.factories import ArticlePageFactory, translate
 from tests.test_preview import paragraph, show_preview, shown_html
@@ -158,7 +158,12 @@ def test_the_checks_panel_and_the_preview_know_the_same_rules_for_the_marks(edit
     assert "heading-order" in run  # Wagtail's own rules stay
     rules = {rule["id"]: rule for rule in panel["spec"]["rules"]}
     assert rules[READING_RULE]["selector"] == "[data-reading-above]"
-    assert rules[READING_RULE]["none"] == ["exists"]
+    assert rules[READING_RULE]["any"] == [MARKED_CHECK]
+    assert {"id": MARKED_CHECK} in panel["spec"]["checks"]
+    # The preview registers the check's evaluation with the userbar, after the userbar's script.
+    scripts = [script["src"] for script in shown.select("script[src]")]
+    assert scripts[-1].endswith("articles/js/live_check_marks.js")
+    assert "wagtailadmin/js/userbar.js" in scripts[-2]
     # Each rule finds exactly the elements the preview marked with it.
     for name in RULES:
         assert shown.select(rules[name]["selector"]) == shown.select(
@@ -169,6 +174,8 @@ def test_the_checks_panel_and_the_preview_know_the_same_rules_for_the_marks(edit
     # The Checks panel has the places the editor's script writes the grades to.
     assert b"data-live-reading-article" in edit.content
     assert b"articles/js/live_checks.js" in edit.content
+    # The preview panel sends the draft 0.1 s after Wagtail notices a change (cms/settings).
+    assert b'data-w-preview-auto-update-interval-value="100"' in edit.content
 
 
 def test_a_spanish_article_is_marked_in_its_own_formula_and_target(editor, article):

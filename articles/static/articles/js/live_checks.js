@@ -14,7 +14,7 @@
  */
 (() => {
   const sectionOfBlock = new Map();
-  let editedBlock = null;
+  let editing = null; // the field of the editor last focused
 
   const find = (selector) => document.querySelector(selector);
   const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -32,9 +32,21 @@
     return true;
   }
 
+  // The section of the block being edited: of the outermost block of the body around the
+  // field, found again on each render (a field focused before the first one counts too).
+  function editedSection() {
+    let element = editing?.closest('[data-contentpath]');
+    while (element) {
+      const section = sectionOfBlock.get(element.getAttribute('data-contentpath'));
+      if (section) return section;
+      element = element.parentElement?.closest('[data-contentpath]');
+    }
+    return null;
+  }
+
   function showEditedSection() {
     const shown = find('[data-live-reading-section]');
-    const section = editedBlock && sectionOfBlock.get(editedBlock);
+    const section = editedSection();
     if (shown) shown.textContent = section ? `${section.heading}: ${section.summary}` : '-';
   }
 
@@ -83,18 +95,9 @@
     showEditedSection();
   });
 
-  // The block being edited: the outermost block of the body around the focused field.
   document.addEventListener('focusin', (event) => {
     if (!event.target.closest?.('[data-edit-form]')) return;
-    let element = event.target.closest('[data-contentpath]');
-    while (element) {
-      const path = element.getAttribute('data-contentpath');
-      if (sectionOfBlock.has(path)) {
-        editedBlock = path;
-        break;
-      }
-      element = element.parentElement?.closest('[data-contentpath]');
-    }
+    editing = event.target;
     showEditedSection();
   });
 
@@ -111,7 +114,9 @@
       } catch {
         return; // a frontend's preview, on another origin, or a selector the DOM refuses
       }
-      const blockId = element?.closest('[data-block-id]')?.getAttribute('data-block-id');
+      // A block, or a section (its heading block first), or none (the hero image).
+      const block = element?.closest('[data-block-id]') || element?.querySelector('[data-block-id]');
+      const blockId = block?.getAttribute('data-block-id');
       if (blockId && focusBlock(blockId)) {
         event.preventDefault();
         event.stopPropagation();
