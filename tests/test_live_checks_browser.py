@@ -4,6 +4,7 @@ reading level follows, with nothing saved."""
 import re
 
 import pytest
+import wagtail_factories
 from playwright.sync_api import expect
 
 from articles import body
@@ -100,6 +101,8 @@ def test_clicking_a_problem_in_the_checks_panel_brings_its_block_into_the_editor
     article = ArticlePageFactory(
         parent=article_index,
         title="Your first visit",
+        hero_image=wagtail_factories.ImageFactory(title="The clinic"),
+        hero_image_alt="",
         body=[
             body.heading("Before you come"),
             body.paragraph("<p>Bring your pills.</p>"),
@@ -124,4 +127,10 @@ def test_clicking_a_problem_in_the_checks_panel_brings_its_block_into_the_editor
 
     focused = rich_text_editor(page, "body-2-value")
     expect(focused).to_be_focused()
+
+    hero = issues.locator("[data-content-checker-row]").filter(
+        has_text="Hero image without alt text"
+    )
+    hero.locator("[data-content-checker-selector]").click()
+    expect(page.locator("#id_hero_image_alt")).to_be_focused()
     assert len(page.context.pages) == pages_before  # no preview opened in a new tab

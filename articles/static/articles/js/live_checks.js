@@ -114,10 +114,17 @@
       } catch {
         return; // a frontend's preview, on another origin, or a selector the DOM refuses
       }
-      // A block, or a section (its heading block first), or none (the hero image).
+      // A block, or a section (its heading block first), or the hero image (its alt text).
       const block = element?.closest('[data-block-id]') || element?.querySelector('[data-block-id]');
       const blockId = block?.getAttribute('data-block-id');
-      if (blockId && focusBlock(blockId)) {
+      const heroAlt = element?.matches('[data-accessibility-problem~="hero-image-alt-text"]')
+        ? find('[data-edit-form] [name="hero_image_alt"]')
+        : null;
+      if (blockId ? focusBlock(blockId) : heroAlt) {
+        if (heroAlt) {
+          heroAlt.scrollIntoView({ block: 'center' });
+          heroAlt.focus({ preventScroll: true });
+        }
         event.preventDefault();
         event.stopPropagation();
       }
