@@ -210,6 +210,8 @@ def marks(data, draft=None):
                 grades[value["anchor"]],
                 target,
                 formula,
+                # The id names the section in the Checks panel's list (axe's selector for it).
+                id=f"reading-{value['anchor']}",
                 **{"data-reading-section": value["anchor"], "data-reading-heading": value["text"]},
             )
             sections.append(Section(attributes=flatatt(attributes)))

@@ -84,6 +84,7 @@ def test_a_long_sentence_marks_its_section_above_target_and_fixing_it_clears_it(
     assert hard.has_attr("data-reading-above")
     assert float(hard["data-reading-grade"]) > 8 and hard["data-reading-target"] == "8"
     assert hard["data-reading-heading"] == "What the treatment is"
+    assert hard["id"] == "reading-what-the-treatment-is"
     assert hard["data-reading-summary"] == f"grade {hard['data-reading-grade']} (target 8)"
     assert hard.h2.get_text() == "What the treatment is"
     easy = marked["before-you-come"]

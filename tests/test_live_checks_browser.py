@@ -1,6 +1,7 @@
 """An editor types in the real Wagtail admin, in headless Chromium, and the Checks panel's
 reading level follows, with nothing saved."""
 
+import os
 import re
 
 import pytest
@@ -81,6 +82,9 @@ def test_the_section_grade_rises_as_the_editor_types_and_falls_when_it_is_fixed(
     expect(above).to_have_text([f"What the treatment is: grade {harder} (target 8)"])
     issues = panel.locator("[data-checks-panel]")
     expect(issues.get_by_text("Reads harder than the target").first).to_be_visible()
+    if os.environ.get("SCREENSHOT_LIVE_CHECKS"):
+        # README's picture: `SCREENSHOT_LIVE_CHECKS=docs/images/live-checks.png pytest -m browser ...`
+        page.screenshot(path=os.environ["SCREENSHOT_LIVE_CHECKS"])
 
     page.keyboard.press("Control+A")
     paragraph.press_sequentially("It helps. You rest.")
