@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from .as_published import AsPublishedMenuItem, PublicationHistoryView, as_published
 from .forms import warn_about_problems
 from .importing import ImportMenuItem, import_articles
+from .live_checks import use_article_checker
 from .models import PUBLISH_WITHOUT_REVIEW_LOG_ACTION, REVIEW_LOG_ACTION
 from .permissions import ReviewedSnippetPermissionPolicy, hide_publishing_the_policy_refuses
 from .reports import (
@@ -38,6 +39,7 @@ hooks.register("construct_snippet_action_menu", hide_publishing_the_policy_refus
 hooks.register("after_create_page", warn_about_problems)
 hooks.register("after_edit_page", warn_about_problems)
 hooks.register("construct_page_action_menu", hide_convert_to_alias)
+hooks.register("construct_wagtail_userbar", use_article_checker)
 
 
 @hooks.register("register_admin_urls", order=-1)

@@ -16,7 +16,8 @@ text (:func:`outbound_links`), and a link to Wagtail's comparison of the draft w
 version (:func:`compare_url`).
 
 Only Wagtail's preview views call it, and they let only those who may edit the page in. The
-answer is never cached and allows no script. The admin's "As published on..." view
+answer is never cached and allows only this site's scripts: Wagtail's userbar, whose content
+checks the editor's Checks panel runs on the preview (:mod:`articles.live_checks`). The admin's "As published on..." view
 (:mod:`articles.as_published`) shows a past live version the same way, under its own banner.
 """
 
@@ -140,6 +141,10 @@ def render(request, page, status, data, banner):
     if status == 200:
         context = {
             "page": data,
+            # The draft shown, as Wagtail names a page in its templates: the userbar's hooks and
+            # a page type's preview template may ask it what the JSON does not say. A past
+            # version (articles.as_published) is not ``page``: it has none.
+            "self": page if banner == DRAFT_BANNER else None,
             "banner": banner,
             "links": outbound_links(data),
             # A past version (articles.as_published) is no draft to compare with the live one.

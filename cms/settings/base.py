@@ -421,6 +421,13 @@ WAGTAIL_HEADLESS_PREVIEW = {
     "ENFORCE_TRAILING_SLASH": False,
 }
 PREVIEW_TOKEN_TTL = int(os.environ.get("PREVIEW_TOKEN_TTL", "3600"))
+# How long the preview panel waits, once Wagtail has noticed the editor's change, before it
+# sends the draft; the Checks panel's reading level and accessibility problems follow the new
+# preview (articles/live_checks.py). Wagtail notices a change 0.5 to 1 s after the last keystroke
+# (its form check runs every 0.5 s and waits for a check without changes), so its default wait
+# of 0.5 s more would leave too little of 2 s for rendering the preview and running the checks
+# (docs/content-checks.md has the figures measured).
+WAGTAIL_AUTO_UPDATE_PREVIEW_INTERVAL = 100
 
 # Background tasks. Wagtail's own (reference and search index updates) run in the request, as
 # before; webhook deliveries (docs/webhooks.md) are queued in the database and sent by

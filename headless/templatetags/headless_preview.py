@@ -3,16 +3,18 @@
 ``{% preview_blocks page.body "articles" %}`` renders each block of a StreamField's JSON with
 ``articles/preview/blocks/<type>.html`` (context: ``value``, ``block``), or, for a type without
 a template, ``headless/preview/block.html``, which shows the block's words. The app that owns
-the blocks owns their templates.
+the blocks owns their templates. Each block is wrapped in ``<div data-block-id="<its id>">``,
+so the editor can tell which block an element of the preview shows.
 """
 
 import html
 import re
 
 from django import template
+from django.forms.utils import flatatt
 from django.template.loader import select_template
 from django.utils.dateparse import parse_date
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -27,18 +29,20 @@ _ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/)\S*$", re.IGNORECASE)
 
 
 @register.simple_tag(takes_context=True)
-def preview_blocks(context, blocks, app_label):
-    """Every block of ``blocks`` (a StreamField's API JSON), each by its type's template."""
+def preview_blocks(context, blocks, app_label, marks=None):
+    """Every block of ``blocks`` (a StreamField's API JSON), each by its type's template, in
+    its wrapper; ``marks`` maps a block's id to more attributes of its wrapper."""
+    marks = marks or {}
     rendered = []
     for block in blocks or ():
         block_template = select_template(
             [f"{app_label}/preview/blocks/{block['type']}.html", "headless/preview/block.html"]
         )
-        rendered.append(
-            block_template.render(
-                {"block": block, "value": block.get("value")}, context.get("request")
-            )
+        inner = block_template.render(
+            {"block": block, "value": block.get("value")}, context.get("request")
         )
+        attributes = {"data-block-id": block.get("id"), **marks.get(block.get("id"), {})}
+        rendered.append(format_html("<div{}>{}</div>", flatatt(attributes), inner))
     return mark_safe("".join(rendered))  # each part is a rendered, escaped template
 
 
