@@ -196,8 +196,8 @@ def test_freshness_counts_an_answer_older_than_the_last_commit_by_more_than_the_
         (101.5, 0.01, 200, 200, "hit", None, ((7, "Pacing"), (8, "Other"))),  # stale
         (101.6, 0.01, 200, 200, "hit", None, ((7, "Never published"),)),
     ]
-    stale, examples, slowest, checked = stack_load.freshness(records, history, FRESH_WITHIN)
-    assert (stale, slowest, checked) == (2, 1.5, 5)
+    stale, examples, slowest, checked, after = stack_load.freshness(records, history, FRESH_WITHIN)
+    assert (stale, slowest, checked, after) == (2, 1.5, 5, 4)
     assert examples == [
         "page 7 showed 'Pacing' 1.50s after a newer commit",
         "page 7 showed 'Never published', never published",
@@ -229,7 +229,7 @@ def test_make_load_short_mode_finds_no_5xx_and_nothing_stale(tmp_path):
     figures = json.loads(figures_path.read_text())
     said = run.stdout[-3000:]
     assert (figures["5xx"], figures["stale"], figures["unexpected"]) == (0, 0, 0), said
-    assert figures["publishes"] >= 1 and figures["answers_checked"] > 0, said
+    assert figures["publishes"] >= 1 and figures["answers_after_a_publish"] > 0, said
     assert figures["cdn_hits"] > 0 and figures["app_hits"] > 0, said
     assert figures["purge_tag_requests"] > 0 and figures["purge_url_requests"] > 0, said
     assert figures["contact_created"] > 0 and figures["bucket_files"] > 0, said
