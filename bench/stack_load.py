@@ -645,7 +645,7 @@ def report(args, f):
         ),
         ("hits at the CDN", f"{f['cdn_hits']} ({100 * f['cdn_hit_ratio']:.1f}%)"),
         (
-            "hits at the app (of CDN misses)",
+            "hits at the app (of CDN misses, 200s)",
             f"{f['app_hits']} of {f['cdn_misses']} ({100 * f['app_hit_ratio']:.1f}%)",
         ),
         ("rendition files from the bucket", f"{f['bucket_files']}"),
