@@ -95,9 +95,13 @@ fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CONTRACT_FUZZ_EXAMPLES=$(CONTRACT_FUZZ_EXAMPLES) \
 		$(BIN)/python -m pytest tests/test_fuzz_api.py tests/test_fuzz_contract.py -p no:cacheprovider
 
-# Sustained concurrent load on gunicorn and PostgreSQL; see bench/load_test.py.
+# The whole stack on 127.0.0.1 (PostgreSQL, Redis, moto S3, two gunicorn servers, both workers
+# and a fake CDN) under a mixed load while a reviewer publishes, for LOAD_SECONDS: req/s, p99,
+# hits at the CDN and the app, 5xx and stale answers (goal 0 and 0); see bench/stack_load.py.
+# Everything it starts is stopped at the end, Ctrl-C included.
+LOAD_SECONDS ?= 60
 load: install
-	$(BIN)/python bench/load_test.py
+	LOAD_SECONDS=$(LOAD_SECONDS) $(BIN)/python bench/stack_load.py
 
 # The committed contract, docs/openapi.json, and docs/webhooks.md's table of events: tests fail
 # until they match the code, so a change to the API shows as a diff of these files in review.

@@ -10,7 +10,8 @@ Two ways, each used when configured:
   Azure), for the URLs the response cache lists under the changed tags.
 
 Purges are sent by the cache worker (:mod:`headless.tasks`) once every app server has seen the
-change, so the CDN's next request cannot fetch the old answer from a server yet to poll.
+change, so the CDN's next request cannot fetch the old answer from a server yet to poll, and
+before it renders the stale answers again.
 A failed purge is logged; the answer then ages out of the CDN after ``API_CACHE_MAX_AGE``.
 """
 

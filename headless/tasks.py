@@ -1,5 +1,5 @@
-"""Work that follows a committed change: re-rendering the cached responses it made stale, and
-purging them from a CDN in front (:mod:`headless.cdn`).
+"""Work that follows a committed change: purging the responses it made stale from a CDN in front
+(:mod:`headless.cdn`), and re-rendering them.
 
 After a change, the responses that showed what changed are stale: served fresh, but rendered
 on the next visitor's request. :func:`after_change` renders them first, as an anonymous
@@ -62,19 +62,21 @@ def followed_as_one():
 
 @task(backend="cache")
 def after_change(tags, committed_at):
-    """Re-render the cached responses that depend on ``tags``, then purge them from the CDN.
+    """Purge the cached responses that depend on ``tags`` from the CDN, then re-render them.
 
     Returns how many are cached again. The purge waits until every app server has read the
     change (``API_CACHE_POLL_SECONDS`` after ``committed_at``, a timestamp): the CDN's next
-    request must not fetch the old answer from a server that has not yet seen it.
+    request must not fetch the old answer from a server that has not yet seen it. It comes
+    before the re-rendering, which takes seconds for a change many answers show: the CDN would
+    serve the old answers meanwhile (a request it sends before its answer is rendered again is
+    rendered by the server it reaches).
     """
     urls = cache.cached_urls(tags, settings.API_CACHE_WARM_LIMIT)
-    warmed = warm(urls) if settings.API_CACHE_WARM else 0
     if cdn.configured():
         wait = committed_at + settings.API_CACHE_POLL_SECONDS + 0.1 - time.time()
         time.sleep(min(max(wait, 0), 5))
         cdn.purge(tags, urls)
-    return warmed
+    return warm(urls) if settings.API_CACHE_WARM else 0
 
 
 def warm(urls):

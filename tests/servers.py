@@ -1,4 +1,5 @@
-"""Real servers for the tests that need more than the test client: gunicorn and PostgreSQL.
+"""Real servers for the tests that need more than the test client: gunicorn, workers, an S3
+API (moto's server) and PostgreSQL.
 
 Each helper starts a process the test owns and stops it on exit, whatever happened.
 """
@@ -12,6 +13,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -124,6 +127,28 @@ def db_worker(env, log_path, backend="webhooks"):
         command += ["--interval", "0.2"]
     with running(command, env, log_path) as process:
         yield process
+
+
+@contextmanager
+def moto_s3(log_path):
+    """moto's S3 server on a free port of 127.0.0.1, a process of its own; yields its URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    endpoint = f"http://127.0.0.1:{port}"
+    with running(command, os.environ, log_path) as process:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError as exc:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    log = Path(log_path).read_text()
+                    raise RuntimeError(f"moto's S3 server did not start:\n{log}") from exc
+                time.sleep(0.2)
+        yield endpoint
 
 
 @contextmanager
