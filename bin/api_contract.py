@@ -308,13 +308,17 @@ def parse_version(text):
 
 
 def changelog_sections(text):
-    """``{version: section text}`` of docs/api-changelog.md's ``## <version> (<date>)`` sections."""
+    """``{version: section text}`` of docs/api-changelog.md's ``## <version> (<date>)`` sections.
+
+    An ``## Unreleased (<topic>)`` section, a branch's entry waiting for the version it is
+    given at merge, is none of them: until then no version's entry is found there."""
     sections = {}
     parts = re.split(r"^## ", text, flags=re.MULTILINE)
     for part in parts[1:]:
         heading, _, body = part.partition("\n")
         version = heading.split()[0].strip("[]")
-        sections[version] = body
+        if version.lower() != "unreleased":
+            sections[version] = body
     return sections
 
 

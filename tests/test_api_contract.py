@@ -219,6 +219,16 @@ def test_an_additive_change_needs_a_minor_version_and_its_entry():
     ]
 
 
+def test_an_unreleased_section_waits_for_its_version():
+    # A branch writes its entry under "## Unreleased (<topic>)"; the version is given at merge.
+    text = CHANGELOG.replace(
+        "## 3.0.0", "## Unreleased (OpenAPI lint)\n\n- **Added**: `tags`.\n\n## 3.0.0", 1
+    )
+    assert list(contract.changelog_sections(text)) == ["3.0.0", "2.1.0"]
+    _, problems = contract.gate(document(), added_path("3.1.0"), text)
+    assert problems == ["docs/api-changelog.md has no section for 3.1.0"]
+
+
 def test_words_alone_need_no_version():
     new = changed(lambda d: card(d).update(description="A page as a card."))
     assert contract.gate(document(), new, "")[1] == []
