@@ -54,9 +54,11 @@ types: install
 	npx --yes openapi-typescript@$(OPENAPI_TYPESCRIPT_VERSION) $(TYPES_DIR)/openapi.json \
 		--output $(TYPES_DIR)/api.d.ts
 
-# tests/typescript/render.ts, a frontend's renderer, compiled with tsc --strict against them.
+# tests/typescript/render.ts, a frontend's renderer, compiled with tsc --strict against them;
+# and every demo page's JSON-LD (structured_data) against schema.org's types, schema-dts.
 typescript: install
-	$(BIN)/python -m pytest -p no:cacheprovider -m typescript tests/test_typescript.py
+	$(BIN)/python -m pytest -p no:cacheprovider -m typescript tests/test_typescript.py \
+		tests/test_structured_data_types.py
 
 # The OpenAPI document the code builds, linted by Redocly CLI (recommended) and Spectral
 # (spectral:oas) at the versions tests/apilint/package-lock.json pins: 0 errors, and only the
