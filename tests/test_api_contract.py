@@ -162,6 +162,20 @@ def test_the_same_document_has_no_change():
         (lambda d: card(d)["properties"]["summary"].update(deprecated=True), {"deprecated"}),
         (lambda d: d["paths"]["/api/v2/pages/"]["get"].update(deprecated=True), {"deprecated"}),
         (lambda d: card(d).update(description="A page as a card."), {"docs"}),
+        # Where the API is and who may call it: "/" and no credentials when the document is
+        # silent, so saying so changes words only; asking for a credential breaks every caller.
+        (lambda d: d.update(servers=[{"url": "/"}], security=[{}]), {"docs"}),
+        (lambda d: d.update(security=[{}]), set()),
+        (lambda d: d.update(tags=[{"name": "pages", "description": "Pages."}]), {"docs"}),
+        (lambda d: d["info"].update(contact={"name": "Web team"}), {"docs"}),
+        (lambda d: d.update(servers=[{"url": "/cms/"}]), {"breaking"}),
+        (lambda d: d.update(servers=[{"url": "/"}, {"url": "/cms/"}]), {"added"}),
+        (lambda d: d.update(security=[{"token": []}]), {"breaking"}),
+        (lambda d: d.update(security=[{}, {"token": []}]), {"added"}),
+        (
+            lambda d: d["paths"]["/api/v2/pages/"]["post"].update(security=[{"token": []}]),
+            {"breaking"},
+        ),
     ],
 )
 def test_each_change_is_classified(edit, expected):
