@@ -12,7 +12,6 @@ import copy
 import json
 import os
 import re
-import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -29,28 +28,6 @@ HERE = ROOT / "tests" / "apilint"
 # Redocly CLI reports each run to its makers and checks for a newer version unless told not to.
 QUIET = {"REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true"}
 SPECTRAL_SEVERITY = {0: "error", 1: "warn", 2: "info", 3: "hint"}
-
-
-def unavailable(why):
-    if os.environ.get("CI"):
-        pytest.fail(f"{why}: CI must run the OpenAPI lint")
-    pytest.skip(f"{why}: the OpenAPI lint needs npm and the npm registry")
-
-
-@pytest.fixture(scope="module")
-def linters():
-    if not shutil.which("npm"):
-        unavailable("npm is not installed")
-    install = subprocess.run(
-        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=HERE,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if install.returncode:
-        unavailable(f"npm ci failed (is the registry reachable?): {install.stderr[-500:]}")
-    return HERE / "node_modules" / ".bin"
 
 
 def lint(linters, document, folder):
@@ -103,8 +80,8 @@ def listed_warnings():
     return {(tool, rule): int(count) for tool, rule, count, _ in rows}
 
 
-def test_the_contract_has_no_error_and_only_the_warnings_the_docs_justify(linters, tmp_path):
-    found = lint(linters, build_openapi(), tmp_path)
+def test_the_contract_has_no_error_and_only_the_warnings_the_docs_justify(apilint_tools, tmp_path):
+    found = lint(apilint_tools, build_openapi(), tmp_path)
     assert [problem for problem in found if problem[2] == "error"] == []
     warnings = Counter((tool, rule) for tool, rule, severity, _ in found if severity == "warn")
     assert dict(warnings) == listed_warnings(), (
@@ -114,7 +91,7 @@ def test_the_contract_has_no_error_and_only_the_warnings_the_docs_justify(linter
 
 
 def test_the_linters_fail_a_document_that_hides_where_the_api_is_and_who_may_call_it(
-    linters, tmp_path
+    apilint_tools, tmp_path
 ):
     document = copy.deepcopy(build_openapi())
     del document["servers"], document["security"]
@@ -126,7 +103,8 @@ def test_the_linters_fail_a_document_that_hides_where_the_api_is_and_who_may_cal
     }
 
     found = {
-        (tool, rule, severity) for tool, rule, severity, _ in lint(linters, document, tmp_path)
+        (tool, rule, severity)
+        for tool, rule, severity, _ in lint(apilint_tools, document, tmp_path)
     }
     assert {
         ("Redocly", "no-empty-servers", "error"),

@@ -6,13 +6,13 @@ Each demo page's detail is fetched from the API as a frontend does, and each obj
 ``tsc --strict`` compiles: a property schema.org does not have, or a value it does not accept
 (free text where it wants an enumeration member, a number where it wants text), fails the
 build as it would fail a frontend's. schema-dts is pinned in ``tests/typescript``'s
-package-lock.json. Without npm or the registry the test is skipped, except in CI.
+package-lock.json (installed once by the ``typescript_tools`` fixture). Without npm or the
+registry the test is skipped, except in CI.
 """
 
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -30,28 +30,6 @@ HERE = ROOT / "tests" / "typescript"
 TYPES = {"MedicalWebPage": "MedicalWebPage", "FAQPage": "FAQPage"}
 """The schema-dts type of each ``@type`` the API serves at the top of ``structured_data``; a
 new one fails the test until it is named here."""
-
-
-def unavailable(why):
-    if os.environ.get("CI"):
-        pytest.fail(f"{why}: CI must compile the structured data against schema-dts")
-    pytest.skip(f"{why}: compiling against schema-dts needs npm and the npm registry")
-
-
-@pytest.fixture(scope="module")
-def tsc():
-    if not shutil.which("npm"):
-        unavailable("npm is not installed")
-    install = subprocess.run(
-        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=HERE,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if install.returncode:
-        unavailable(f"npm ci failed (is the registry reachable?): {install.stderr[-500:]}")
-    return HERE / "node_modules" / ".bin" / "tsc"
 
 
 @pytest.fixture
@@ -122,7 +100,9 @@ def compile_errors(tsc, source, name):
     return [(int(line), message) for line, message in errors]
 
 
-def test_every_demo_pages_structured_data_compiles_against_schema_dts(tsc, demo, client):
+def test_every_demo_pages_structured_data_compiles_against_schema_dts(
+    typescript_tools, demo, client
+):
     pages = demo_pages(client)
     with_data = [page for page in pages if page.get("structured_data")]
     # Articles in English and Spanish carry JSON-LD; the home, contact and index pages none.
@@ -133,19 +113,19 @@ def test_every_demo_pages_structured_data_compiles_against_schema_dts(tsc, demo,
     assert declared == {"MedicalWebPage", "FAQPage"}
 
     source = typescript(pages)
-    errors = compile_errors(tsc, source, "demo")
+    errors = compile_errors(typescript_tools / "tsc", source, "demo")
     lines = source.splitlines()
     assert errors == [], "\n".join(f"{lines[n - 1].strip()}\n  {m}" for n, m in errors)
 
 
-def test_a_specialty_schema_org_does_not_know_fails_the_compilation(tsc, demo, client):
+def test_a_specialty_schema_org_does_not_know_fails_the_compilation(typescript_tools, demo, client):
     # The free text a frontend found there once, where schema.org wants a MedicalSpecialty.
     physicians = Clinician.objects.exclude(medical_specialty="")
     assert physicians.exists()
     physicians.update(medical_specialty="Pain medicine")
 
     source = typescript(demo_pages(client))
-    errors = compile_errors(tsc, source, "free-text-specialty")
+    errors = compile_errors(typescript_tools / "tsc", source, "free-text-specialty")
     lines = source.splitlines()
     assert errors
     assert all('"medicalSpecialty"' in lines[line - 1] for line, _ in errors), errors
