@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install bootstrap run test lint lock serve worker clean audit check-releases fuzz load snapshot types typescript backup restore contract
+.PHONY: install bootstrap run test lint lock serve worker clean audit check-releases fuzz load snapshot types typescript apilint backup restore contract
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,9 +38,10 @@ worker: install
 	trap 'kill $$cache_worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py db_worker --backend webhooks
 
-# The TypeScript check is its own step (make typescript), not run twice by CI's two suites.
+# The TypeScript check and the OpenAPI lint are their own steps (make typescript, make apilint),
+# not run twice by CI's two suites.
 test: bootstrap
-	$(BIN)/python -m pytest -m "not typescript" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not typescript and not apilint" $(PYTEST_ARGS)
 
 # Types for a frontend, in $(TYPES_DIR): the JSON Schema, the OpenAPI document, and api.d.ts
 # generated from the document by openapi-typescript (the version tests/typescript pins).
@@ -53,9 +54,17 @@ types: install
 	npx --yes openapi-typescript@$(OPENAPI_TYPESCRIPT_VERSION) $(TYPES_DIR)/openapi.json \
 		--output $(TYPES_DIR)/api.d.ts
 
-# tests/typescript/render.ts, a frontend's renderer, compiled with tsc --strict against them.
+# tests/typescript/render.ts, a frontend's renderer, compiled with tsc --strict against them;
+# and every demo page's JSON-LD (structured_data) against schema.org's types, schema-dts.
 typescript: install
-	$(BIN)/python -m pytest -p no:cacheprovider -m typescript tests/test_typescript.py
+	$(BIN)/python -m pytest -p no:cacheprovider -m typescript tests/test_typescript.py \
+		tests/test_structured_data_types.py
+
+# The OpenAPI document the code builds, linted by Redocly CLI (recommended) and Spectral
+# (spectral:oas) at the versions tests/apilint/package-lock.json pins: 0 errors, and only the
+# warnings docs/api-types.md justifies.
+apilint: install
+	$(BIN)/python -m pytest -p no:cacheprovider -m apilint tests/test_api_lint.py
 
 # ruff (style, imports at the top), and import-linter: the layers of docs/architecture.md.
 lint: install

@@ -13,7 +13,11 @@ of:
 - deprecated: ``deprecated: true`` newly set on an operation, parameter or property.
 - added: anything else a frontend can see: new operations, parameters, properties, responses;
   a response narrowed, a request widened.
-- docs: descriptions, summaries, examples only.
+- docs: descriptions, summaries, examples, tags, the info's contact and licence only.
+
+``servers`` and ``security`` (the document's, or an operation's own) are read as a frontend
+uses them: the first server's URL changed or one removed, or a way to call an operation gone
+(a credential newly required), is breaking; another server or way to call added is added.
 
 The gate (``check``): a breaking change needs a new major version, any other change but docs a
 new minor version at least; and docs/api-changelog.md a section for the new version, naming
@@ -257,6 +261,47 @@ class Diff:
                     self.add("added", where, "operation added")
                 elif method in old_item:
                     self.operation(where, old_item[method], new_item[method], body_direction)
+                    if section == "path":
+                        self.security(
+                            where,
+                            old_item[method].get("security", self.old_doc.get("security")),
+                            new_item[method].get("security", self.new_doc.get("security")),
+                        )
+
+    # The document's own keys
+
+    def security(self, where, old, new):
+        """The credentials a caller needs: any one of the requirements (none: ``[{}]``)."""
+        old, new = _requirements(old), _requirements(new)
+        if old - new:
+            self.add("breaking", where, "security: a way to call it is gone")
+        elif new - old:
+            self.add("added", where, "security: a new way to call it")
+
+    def root(self, old, new):
+        """Where the API is (``servers``), and the words around it (tags, contact, licence)."""
+        old_urls = [server["url"] for server in old.get("servers") or DEFAULT_SERVERS]
+        new_urls = [server["url"] for server in new.get("servers") or DEFAULT_SERVERS]
+        if old_urls[0] != new_urls[0] or set(old_urls) - set(new_urls):
+            self.add("breaking", "servers", f"{old_urls} became {new_urls}")
+        elif new_urls != old_urls:
+            self.add("added", "servers", f"{old_urls} became {new_urls}")
+        elif old.get("servers") != new.get("servers"):
+            self.add("docs", "servers", "changed")
+        if old.get("tags") != new.get("tags"):
+            self.add("docs", "tags", "changed")
+
+
+DEFAULT_SERVERS = [{"url": "/"}]
+"""OpenAPI's ``servers`` when a document has none."""
+
+
+def _requirements(security):
+    """A ``security`` list as a set of requirements; absent means none needed, ``[{}]``."""
+    return {
+        frozenset((scheme, tuple(scopes)) for scheme, scopes in requirement.items())
+        for requirement in (security if security is not None else [{}])
+    }
 
 
 def _types(schema):
@@ -287,7 +332,8 @@ def classify(old, new):
     diff = Diff(old, new)
     diff.operations("path", old.get("paths", {}), new.get("paths", {}))
     diff.operations("webhook", old.get("webhooks", {}), new.get("webhooks", {}))
-    for key in ("description", "title"):
+    diff.root(old, new)
+    for key in ("description", "title", "contact", "license", "termsOfService"):
         if old.get("info", {}).get(key) != new.get("info", {}).get(key):
             diff.add("docs", "info", f"{key} changed")
     return diff
@@ -308,13 +354,17 @@ def parse_version(text):
 
 
 def changelog_sections(text):
-    """``{version: section text}`` of docs/api-changelog.md's ``## <version> (<date>)`` sections."""
+    """``{version: section text}`` of docs/api-changelog.md's ``## <version> (<date>)`` sections.
+
+    An ``## Unreleased (<topic>)`` section, a branch's entry waiting for the version it is
+    given at merge, is none of them: until then no version's entry is found there."""
     sections = {}
     parts = re.split(r"^## ", text, flags=re.MULTILINE)
     for part in parts[1:]:
         heading, _, body = part.partition("\n")
         version = heading.split()[0].strip("[]")
-        sections[version] = body
+        if version.lower() != "unreleased":
+            sections[version] = body
     return sections
 
 

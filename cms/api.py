@@ -25,6 +25,19 @@ API_VERSION = "2.5.0"
 breaking change bumps the major, any other change to the contract the minor, each with its
 entry in docs/api-changelog.md (`bin/api_contract.py` fails CI otherwise)."""
 
+API_TAGS = {
+    "pages": "Published pages of every type, found by id, by path or by listing; a preview's draft.",
+    "articles": "What articles are about: the conditions and treatments a frontend files them by.",
+    "images": "The image library (Wagtail's own endpoint); pages embed their images whole.",
+    "documents": "The document library (Wagtail's own endpoint).",
+    "redirects": "The redirects editors set, for a frontend to answer before its own 404.",
+    "site": "What every page of the frontend shows: the site's settings, menus and footer.",
+    "sitemap": "Every live public page, in tree order, for a sitemap.",
+    "forms": "Contact form submissions: the one operation that writes.",
+    "webhooks": "The signed events the CMS POSTs to frontends (docs/webhooks.md).",
+}
+"""The OpenAPI document's tags, in its order: each operation names one (``operation(tag=)``)."""
+
 api_router = WagtailAPIRouter("wagtailapi")
 # With pages/<id>/as_of/ (articles.api.PageAsOfEndpoint): what was live at an instant, for staff.
 api_router.register_endpoint("pages", PagesEndpoint)
@@ -46,6 +59,7 @@ def schema_builder():
         operations={"forms/": contact_views.api_operations},  # cms/urls.py mounts them there
         webhooks=api_webhooks,
         version=API_VERSION,
+        tags=API_TAGS,
     )
 
 

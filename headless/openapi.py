@@ -8,6 +8,7 @@ document, its ``$defs`` becoming ``components/schemas``.
 """
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from . import schema
 
@@ -184,12 +185,50 @@ def webhook(event, payload_ref, description):
     }
 
 
-def document(defs, paths, webhooks, info):
+SERVERS = [
+    {
+        "url": "/",
+        "description": "The CMS that serves this document: its paths start with /api/v2/.",
+    }
+]
+"""Relative, so the one committed document fits every deployment (OpenAPI resolves it against
+the document's own URL): a client passes the CMS's origin as its base URL."""
+
+PUBLIC = [{}]
+"""The root ``security``: the empty requirement, so no credentials. The API is public and read
+only; an operation for staff says otherwise with :data:`STAFF_SECURITY`."""
+
+
+def tags(operations, descriptions):
+    """The root ``tags``: every tag the operations use, with its description from
+    ``descriptions`` (``{tag: description}``), in the order given there."""
+    used = {tag for operation in operations for tag in operation.get("tags", ())}
+    missing = used - descriptions.keys()
+    if missing:
+        raise ImproperlyConfigured(
+            f"OpenAPI tags without a description: {', '.join(sorted(missing))}; describe them "
+            "in the tags= of the SchemaBuilder (cms/api.py's API_TAGS)."
+        )
+    return [
+        {"name": name, "description": text} for name, text in descriptions.items() if name in used
+    ]
+
+
+def document(defs, paths, webhooks, info, tag_descriptions):
     """The OpenAPI document: ``defs`` become ``components/schemas``, their refs rewritten."""
+    operations = [
+        operation
+        for items in (paths, webhooks)
+        for methods in items.values()
+        for operation in methods.values()
+    ]
     return _rewrite_refs(
         {
             "openapi": OPENAPI_VERSION,
             "info": info,
+            "servers": SERVERS,
+            "security": PUBLIC,
+            "tags": tags(operations, tag_descriptions),
             "paths": dict(sorted(paths.items())),
             "webhooks": dict(sorted(webhooks.items())),
             "components": {

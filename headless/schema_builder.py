@@ -120,6 +120,7 @@ class SchemaBuilder:
         operations=None,
         webhooks=None,
         version="0.0.0",
+        tags=None,
     ):
         self.router = router
         # The contract's semantic version, info.version of the OpenAPI document.
@@ -130,6 +131,8 @@ class SchemaBuilder:
         self.other_operations = operations or {}
         # webhooks(builder) -> the OpenAPI ``webhooks`` mapping, defining the payloads.
         self.webhooks = webhooks or (lambda builder: {})
+        # {tag: description}: the OpenAPI document's tags, in this order.
+        self.tags = tags or {}
         self.defs = {}
 
     def define(self, name, schema):
@@ -453,6 +456,7 @@ class SchemaBuilder:
                     "`manage.py export_api_schema`."
                 ),
             },
+            tag_descriptions=self.tags,
         )
 
 

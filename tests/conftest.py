@@ -11,7 +11,7 @@ from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from headless import cache as api_cache
-from tests import servers
+from tests import npm, servers
 from tests.factories import ArticleIndexPageFactory, default_site
 
 
@@ -144,3 +144,17 @@ def sqlite_file_db(request, django_db_blocker, tmp_path):
         finally:
             connections["default"].close()
             connections["default"] = memory
+
+
+@pytest.fixture(scope="session")
+def typescript_tools():
+    """tests/typescript's pinned Node packages (tsc, openapi-typescript, schema-dts), installed
+    once for the session: their ``node_modules/.bin``."""
+    return npm.install(servers.ROOT / "tests" / "typescript", "the TypeScript check")
+
+
+@pytest.fixture(scope="session")
+def apilint_tools():
+    """tests/apilint's pinned Node packages (Redocly CLI, Spectral), installed once for the
+    session: their ``node_modules/.bin``."""
+    return npm.install(servers.ROOT / "tests" / "apilint", "the OpenAPI lint")

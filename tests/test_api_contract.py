@@ -162,6 +162,20 @@ def test_the_same_document_has_no_change():
         (lambda d: card(d)["properties"]["summary"].update(deprecated=True), {"deprecated"}),
         (lambda d: d["paths"]["/api/v2/pages/"]["get"].update(deprecated=True), {"deprecated"}),
         (lambda d: card(d).update(description="A page as a card."), {"docs"}),
+        # Where the API is and who may call it: "/" and no credentials when the document is
+        # silent, so saying so changes words only; asking for a credential breaks every caller.
+        (lambda d: d.update(servers=[{"url": "/"}], security=[{}]), {"docs"}),
+        (lambda d: d.update(security=[{}]), set()),
+        (lambda d: d.update(tags=[{"name": "pages", "description": "Pages."}]), {"docs"}),
+        (lambda d: d["info"].update(contact={"name": "Web team"}), {"docs"}),
+        (lambda d: d.update(servers=[{"url": "/cms/"}]), {"breaking"}),
+        (lambda d: d.update(servers=[{"url": "/"}, {"url": "/cms/"}]), {"added"}),
+        (lambda d: d.update(security=[{"token": []}]), {"breaking"}),
+        (lambda d: d.update(security=[{}, {"token": []}]), {"added"}),
+        (
+            lambda d: d["paths"]["/api/v2/pages/"]["post"].update(security=[{"token": []}]),
+            {"breaking"},
+        ),
     ],
 )
 def test_each_change_is_classified(edit, expected):
@@ -217,6 +231,16 @@ def test_an_additive_change_needs_a_minor_version_and_its_entry():
     assert problems == [
         "docs/api-changelog.md's 3.0.0 names no added change (a line starting **Added**)"
     ]
+
+
+def test_an_unreleased_section_waits_for_its_version():
+    # A branch writes its entry under "## Unreleased (<topic>)"; the version is given at merge.
+    text = CHANGELOG.replace(
+        "## 3.0.0", "## Unreleased (OpenAPI lint)\n\n- **Added**: `tags`.\n\n## 3.0.0", 1
+    )
+    assert list(contract.changelog_sections(text)) == ["3.0.0", "2.1.0"]
+    _, problems = contract.gate(document(), added_path("3.1.0"), text)
+    assert problems == ["docs/api-changelog.md has no section for 3.1.0"]
 
 
 def test_words_alone_need_no_version():

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
@@ -36,7 +37,7 @@ from wagtail_factories import DocumentFactory, ImageFactory
 
 from articles.blocks import ArticleBodyBlock
 from articles.models import ArticlePage, Condition
-from cms.api import api_router, build_openapi, build_schema
+from cms.api import api_router, build_openapi, build_schema, schema_builder
 from cms.openapi import openapi_text
 from contact.models import ContactPage
 from home.models import ClinicSettings
@@ -78,6 +79,33 @@ def test_it_is_served_and_written_by_the_export_command(client, tmp_path):
     assert json.dumps(json.loads(response.content), indent=2, ensure_ascii=False) + "\n" == (
         path.read_text()
     )
+
+
+def test_a_generator_reads_where_the_api_is_that_it_is_public_and_what_each_tag_holds(client):
+    document = client.get("/api/v2/openapi.json").json()
+    # Relative: the CMS that served the document, whatever its origin.
+    assert [server["url"] for server in document["servers"]] == ["/"]
+    # No credentials for the API as a whole; the staff-only operation asks for its own.
+    assert document["security"] == [{}]
+    staff = document["paths"]["/api/v2/pages/{id}/as_of/"]["get"]
+    assert staff["security"] == [{"token": []}, {"session": []}]
+    used = {
+        tag
+        for items in (document["paths"], document["webhooks"])
+        for methods in items.values()
+        for operation in methods.values()
+        for tag in operation["tags"]
+    }
+    declared = {tag["name"]: tag["description"] for tag in document["tags"]}
+    assert declared.keys() == used
+    assert all(description.strip() for description in declared.values())
+
+
+def test_an_operation_tag_without_a_description_is_refused():
+    builder = schema_builder()
+    builder.tags = {name: text for name, text in builder.tags.items() if name != "sitemap"}
+    with pytest.raises(ImproperlyConfigured, match="tags without a description: sitemap"):
+        builder.build_openapi()
 
 
 def test_schemas_are_the_json_schema_definitions(document):

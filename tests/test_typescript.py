@@ -3,14 +3,12 @@
 ``make types`` writes the JSON Schema, the OpenAPI document and ``api.d.ts``
 (openapi-typescript); ``tests/typescript/render.ts`` renders every body block and page type in
 exhaustive switches and calls the API through openapi-fetch, compiled with ``tsc --strict``.
-The Node packages are pinned in ``tests/typescript/package-lock.json``. Without npm or the
-registry the test is skipped, except in CI, where it must run.
+The Node packages are pinned in ``tests/typescript/package-lock.json`` (installed once by the
+``typescript_tools`` fixture). Without npm or the registry the test is skipped, except in CI.
 """
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,12 +19,6 @@ pytestmark = pytest.mark.typescript
 
 ROOT = Path(settings.BASE_DIR)
 HERE = ROOT / "tests" / "typescript"
-
-
-def unavailable(why):
-    if os.environ.get("CI"):
-        pytest.fail(f"{why}: CI must run the TypeScript check")
-    pytest.skip(f"{why}: the TypeScript check needs npm and the npm registry")
 
 
 def run(command, cwd):
@@ -61,19 +53,7 @@ def test_the_makefile_and_the_lock_pin_one_openapi_typescript():
     assert package["devDependencies"]["openapi-typescript"] == pinned
 
 
-def test_a_frontend_renders_every_block_and_page_type_with_the_generated_types():
-    if not (shutil.which("npm") and shutil.which("npx")):
-        unavailable("npm is not installed")
-    install = subprocess.run(
-        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=HERE,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if install.returncode:
-        unavailable(f"npm ci failed (is the registry reachable?): {install.stderr[-500:]}")
-
+def test_a_frontend_renders_every_block_and_page_type_with_the_generated_types(typescript_tools):
     generated = HERE / "generated"
     run(["make", "-s", "types", f"TYPES_DIR={generated}"], cwd=ROOT)
     assert {path.name for path in generated.iterdir()} >= {
@@ -85,4 +65,4 @@ def test_a_frontend_renders_every_block_and_page_type_with_the_generated_types()
     assert "ArticleBodyBlock" in declarations
     assert loose_types(declarations) == []
 
-    run([HERE / "node_modules" / ".bin" / "tsc", "--strict", "--noEmit", "-p", HERE], cwd=HERE)
+    run([typescript_tools / "tsc", "--strict", "--noEmit", "-p", HERE], cwd=HERE)
