@@ -3,7 +3,8 @@
 ``{% preview_blocks page.body "articles" %}`` renders each block of a StreamField's JSON with
 ``articles/preview/blocks/<type>.html`` (context: ``value``, ``block``), or, for a type without
 a template, ``headless/preview/block.html``, which shows the block's words. The app that owns
-the blocks owns their templates.
+the blocks owns their templates. Each block is wrapped in ``<div data-block-id="...">`` for
+click-to-edit (``preview-edit.js``).
 """
 
 import html
@@ -12,7 +13,7 @@ import re
 from django import template
 from django.template.loader import select_template
 from django.utils.dateparse import parse_date
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -34,10 +35,14 @@ def preview_blocks(context, blocks, app_label):
         block_template = select_template(
             [f"{app_label}/preview/blocks/{block['type']}.html", "headless/preview/block.html"]
         )
+        shown = block_template.render(
+            {"block": block, "value": block.get("value")}, context.get("request")
+        )
+        # Marked for click-to-edit (preview-edit.js), by the id the editor knows the block by.
         rendered.append(
-            block_template.render(
-                {"block": block, "value": block.get("value")}, context.get("request")
-            )
+            format_html('<div data-block-id="{}">{}</div>', block["id"], shown)
+            if block.get("id")
+            else shown
         )
     return mark_safe("".join(rendered))  # each part is a rendered, escaped template
 
