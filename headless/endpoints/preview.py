@@ -88,14 +88,33 @@ class PagePreviewEndpoint(PagesEndpoint):
 
     @classmethod
     def api_operations(cls, builder, path):
-        detail, _ = builder.page_responses()
+        builder.page_responses()
+        details = []
+        for model in builder.page_types()[:-1]:  # every page type but the base Page
+            label, name = model._meta.label, model.__name__
+            schema_ = {"title": f"{name}PreviewDetail", **builder.record(cls, model, detail=True)}
+            details.append(builder.define(f"{label}PreviewDetail", schema_))
+        detail = builder.define(
+            "PagePreviewDetail",
+            {
+                "oneOf": details,
+                "description": (
+                    "GET /api/v2/page_preview/: a page's detail, told apart by meta.type, with "
+                    "meta.edit_paths"
+                ),
+            },
+        )
         return {
             path: {
                 "get": openapi.operation(
                     "page_preview",
                     "A draft, in exactly the shape of a published page's detail",
                     {
-                        200: openapi.response("The draft's detail, never cached.", detail),
+                        200: openapi.response(
+                            "The draft's detail, never cached, with where each field and "
+                            "block shown is edited (meta.edit_paths).",
+                            detail,
+                        ),
                         **openapi.errors(
                             builder,
                             _400="A query parameter is not known.",
