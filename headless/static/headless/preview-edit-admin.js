@@ -4,7 +4,7 @@
  * comments and #:w:contentpath= links use them); the editor shows that field or block, opening
  * its tab and any collapsed block around it, scrolls to it and focuses its first field.
  *
- * Taken only from the preview panel's own frame, and only at an origin of the script tag's
+ * Taken only from the preview panel's frame (or the frontend framed in it), and only at an origin of the script tag's
  * data-preview-origins: the CMS's own (the built-in preview) and the configured preview
  * frontends (FRONTEND_PREVIEW_URL, FRONTEND_PREVIEW_URLS).
  */
@@ -12,15 +12,24 @@
   "use strict";
 
   var script = document.currentScript;
+  // The configured frontends', and the editor's own: the built-in preview's.
   var origins = JSON.parse((script && script.getAttribute("data-preview-origins")) || "[]");
+  origins.push(window.location.origin);
   var PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
-  var FIELDS =
-    'input:not([type="hidden"]), textarea, select, [contenteditable="true"], .w-field__input button';
+  // What to focus, most wanted first: a field to type in, then a chooser's button. (A rich text
+  // field's toolbar buttons come before its text in the page, so they are not taken first.)
+  var FIELDS = [
+    'input:not([type="hidden"]), textarea, select, [contenteditable="true"]',
+    ".w-field__input button",
+  ];
 
   function fromPreviewFrame(source) {
+    // The preview panel's frame: the built-in preview, or wagtail-headless-preview's page that
+    // frames the frontend's preview route (a window's parent may be read across origins).
     var frames = document.querySelectorAll('[data-w-preview-target="iframe"]');
     return Array.prototype.some.call(frames, function (frame) {
-      return source !== null && frame.contentWindow === source;
+      var panel = frame.contentWindow;
+      return source !== null && (source === panel || source.parent === panel);
     });
   }
 
@@ -55,10 +64,12 @@
   }
 
   function firstField(element) {
-    var fields = element.querySelectorAll(FIELDS);
-    for (var i = 0; i < fields.length; i += 1) {
-      if (!fields[i].disabled && fields[i].getClientRects().length) {
-        return fields[i];
+    for (var kind = 0; kind < FIELDS.length; kind += 1) {
+      var fields = element.querySelectorAll(FIELDS[kind]);
+      for (var i = 0; i < fields.length; i += 1) {
+        if (!fields[i].disabled && fields[i].getClientRects().length) {
+          return fields[i];
+        }
       }
     }
     return null;

@@ -12,7 +12,7 @@
  * elements join the Tab order. Links, buttons and form controls inside them keep their own
  * clicks.
  *
- * The message goes to the parent window only, at the CMS's origin only: the origin this script
+ * The message goes to the top window (the editor) only, at the CMS's origin only: the origin this script
  * is served from, or the script tag's data-admin-origin when the CMS serves static files from
  * elsewhere (the built-in preview, served by the CMS itself, says data-same-origin). The editor, for its part, takes it only from its own preview frame, at a preview
  * origin it is configured with. Outside a frame the script does nothing.
@@ -21,7 +21,7 @@
   "use strict";
 
   var script = document.currentScript;
-  if (!script || window.parent === window) {
+  if (!script || window.top === window) {
     return;
   }
   var adminOrigin = script.hasAttribute("data-same-origin")
@@ -56,7 +56,9 @@
   function edit(element) {
     var path = element.getAttribute("data-edit-path") || element.getAttribute("data-block-id");
     if (path) {
-      window.parent.postMessage({ type: "wagtail-preview-edit", path: path }, adminOrigin);
+      // The editor is the top window: a frontend is framed in wagtail-headless-preview's page,
+      // itself framed in the editor's preview panel.
+      window.top.postMessage({ type: "wagtail-preview-edit", path: path }, adminOrigin);
     }
   }
 
