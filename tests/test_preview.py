@@ -111,7 +111,8 @@ def test_unsaved_draft_reaches_the_frontend_in_the_published_shape(editor, artic
     assert draft["body"][0]["value"]["anchor"] == "draft-heading"
     assert draft["table_of_contents"][0]["text"] == "Draft heading"
     assert set(draft) == set(published)
-    assert set(draft["meta"]) == set(published["meta"])
+    # And where each part is edited, for click-to-edit (tests/test_preview_click_to_edit.py).
+    assert set(draft["meta"]) == set(published["meta"]) | {"edit_paths"}
     # Reading grades are the unsaved text's, not the last save's.
     assert [s["anchor"] for s in published["readability"]["sections"]] == ["published-heading"]
     assert [s["anchor"] for s in draft["readability"]["sections"]] == ["draft-heading"]
