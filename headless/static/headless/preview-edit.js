@@ -12,10 +12,11 @@
  * elements join the Tab order. Links, buttons and form controls inside them keep their own
  * clicks.
  *
- * The message goes to the top window (the editor) only, at the CMS's origin only: the origin this script
- * is served from, or the script tag's data-admin-origin when the CMS serves static files from
- * elsewhere (the built-in preview, served by the CMS itself, says data-same-origin). The editor, for its part, takes it only from its own preview frame, at a preview
- * origin it is configured with. Outside a frame the script does nothing.
+ * The message goes to the top window (the editor) only, at the CMS's origin only: the origin
+ * this script is served from, or the script tag's data-admin-origin when the CMS serves static
+ * files from elsewhere (the built-in preview, served by the CMS itself, says data-same-origin).
+ * The editor, for its part, takes it only from its own preview frame, at a preview origin it is
+ * configured with. Outside a frame the script does nothing.
  */
 (function () {
   "use strict";
