@@ -12,6 +12,8 @@ import json
 import pytest
 import wagtail_factories
 from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from wagtail_headless_preview.models import PagePreview
@@ -248,3 +250,20 @@ def test_the_editor_listens_to_the_preview_origins_only(editor, article):
     assert listener is not None
     # The editor's own origin (the built-in preview's) it adds itself.
     assert json.loads(listener["data-preview-origins"]) == ["http://localhost:3000"]
+
+
+@pytest.mark.usefixtures("frontend_preview")
+def test_edit_paths_cost_no_query(editor, article, django_assert_max_num_queries):
+    editor.get(post_preview(editor, article))
+    token = PagePreview.objects.get().token
+    query = {"content_type": "articles.articlepage", "token": token}
+    without = editor.get("/api/v2/page_preview/", {**query, "fields": "-edit_paths"})
+    assert without.status_code == 200 and "edit_paths" not in without.json()["meta"]
+    with CaptureQueriesContext(connection) as counted:
+        editor.get("/api/v2/page_preview/", {**query, "fields": "-edit_paths"})
+    queries_without = len(counted)
+
+    with django_assert_max_num_queries(queries_without):
+        response = editor.get("/api/v2/page_preview/", query)
+
+    assert response.json()["meta"]["edit_paths"]["fields"]["title"] == "title"
