@@ -162,15 +162,37 @@ class Diff:
         narrowed = "added" if direction == "response" else "breaking"
         old, new = old or [], new or []
         old_keys, new_keys = [_variant_key(v) for v in old], [_variant_key(v) for v in new]
+        renamed = self.renamed_variants(old, old_keys, new, new_keys)
         for key in new_keys:
-            if key not in old_keys:
+            if key not in old_keys and key not in renamed.values():
                 self.add(widened, where, f"variant {key} added")
         for key, variant in zip(old_keys, old, strict=True):
-            if key not in new_keys:
-                self.add(narrowed, where, f"variant {key} removed")
-            else:
+            if key in new_keys:
                 other = new[new_keys.index(key)]
                 self.schema(f"{where}<{key}>", variant, other, direction)
+            elif key in renamed:
+                self.add("docs", where, f"variant {key} now named {renamed[key]}")
+                other = new[new_keys.index(renamed[key])]
+                self.schema(f"{where}<{key}>", variant, other, direction)
+            else:
+                self.add(narrowed, where, f"variant {key} removed")
+
+    def renamed_variants(self, old, old_keys, new, new_keys):
+        """``{old key: new key}`` of the variants that only changed their schema's name: told
+        apart by the same constants (a page's ``meta.type``), one such variant on each side.
+        The JSON a frontend tells them apart by is the same; they are compared as one."""
+
+        def by_constants(variants, keys, doc, others):
+            found = {}
+            for key, variant in zip(keys, variants, strict=True):
+                constants = _constants(self, doc, variant)
+                if key not in others and constants:
+                    found.setdefault(constants, []).append(key)
+            return {constants: keys[0] for constants, keys in found.items() if len(keys) == 1}
+
+        old_by = by_constants(old, old_keys, self.old_doc, new_keys)
+        new_by = by_constants(new, new_keys, self.new_doc, old_keys)
+        return {old_by[constants]: new_by[constants] for constants in old_by.keys() & new_by.keys()}
 
     # Operations
 
@@ -319,6 +341,19 @@ def _enum_within(values, bound, limit):
     if len(numbers) != len(values):
         return False
     return all(v >= limit if bound == "minimum" else v <= limit for v in numbers)
+
+
+def _constants(diff, doc, schema, path="", depth=2):
+    """The ``(property path, const)`` pairs of an object schema, down to ``depth`` levels."""
+    schema = diff.resolve(doc, schema)
+    found = set()
+    for name, value in schema.get("properties", {}).items():
+        value = diff.resolve(doc, value)
+        if "const" in value:
+            found.add((f"{path}.{name}", json.dumps(value["const"])))
+        elif depth > 1:
+            found |= _constants(diff, doc, value, f"{path}.{name}", depth - 1)
+    return frozenset(found)
 
 
 def _variant_key(variant):

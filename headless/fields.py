@@ -15,6 +15,8 @@ from django.apps import apps
 from django.db import models
 from rest_framework import serializers
 from wagtail import fields as wagtail_fields
+from wagtail.blocks import StreamValue, StructValue
+from wagtail.blocks.list_block import ListValue
 
 from . import schema
 from .references import image_of, image_schema, rich_text_schema
@@ -267,3 +269,60 @@ class DeprecatedValueField(ValueField, ReferenceField):
 
     def api_schema(self, builder, model):
         return self.deprecation.schema(super().api_schema(builder, model))
+
+
+class EditPathsField(WholeObjectField):
+    """``meta.edit_paths``, in preview answers only: where the editor edits what is shown::
+
+        {"fields": {"title": "title", "summary": "summary", "hero_image": "hero_image"},
+         "blocks": {"6f1c...": "body.6f1c...", "a2b4...": "body.9e0d....items.a2b4..."}}
+
+    ``fields`` maps each field of the answer that the page's edit form has, by that name, to its
+    path;
+    ``blocks`` maps the id of every block (and of every item of a list block) to its path.
+    A path is the ``data-contentpath`` of the Wagtail editor: names and block ids joined by
+    dots, as Wagtail's comments and its ``#:w:contentpath=`` links use them. A frontend marks
+    what it renders with them for ``/static/headless/preview-edit.js`` (docs/preview.md).
+    """
+
+    def to_representation(self, page):
+        form_fields = set(type(page).get_edit_handler().get_form_options().get("fields", ()))
+        fields, blocks = {}, {}
+        # A field shown under its own name; one derived from another (a table of contents
+        # from the body) is edited where its parts are.
+        for name in self.parent.fields:
+            if name not in form_fields:
+                continue
+            fields[name] = name
+            value = getattr(page, name, None)
+            if isinstance(value, StreamValue):
+                blocks.update(block_paths(value, name))
+        return {"fields": fields, "blocks": blocks}
+
+    def api_schema(self, builder, model):
+        paths = {"type": "object", "additionalProperties": schema.STRING}
+        return builder.define(
+            "EditPaths",
+            schema.obj(
+                {"fields": paths, "blocks": paths},
+                description=(
+                    "Preview answers only: the editor's path (data-contentpath) of each field "
+                    "shown, by its key in the answer, and of each block, by its id."
+                ),
+            ),
+        )
+
+
+def block_paths(value, path):
+    """``(block id, path)`` of every block in a StreamField's ``value`` at ``path``, nested
+    ones too: stream children and list items by their ids, struct children by their names."""
+    if isinstance(value, StreamValue | ListValue):
+        children = value if isinstance(value, StreamValue) else value.bound_blocks
+        for child in children:
+            if child.id:
+                child_path = f"{path}.{child.id}"
+                yield child.id, child_path
+                yield from block_paths(child.value, child_path)
+    elif isinstance(value, StructValue):
+        for name, child_value in value.items():
+            yield from block_paths(child_value, f"{path}.{name}")

@@ -16,8 +16,11 @@ text (:func:`outbound_links`), and a link to Wagtail's comparison of the draft w
 version (:func:`compare_url`).
 
 Only Wagtail's preview views call it, and they let only those who may edit the page in. The
-answer is never cached and allows only this site's scripts: Wagtail's userbar, whose content
-checks the editor's Checks panel runs on the preview (:mod:`articles.live_checks`). The admin's "As published on..." view
+answer is never cached and allows only this site's scripts and the one script of the answer's
+nonce: Wagtail's userbar, whose content checks the editor's Checks panel runs on the preview
+(:mod:`articles.live_checks`), and the CMS's click-to-edit (``preview-edit.js``): what it shows
+is marked with the paths of the preview answer's ``meta.edit_paths``, and a click takes the
+editor around the preview there (:func:`editor_js`, docs/preview.md). The admin's "As published on..." view
 (:mod:`articles.as_published`) shows a past live version the same way, under its own banner.
 """
 
@@ -25,13 +28,16 @@ import html
 import io
 import json
 import re
-from urllib.parse import urlencode
+import secrets
+from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import get_script_prefix, resolve, reverse
 from django.utils.cache import patch_cache_control
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from wagtail.coreutils import camelcase_to_underscore
 from wagtail_headless_preview.models import PagePreview
 
@@ -43,6 +49,12 @@ CREDENTIALS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION")
 """Left out of the request to the endpoint: a frontend's server asks as nobody in particular."""
 
 DRAFT_BANNER = "Preview of an unpublished draft"
+
+EDIT_SCRIPT = "headless/preview-edit.js"
+"""The click-to-edit script of a preview page: the built-in preview's and a frontend's."""
+
+EDITOR_SCRIPT = "headless/preview-edit-admin.js"
+"""The page editor's side of click-to-edit: takes the preview's messages, shows the field."""
 
 
 def has_preview_frontend(page, request):
@@ -123,6 +135,26 @@ def compare_url(page):
     return reverse("wagtailadmin_pages:revisions_compare", args=[page.pk, "live", "latest"])
 
 
+def preview_origins():
+    """The origins of the configured preview frontends (wagtail-headless-preview's client URLs):
+    the editor takes click-to-edit messages from these, and from its own origin."""
+    origins = []
+    for url in settings.WAGTAIL_HEADLESS_PREVIEW.get("CLIENT_URLS", {}).values():
+        parts = urlsplit(url or "")
+        if parts.scheme and parts.netloc and f"{parts.scheme}://{parts.netloc}" not in origins:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
+
+
+def editor_js():
+    """The page editor's click-to-edit listener, for Wagtail's ``insert_editor_js`` hook."""
+    return format_html(
+        '<script src="{}" data-preview-origins="{}" defer></script>',
+        static(EDITOR_SCRIPT),
+        json.dumps(preview_origins()),
+    )
+
+
 def preview_templates(page):
     """The page type's preview template, then the one for any page."""
     name = camelcase_to_underscore(type(page).__name__)
@@ -150,6 +182,12 @@ def render(request, page, status, data, banner):
             # A past version (articles.as_published) is no draft to compare with the live one.
             "compare_url": compare_url(page) if banner == DRAFT_BANNER else None,
         }
+        if "edit_paths" in data.get("meta", {}):
+            # The preview's policy allows this one script, by a nonce, and no other. (Wagtail
+            # renders the preview for a request to the page's site, not to the admin, so the
+            # admin's origin is not known here to name the script by its URL.)
+            context["edit_script"] = static(EDIT_SCRIPT)
+            context["script_nonce"] = secrets.token_urlsafe(18)
         response = TemplateResponse(request, preview_templates(page), context)
     else:
         response = TemplateResponse(

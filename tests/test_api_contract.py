@@ -182,6 +182,49 @@ def test_each_change_is_classified(edit, expected):
     assert kinds(changed(edit)) == expected
 
 
+def with_page_variants(names, const="articles.ArticlePage", extra=None):
+    """The document with a response of page variants: ``names`` each a schema of a page whose
+    ``meta.type`` is ``const`` (the first) or ``"home.HomePage"``, ``extra`` meta properties."""
+    doc = document()
+    schemas = doc["components"]["schemas"]
+    for index, name in enumerate(names):
+        meta = {"type": {"const": const if index == 0 else "home.HomePage"}, **(extra or {})}
+        schemas[name] = {
+            "type": "object",
+            "properties": {"meta": {"type": "object", "properties": meta, "required": ["type"]}},
+            "required": ["meta"],
+            "additionalProperties": False,
+        }
+    operation = doc["paths"]["/api/v2/pages/"]["get"]
+    operation["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in names]
+    }
+    return doc
+
+
+def test_a_variant_under_a_new_name_is_compared_as_itself():
+    """Preview answers became their own schemas (PagePreviewDetail, one per page type) with a
+    property more: told apart by the same meta.type, each is its old variant plus a property."""
+    old = with_page_variants(["ArticleDetail", "HomeDetail"])
+    new = with_page_variants(
+        ["ArticlePreviewDetail", "HomePreviewDetail"], extra={"edit_paths": {"type": "object"}}
+    )
+
+    changes = contract.classify(old, new).changes
+
+    assert {kind for kind, _, _ in changes} == {"added", "docs"}
+    assert ("added", "GET /api/v2/pages/ 200 application/json<ArticleDetail>.meta.edit_paths") in {
+        (kind, where) for kind, where, _ in changes
+    }
+
+
+def test_a_variant_of_another_type_is_still_a_new_variant():
+    old = with_page_variants(["ArticleDetail", "HomeDetail"])
+    new = with_page_variants(["FormDetail", "HomeDetail"], const="contact.ContactPage")
+
+    assert contract.classify(old, new).kinds() == {"breaking", "added"}
+
+
 CHANGELOG = """\
 # API changelog
 

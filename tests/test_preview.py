@@ -111,7 +111,8 @@ def test_unsaved_draft_reaches_the_frontend_in_the_published_shape(editor, artic
     assert draft["body"][0]["value"]["anchor"] == "draft-heading"
     assert draft["table_of_contents"][0]["text"] == "Draft heading"
     assert set(draft) == set(published)
-    assert set(draft["meta"]) == set(published["meta"])
+    # And where each part is edited, for click-to-edit (tests/test_preview_click_to_edit.py).
+    assert set(draft["meta"]) == set(published["meta"]) | {"edit_paths"}
     # Reading grades are the unsaved text's, not the last save's.
     assert [s["anchor"] for s in published["readability"]["sections"]] == ["published-heading"]
     assert [s["anchor"] for s in draft["readability"]["sections"]] == ["draft-heading"]
@@ -387,8 +388,10 @@ def test_without_a_frontend_the_preview_shows_every_block_of_the_draft(
     page = shown_html(response)
     assert page.html["lang"] == "en"
     policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
-    # Scripts of this site only: Wagtail's userbar, which runs the editor's content checks.
-    assert policy["content"] == "script-src 'self'"
+    # Scripts of this site only: Wagtail's userbar, which runs the editor's content checks, and
+    # the preview's own click-to-edit by its nonce (tests/test_preview_click_to_edit.py).
+    (nonce,) = {script["nonce"] for script in page.find_all("script", nonce=True)}
+    assert policy["content"] == f"script-src 'self' 'nonce-{nonce}'"
     for script in page.find_all("script"):
         assert script.get("type") == "application/json" or script["src"].startswith("/static/")
     assert page.title.string == "Draft title"

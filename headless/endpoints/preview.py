@@ -11,8 +11,15 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail_headless_preview.models import PagePreview
 
 from .. import openapi, schema
+from ..fields import EditPathsField
 from .base import CachedResponseMixin
-from .pages import PagesEndpoint
+from .pages import FrontendPageSerializer, PagesEndpoint
+
+
+class PreviewPageSerializer(FrontendPageSerializer):
+    """A published page's serializer, with where each part shown is edited (``meta.edit_paths``)."""
+
+    edit_paths = EditPathsField()
 
 
 class PagePreviewEndpoint(PagesEndpoint):
@@ -23,9 +30,14 @@ class PagePreviewEndpoint(PagesEndpoint):
     ``/api/v2/page_preview/?content_type=...&token=...``. For a site no frontend previews, the
     CMS's built-in preview (:mod:`headless.preview`) asks it the same, in-process. Tokens expire
     after ``PREVIEW_TOKEN_TTL`` seconds. Previews are never cached.
+
+    Beyond the published shape, a preview answer says where each field and block it shows is
+    edited (``meta.edit_paths``), for click-to-edit in the preview panel (docs/preview.md).
     """
 
     name = "page_preview"
+    base_serializer_class = PreviewPageSerializer
+    meta_fields = PagesEndpoint.meta_fields + ["edit_paths"]
     known_query_parameters = frozenset(["content_type", "token", "fields", "format"])
 
     def dispatch(self, request, *args, **kwargs):
@@ -76,14 +88,33 @@ class PagePreviewEndpoint(PagesEndpoint):
 
     @classmethod
     def api_operations(cls, builder, path):
-        detail, _ = builder.page_responses()
+        builder.page_responses()
+        details = []
+        for model in builder.page_types()[:-1]:  # every page type but the base Page
+            label, name = model._meta.label, model.__name__
+            schema_ = {"title": f"{name}PreviewDetail", **builder.record(cls, model, detail=True)}
+            details.append(builder.define(f"{label}PreviewDetail", schema_))
+        detail = builder.define(
+            "PagePreviewDetail",
+            {
+                "oneOf": details,
+                "description": (
+                    "GET /api/v2/page_preview/: a page's detail, told apart by meta.type, with "
+                    "meta.edit_paths"
+                ),
+            },
+        )
         return {
             path: {
                 "get": openapi.operation(
                     "page_preview",
                     "A draft, in exactly the shape of a published page's detail",
                     {
-                        200: openapi.response("The draft's detail, never cached.", detail),
+                        200: openapi.response(
+                            "The draft's detail, never cached, with where each field and "
+                            "block shown is edited (meta.edit_paths).",
+                            detail,
+                        ),
                         **openapi.errors(
                             builder,
                             _400="A query parameter is not known.",

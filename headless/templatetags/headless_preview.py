@@ -4,7 +4,8 @@
 ``articles/preview/blocks/<type>.html`` (context: ``value``, ``block``), or, for a type without
 a template, ``headless/preview/block.html``, which shows the block's words. The app that owns
 the blocks owns their templates. Each block is wrapped in ``<div data-block-id="<its id>">``,
-so the editor can tell which block an element of the preview shows.
+so the editor can tell which block an element of the preview shows: the Checks panel's issues
+(:mod:`articles.live_checks`) and click-to-edit (``preview-edit.js``) both go by it.
 """
 
 import html

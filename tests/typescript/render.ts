@@ -158,3 +158,15 @@ export async function submitContact(
   if (error) return Object.entries(error.errors ?? {}).map(([name, messages]) => `${name}: ${messages.join(" ")}`).join("\n") || error.message;
   return data.message;
 }
+
+// A frontend's preview page, marked for click-to-edit as docs/preview.md shows: the draft
+// renders as a published page; meta.edit_paths says where each part is edited.
+export async function renderPreview(contentType: string, token: string): Promise<string> {
+  const { data, error } = await api.GET("/api/v2/page_preview/", {
+    params: { query: { content_type: contentType, token } },
+  });
+  if (error) return `<p>${escape(error.message)}</p>`;
+  const edit: Schemas["EditPaths"] = data.meta.edit_paths;
+  const blocks = Object.entries(edit.blocks).map(([id, path]) => `${escape(id)}=${escape(path)}`);
+  return `<div data-edit-path="${escape(edit.fields.title ?? "")}">${renderPage(data)}</div><!-- ${blocks.join(" ")} -->`;
+}
