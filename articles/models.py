@@ -36,7 +36,7 @@ from wagtail_localize.fields import BaseTranslatableField
 from headless import fields
 from headless.blocks import RICH_TEXT_FEATURES
 from headless.pages import UNSERVED_PAGE_FIELDS, HeadlessPage, unordered
-from headless.safe_urls import validate_rich_text_links
+from headless.safe_urls import validate_rich_text_links, validate_safe_url
 from home.models import ClinicSettings
 
 from . import accessibility, readability
@@ -151,7 +151,7 @@ class Clinician(ReviewedSnippet, TranslatableMixin, index.Indexed):
         validators=[RegexValidator(r"^\d{10}$", "An NPI is exactly ten digits.")],
         help_text="US National Provider Identifier, if any.",
     )
-    profile_url = models.URLField("Profile link", blank=True)
+    profile_url = models.URLField("Profile link", blank=True, validators=[validate_safe_url])
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -25,6 +25,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
+from headless.fields import field_value
 from headless.frontend import frontend_root_url
 from headless.references import absolute_url, locale_code
 from headless.visibility import is_live, live_only
@@ -122,7 +123,7 @@ def clinician(person):
     data = {
         "@type": "Physician" if is_physician else "Person",
         "name": person.name,
-        "url": person.profile_url,
+        "url": field_value(person, "profile_url"),  # null when the URL rule refuses it
         "hasCredential": [
             {"@type": "EducationalOccupationalCredential", "name": credential}
             for credential in credentials

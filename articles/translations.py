@@ -19,7 +19,9 @@ own locale, in their workflow) and refuses a POST that still asks to publish;
 (:func:`edit_override`) must be a safe one (:mod:`headless.safe_urls`).
 
 A reviewer reads a translation **beside its source** (:func:`beside_source`, from the page's
-menu): the source's live version and the translation's latest draft, each in the preview.
+menu): the source's live version and the translation's latest draft, each in the preview. The
+translation editor's own Preview (:func:`preview_translation`, which takes wagtail-localize's
+URL) shows the same, with the translation as the editor holds it.
 """
 
 import contextlib
@@ -96,8 +98,39 @@ def beside_source(request, page_id):
         "draft_url": reverse(
             "wagtailadmin_pages:revisions_view", args=[page.pk, page.get_latest_revision().pk]
         ),
+        "draft_label": "the latest draft",
     }
     return TemplateResponse(request, "articles/beside_source.html", context)
+
+
+def preview_translation(request, translation_id, mode=None):
+    """The translation editor's Preview (wagtail-localize's ``preview_translation`` URL): an
+    article translation beside its source, the source's live version on one side and the
+    translation as the editor holds it (:func:`translation_preview`) on the other. Anything
+    else wagtail-localize previews is its own preview, as before."""
+    translation = get_object_or_404(Translation, pk=translation_id)
+    page = translation.get_target_instance()
+    if mode is not None or not isinstance(page, ArticlePage):
+        return edit_translation.preview_translation(request, translation_id, mode)
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    source = translation.source.get_source_instance()
+    shown = source.live_revision or source.get_latest_revision()
+    context = {
+        "page": page,
+        "source": source,
+        "source_url": reverse("wagtailadmin_pages:revisions_view", args=[source.pk, shown.pk]),
+        "draft_url": reverse("articles_translation_preview", args=[translation.pk]),
+        "draft_label": "the translation in the editor",
+    }
+    return TemplateResponse(request, "articles/beside_source.html", context)
+
+
+def translation_preview(request, translation_id):
+    """The translation as it stands in wagtail-localize's editor (every segment translated so
+    far, before it is written into a draft), in the built-in preview: wagtail-localize's own
+    preview, which lets in only who may edit the translation."""
+    return edit_translation.preview_translation(request, translation_id)
 
 
 def save_draft(translation, user):

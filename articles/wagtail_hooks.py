@@ -27,7 +27,9 @@ from .translations import (
     convert_to_alias,
     edit_override,
     hide_convert_to_alias,
+    preview_translation,
     submit_for_review,
+    translation_preview,
 )
 from .viewsets import MedicalViewSetGroup
 
@@ -44,8 +46,9 @@ hooks.register("construct_wagtail_userbar", use_article_checker)
 
 @hooks.register("register_admin_urls", order=-1)
 def register_translation_review_urls():
-    """wagtail-localize's sync, convert-to-alias and override URLs, taken by our views: registered before
-    its own (order -1), so they resolve here while ``reverse()`` of its names still works."""
+    """wagtail-localize's sync, convert-to-alias, override and preview URLs, taken by our views:
+    registered before its own (order -1), so they resolve here while ``reverse()`` of its names
+    still works."""
     return [
         path(
             "localize/update/<int:translation_source_id>/",
@@ -61,6 +64,16 @@ def register_translation_review_urls():
             "localize/translate/<int:translation_id>/overrides/<int:overridable_segment_id>/edit/",
             edit_override,
             name="articles_edit_override",
+        ),
+        path(
+            "localize/translate/<int:translation_id>/preview/",
+            preview_translation,
+            name="articles_preview_translation",
+        ),
+        path(
+            "articles/translations/<int:translation_id>/preview/",
+            translation_preview,
+            name="articles_translation_preview",
         ),
     ]
 

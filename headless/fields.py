@@ -20,6 +20,7 @@ from wagtail.blocks.list_block import ListValue
 
 from . import schema
 from .references import image_of, image_schema, rich_text_schema
+from .safe_urls import is_safe_url
 
 
 def is_optional_text(model_field):
@@ -28,9 +29,13 @@ def is_optional_text(model_field):
 
 
 def field_value(instance, name):
-    """The value of ``instance``'s model field ``name`` in the API: null for blank text."""
+    """The value of ``instance``'s model field ``name`` in the API: null for blank text, and
+    for a URL the safe-URL rule refuses (:mod:`headless.safe_urls`), stored before the rule."""
     value = getattr(instance, name)
-    if value == "" and is_optional_text(instance._meta.get_field(name)):
+    field = instance._meta.get_field(name)
+    if value == "" and is_optional_text(field):
+        return None
+    if isinstance(field, models.URLField) and not is_safe_url(value):
         return None
     return value
 

@@ -34,7 +34,7 @@ from .pages import (
     unordered,
     wagtail_url_parts,
 )
-from .safe_urls import is_safe_url
+from .safe_urls import is_safe_url, safe_html
 from .visibility import is_public, live_rows, public_pages, restricted_collection_ids
 
 logger = logging.getLogger(__name__)
@@ -626,8 +626,8 @@ class References:
             html = html.source
         if not html:
             return ""
-        # A link whose target is gone or not public is plain text, not a link to a 404.
-        return _DEAD_LINK.sub(r"\1", self._rewriter(html))
+        # A link whose target is gone, not public or unsafe is plain text, not a link to a 404.
+        return _DEAD_LINK.sub(r"\1", safe_html(self._rewriter(html)))
 
     @functools.cached_property
     def _rewriter(self):
@@ -699,7 +699,9 @@ def rich_text_schema(builder):
         {
             "type": "string",
             "contentMediaType": "text/html",
-            "description": "Frontend-ready HTML: real links and images, no Wagtail markup.",
+            "description": "Frontend-ready HTML: real links and images, no Wagtail markup; only "
+            "<p>, <br>, <b>, <i>, <ol>, <ul>, <li>, <a href> and <img>, each URL http(s), mailto, "
+            "tel or a path on the site.",
         },
     )
 

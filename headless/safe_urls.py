@@ -17,6 +17,7 @@ import html
 import re
 import unicodedata
 
+import nh3
 from django.core.exceptions import ValidationError
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -77,3 +78,45 @@ def validate_rich_text_links(value):
         raise ValidationError(
             f"{UNSAFE_URL_MESSAGE} Change or remove the link to “{bad[0]}”.", code="unsafe_url"
         )
+
+
+# Rich text as the API serves it: only what our rich text features make (headless.blocks'
+# RICH_TEXT_FEATURES, rendered by headless.references), every URL in it under the rule above.
+
+RICH_TEXT_TAGS = frozenset({"p", "br", "b", "i", "a", "ol", "ul", "li", "img"})
+RICH_TEXT_ATTRIBUTES = {
+    "a": {"href"},
+    "img": {"src", "srcset", "sizes", "alt", "width", "height", "class"},
+}
+_URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
+
+
+def _keep_attribute(element, attribute, value):
+    if (element, attribute) in _URL_ATTRIBUTES:
+        return value if is_safe_url(value) else None
+    if attribute == "srcset":
+        candidates = [candidate.strip().split(" ")[0] for candidate in value.split(",")]
+        return value if all(is_safe_url(url) for url in candidates if url) else None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=set(RICH_TEXT_TAGS),
+    attributes={tag: set(names) for tag, names in RICH_TEXT_ATTRIBUTES.items()},
+    attribute_filter=_keep_attribute,
+    url_schemes=set(SAFE_SCHEMES),
+    # Gone with their content, not only their tags: their text is no prose.
+    clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript"},
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def safe_html(html_text):
+    """``html_text`` (rich text as rendered for the API) with nothing a browser could run or
+    fetch from elsewhere: tags and attributes other than our rich text's are dropped (their
+    text kept), and so is any ``href``, ``src`` or ``srcset`` the rule refuses: a link
+    without a target is left as ``<a>`` for the renderer to turn into its text. Sanitised by
+    nh3 (the ammonia library), so ``style``, ``on*`` handlers, ``<svg>``, ``<iframe>``,
+    ``<form action>``, ``poster``, ``background`` and ``xlink:href`` never pass."""
+    return _CLEANER.clean(html_text) if html_text else html_text

@@ -715,6 +715,8 @@ NOT_PUBLISHING = {
     "url:wagtailadmin_reports:workflow_tasks": "reads",
     "url:wagtailadmin_reports:workflow_tasks_results": "reads",
     "url:articles_as_published": "reads",
+    "url:articles_preview_translation": "reads (the translation editor's Preview, beside its source)",
+    "url:articles_translation_preview": "reads (wagtail-localize's preview of the translation)",
     **{
         url: "reads"
         for url in SNIPPET_URLS(

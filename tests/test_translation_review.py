@@ -1,9 +1,11 @@
 """A translation is medical content: it goes live through medical review, reviewed on its own."""
 
 import datetime
+import json
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -191,3 +193,66 @@ def test_only_a_translation_has_a_source_to_read_beside(
     client.logout()
     anonymous = client.get(reverse("articles_beside_source", args=[spanish_draft.pk]))
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+
+
+def editor_props(client, page):
+    """The props wagtail-localize's translation editor (a React app) is drawn from."""
+    answer = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    assert answer.status_code == 200
+    element = BeautifulSoup(answer.content, "html.parser").find(attrs={"data-props": True})
+    return json.loads(element["data-props"])
+
+
+def test_the_translation_editors_preview_shows_it_beside_its_source(
+    client, django_user_model, reviewed_english, spanish_draft
+):
+    client.force_login(member_of(django_user_model, "Medical reviewers"))
+    translation = Translation.objects.get(
+        source__object_id=spanish_draft.translation_key, target_locale=spanish_draft.locale
+    )
+    preview_url = reverse("wagtail_localize:preview_translation", args=[translation.pk])
+    # The editor's Preview button (its footer, opening a new tab) goes there.
+    assert [mode["url"] for mode in editor_props(client, spanish_draft)["previewModes"]] == [
+        preview_url
+    ]
+
+    answer = client.get(preview_url)
+
+    assert answer.status_code == 200
+    frames = [frame["src"] for frame in BeautifulSoup(answer.content, "html.parser")("iframe")]
+    reviewed_english.refresh_from_db()
+    assert frames == [
+        reverse(
+            "wagtailadmin_pages:revisions_view",
+            args=[reviewed_english.pk, reviewed_english.live_revision_id],
+        ),
+        reverse("articles_translation_preview", args=[translation.pk]),
+    ]
+    source, draft = (client.get(frame) for frame in frames)
+    assert source.status_code == draft.status_code == 200
+    assert "Walk a little every day" in source.content.decode()
+    assert "Camine un poco cada día" in draft.content.decode()
+    assert "Walk a little every day" not in draft.content.decode()
+
+
+def test_only_who_may_edit_the_translation_sees_its_preview(
+    client, django_user_model, spanish_draft
+):
+    translation = Translation.objects.get(
+        source__object_id=spanish_draft.translation_key, target_locale=spanish_draft.locale
+    )
+    urls = [
+        reverse("wagtail_localize:preview_translation", args=[translation.pk]),
+        reverse("articles_translation_preview", args=[translation.pk]),
+    ]
+    for url in urls:
+        anonymous = client.get(url)
+        assert anonymous.status_code == 302 and "/login/" in anonymous["Location"], url
+    # Into the admin, without permission on the Spanish articles.
+    stranger = django_user_model.objects.create_user("stranger", password="x")
+    stranger.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(stranger)
+    for url in urls:
+        answer = client.get(url)
+        assert answer.status_code in (302, 403), url
+        assert "Camine" not in answer.content.decode()
