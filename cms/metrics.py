@@ -47,7 +47,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from headless import cache
+from headless import cache, renditions
 from headless.tasks import after_change
 from webhooks.models import WebhookDelivery
 
@@ -161,11 +161,14 @@ def _view_name(path):
 
 
 def rendition_saved(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
+    # headless.renditions.make counts its own (Wagtail saves several in one bulk_create, which
+    # sends no post_save); this counts the others (the admin's thumbnails, Wagtail's tags).
+    if created and not raw and not renditions.making.get():
         RENDITIONS.inc()
 
 
 def renditions_made(sender, count, seconds, where, **kwargs):
+    RENDITIONS.inc(count)
     RENDITION_SECONDS.labels(where).observe(seconds)
 
 

@@ -22,6 +22,7 @@ import functools
 import hashlib
 import logging
 import time
+from contextvars import ContextVar
 from pathlib import PurePosixPath
 
 from django.dispatch import Signal
@@ -56,6 +57,10 @@ SERVE_VIEW = "wagtailimages_serve"
 made = Signal()
 """Sent with ``count`` and ``seconds`` after renditions were made, and ``where`` they were made:
 ``task`` (after an upload or change) or ``url`` (a serve URL asked before the task ran)."""
+
+making = ContextVar("making_renditions", default=False)
+"""True while :func:`make` makes renditions: Wagtail makes several in one ``bulk_create``,
+which sends no ``post_save``, so what it makes is counted by :data:`made` alone."""
 
 
 def rendition_specs(image):
@@ -155,7 +160,11 @@ def make(image, specs, where):
     rendition_model = image.get_rendition_model()
     before = rendition_model.objects.filter(image=image).count()
     started = time.perf_counter()
-    found = list(image.get_renditions(*(image_filter(spec) for spec in specs)).values())
+    token = making.set(True)
+    try:
+        found = list(image.get_renditions(*(image_filter(spec) for spec in specs)).values())
+    finally:
+        making.reset(token)
     count = rendition_model.objects.filter(image=image).count() - before
     if count > 0:
         made.send(sender=make, count=count, seconds=time.perf_counter() - started, where=where)
@@ -167,7 +176,9 @@ def make_all(image):
     original is missing from storage: logged, and the serve URLs will answer 410)."""
     specs = [*all_specs(rendition_specs(image)), embed_spec(image)]
     try:
-        return make(image, specs, "task")[1]
+        count = make(image, specs, "task")[1]
     except SourceImageIOError:
         logger.warning("Image %s has no file in storage; its renditions cannot be made", image.pk)
         return 0
+    logger.info("Made %d renditions of image %s", count, image.pk)
+    return count

@@ -97,7 +97,6 @@ def make_renditions(image_id):
     count = renditions.make_all(image)
     if count:
         cache.changed({object_tag(image)})
-    logger.info("Made %d renditions of image %s", count, image_id)
     return count
 
 
