@@ -20,6 +20,7 @@ from wagtail.models import Collection, CollectionViewRestriction
 from headless.renditions import serve_url
 from headless.tasks import make_renditions
 from tests.factories import ArticlePageFactory, ClinicianFactory
+from tests.test_metrics import moved, samples
 from tests.test_s3_media import png
 
 pytestmark = pytest.mark.django_db
@@ -286,3 +287,26 @@ def test_a_private_image_is_served_to_staff_never_kept_by_a_cdn(admin_client, pr
     assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
     assert "Location" not in response
+
+
+# What an operator sees
+
+
+def test_the_metrics_count_renditions_made_by_the_task_and_by_urls(client, settings, image):
+    settings.METRICS_TOKEN = "renditions-metrics"
+    auth = {"HTTP_AUTHORIZATION": "Bearer renditions-metrics"}
+
+    def scrape():
+        response = client.get("/metrics", **auth)
+        assert response.status_code == 200
+        return samples(response.content.decode())
+
+    before = scrape()
+    client.get(urlsplit(serve_url(image, "width-320")).path)
+    make_renditions.call(image.pk)
+    after = scrape()
+
+    assert moved(before, after, "cms_renditions_created_total") == EVERY_RENDITION
+    assert moved(before, after, "cms_rendition_batch_seconds_count", where="url") == 1
+    assert moved(before, after, "cms_rendition_batch_seconds_count", where="task") == 1
+    assert moved(before, after, "cms_rendition_batch_seconds_sum", where="task") > 0
