@@ -29,13 +29,15 @@ run: bootstrap
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The workers production runs beside `make serve`, with the same settings: one sends webhook
-# deliveries, the other re-renders the API answers a change made stale (with REDIS_URL set;
-# without it the process that made the change does that). Ctrl-C stops both.
+# deliveries, one re-renders the API answers a change made stale, one makes an uploaded or
+# changed image's renditions (with REDIS_URL set; without it the process that made the change
+# does both). Ctrl-C stops all three.
 worker: install
 	mkdir -p $(PROMETHEUS_MULTIPROC_DIR)
 	export PROMETHEUS_MULTIPROC_DIR=$(PROMETHEUS_MULTIPROC_DIR); \
 	$(BIN)/python manage.py db_worker --backend cache --interval 0.2 & cache_worker=$$!; \
-	trap 'kill $$cache_worker 2>/dev/null' EXIT; \
+	$(BIN)/python manage.py db_worker --backend media --interval 0.5 & media_worker=$$!; \
+	trap 'kill $$cache_worker $$media_worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py db_worker --backend webhooks
 
 # The TypeScript check and the OpenAPI lint are their own steps (make typescript, make apilint),

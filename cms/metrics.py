@@ -11,6 +11,9 @@ Counted as things happen, in the process they happen in:
 - ``cms_api_cache_change_to_fresh_seconds``: from a change's commit until the cache worker
   has rendered the answers it made stale again (and purged the CDN).
 - ``cms_renditions_created_total``: image renditions made.
+- ``cms_rendition_batch_seconds``: seconds spent making an image's renditions, by ``where``:
+  ``task`` (the media worker, after an upload or change) or ``url`` (a serve URL asked before
+  the task made it). Never an API read.
 
 Read from the database at each scrape (the same on every server):
 
@@ -44,7 +47,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from headless import cache
+from headless import cache, renditions
 from headless.tasks import after_change
 from webhooks.models import WebhookDelivery
 
@@ -87,6 +90,14 @@ CHANGE_TO_FRESH = Histogram(
 RENDITIONS = Counter(
     "cms_renditions_created",
     "Image renditions made.",
+    registry=_counted,
+)
+RENDITION_SECONDS = Histogram(
+    "cms_rendition_batch_seconds",
+    "Seconds spent making renditions, by where they were made: task (after an upload or "
+    "change) or url (a serve URL asked before the task ran).",
+    ["where"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
     registry=_counted,
 )
 
@@ -150,8 +161,15 @@ def _view_name(path):
 
 
 def rendition_saved(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
+    # headless.renditions.make counts its own (Wagtail saves several in one bulk_create, which
+    # sends no post_save); this counts the others (the admin's thumbnails, Wagtail's tags).
+    if created and not raw and not renditions.making.get():
         RENDITIONS.inc()
+
+
+def renditions_made(sender, count, seconds, where, **kwargs):
+    RENDITIONS.inc(count)
+    RENDITION_SECONDS.labels(where).observe(seconds)
 
 
 def task_finished(sender, task_result, **kwargs):

@@ -4,6 +4,8 @@ from django.db.models.signals import post_save
 from django_tasks.signals import task_finished
 from wagtail.images import get_image_model
 
+from headless import renditions
+
 from . import metrics
 
 
@@ -13,4 +15,5 @@ def register_signal_handlers():
         sender=get_image_model().get_rendition_model(),
         dispatch_uid="cms_metrics_rendition_saved",
     )
+    renditions.made.connect(metrics.renditions_made, dispatch_uid="cms_metrics_renditions_made")
     task_finished.connect(metrics.task_finished, dispatch_uid="cms_metrics_task_finished")

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from headless.errors import not_found
+from headless.views import ImageServeView
 from safeadmin.exports import safe_exports
 
 from . import media, openapi
@@ -26,6 +27,13 @@ safe_exports(wagtailadmin_urls.urlpatterns)
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Renditions an API answer named before they were made: made on first request, then a
+    # redirect to the file (headless/renditions.py). Wagtail's docs' pattern and URL name.
+    re_path(
+        r"^images/([^/]*)/(\d+)/([^/]*)/[^/]*$",
+        ImageServeView.as_view(),
+        name="wagtailimages_serve",
+    ),
     path("api/v2/forms/", include("contact.urls")),
     path("api/v2/openapi.json", openapi.openapi_json, name="openapi"),
     path("api/v2/docs/", openapi.docs, name="api_docs"),

@@ -8,7 +8,6 @@ what they will need, then :meth:`References.load` fetches each kind in one query
 """
 
 import functools
-import logging
 import re
 from collections import defaultdict
 
@@ -16,15 +15,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils.html import escape
-from PIL import features
 from wagtail.api.utils import get_base_url
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.images.models import Filter, SourceImageIOError
 from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText, extract_references_from_rich_text
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
+from . import renditions as rendition_rules
 from . import schema
 from .dependencies import object_tag
 from .pages import (
@@ -36,71 +34,6 @@ from .pages import (
 )
 from .safe_urls import is_safe_url, safe_html
 from .visibility import is_public, live_rows, public_pages, restricted_collection_ids
-
-logger = logging.getLogger(__name__)
-
-WIDTHS = (320, 640, 960, 1280, 1920)
-"""Widths of the original's aspect ratio, for a ``srcset``; never above the original's width."""
-
-CARD_SIZES = ((640, 360), (1280, 720))
-"""The 16:9 card crop around the editor's focal point, at 1x and 2x."""
-
-FORMATS = {"original": "", "webp": "|format-webp", "avif": "|format-avif"}
-"""Each rendition in the original's format and beside it in WebP and AVIF."""
-
-AVIF_AVAILABLE = features.check("avif")
-"""Pillow without an AVIF encoder gives no AVIF renditions (empty lists, null srcsets)."""
-
-EMBED_WIDTH = 960
-"""The width of an image embedded in rich text."""
-
-
-def rendition_specs(image):
-    """Wagtail filter specs of every rendition ``image`` carries: ``{kind: {format: [spec]}}``.
-
-    ``kind`` is ``widths`` (the original's aspect ratio) or ``card`` (16:9 crops). Nothing is
-    larger than the original: widths stop at its own width, the 2x card only for an image
-    larger than the 1x one. The answer is shared: read it, never change it.
-    """
-    return _specs_for_size(image.width, image.height)
-
-
-@functools.cache
-def _specs_for_size(image_width, image_height):
-    widths = [width for width in WIDTHS if width <= image_width]
-    if image_width < WIDTHS[-1] and image_width not in widths:
-        widths.append(image_width)
-    cards = [
-        (width, height)
-        for n, (width, height) in enumerate(CARD_SIZES)
-        if n == 0 or (image_width > CARD_SIZES[n - 1][0] and image_height > CARD_SIZES[n - 1][1])
-    ]
-    bases = {
-        "widths": [f"width-{width}" for width in widths],
-        "card": [f"fill-{width}x{height}" for width, height in cards],
-    }
-    return {
-        kind: {
-            name: [base + suffix for base in kind_bases] if name != "avif" or AVIF_AVAILABLE else []
-            for name, suffix in FORMATS.items()
-        }
-        for kind, kind_bases in bases.items()
-    }
-
-
-def _all_specs(specs):
-    return [spec for formats in specs.values() for names in formats.values() for spec in names]
-
-
-@functools.cache
-def image_filter(spec):
-    """Wagtail's ``Filter`` for a spec, made once per process.
-
-    Wagtail parses a spec's operations once per ``Filter`` object, and asking an image for its
-    renditions by spec strings makes new ones every time: parsing 20 specs cost more than the
-    rest of an image's representation.
-    """
-    return Filter(spec=spec)
 
 
 def srcset(renditions):
@@ -188,10 +121,6 @@ def site_path(page, request=None):
         return None
     parts = page.get_url_parts(request)
     return parts[2] if parts else None
-
-
-def _file_url(rendition_or_image):
-    return getattr(rendition_or_image, "url", None) or rendition_or_image.file.url
 
 
 def _rendition_url(name):
@@ -463,15 +392,8 @@ class References:
     def _image_object(self, image):
         """What :meth:`image_data` answers for ``image`` wherever it is used (all but its
         ``alt`` and ``decorative``), made once per response."""
-        specs = rendition_specs(image)
-        try:
-            renditions = self.renditions(image, _all_specs(specs))
-        except SourceImageIOError:
-            # The original is missing from storage: answer with what the database knows rather
-            # than fail the whole page; the frontend's image request will 404 on its own.
-            logger.warning("Image %s has no file in storage; renditions unavailable", image.pk)
-            original = {"url": absolute_url(image.file.url), "width": image.width}
-            renditions = dict.fromkeys(_all_specs(specs), {**original, "height": image.height})
+        specs = rendition_rules.rendition_specs(image)
+        renditions = self.renditions(image, rendition_rules.all_specs(specs))
         listed = {
             kind: {
                 name: [renditions[spec] for spec in format_specs]
@@ -504,34 +426,24 @@ class References:
     def renditions(self, image, specs):
         """``{spec: {url, width, height}}`` of the image's renditions, URLs absolute.
 
-        Read from the rows :meth:`load` fetched; a rendition not made yet is made (once, and
-        stored) by Wagtail. Raises ``SourceImageIOError`` when one must be made and the
-        original is missing from storage.
+        Never makes one, nor opens the original: a rendition made already is its file's URL,
+        read from the rows :meth:`load` fetched; one not made yet is a signed URL of the image
+        serve view, which makes it when asked (:mod:`headless.renditions`), with the size it
+        will have.
         """
         rows = self._renditions.get(image.pk)
         found = {}
-        if rows is not None and not image.is_svg():  # Wagtail rewrites an SVG's filters
-            for spec in specs:
-                row = rows.get((spec, image_filter(spec).get_cache_key(image)))
-                if row is not None:
-                    name, width, height = row
-                    found[spec] = {"url": _rendition_url(name), "width": width, "height": height}
-        missing = [spec for spec in specs if spec not in found]
-        if missing:
-            made = image.get_renditions(*(image_filter(spec) for spec in missing))
-            for spec in missing:
-                rendition = made[spec]
-                found[spec] = {
-                    "url": absolute_url(_file_url(rendition)),
-                    "width": rendition.width,
-                    "height": rendition.height,
-                }
-                if rows is not None:
-                    rows[spec, rendition.focal_point_key] = (
-                        rendition.file.name,
-                        rendition.width,
-                        rendition.height,
-                    )
+        for spec in specs:
+            row = None
+            if rows is not None and not image.is_svg():  # Wagtail rewrites an SVG's filters
+                row = rows.get((spec, rendition_rules.image_filter(spec).get_cache_key(image)))
+            if row is not None:
+                name, width, height = row
+                found[spec] = {"url": _rendition_url(name), "width": width, "height": height}
+            else:
+                width, height = rendition_rules.size(image, spec)
+                url = absolute_url(rendition_rules.serve_url(image, spec))
+                found[spec] = {"url": url, "width": width, "height": height}
         return found
 
     def _url_parts(self, page):
@@ -665,13 +577,8 @@ class References:
             if image is None:
                 embeds.append("")
                 continue
-            spec = f"width-{min(EMBED_WIDTH, image.width)}"  # one of the image's widths
-            try:
-                rendition = self.renditions(image, [spec])[spec]
-            except SourceImageIOError:
-                logger.warning("Image %s has no file in storage; left out of rich text", image.pk)
-                embeds.append("")
-                continue
+            spec = rendition_rules.embed_spec(image)
+            rendition = self.renditions(image, [spec])[spec]
             format_name = escape(attrs.get("format", ""))
             embeds.append(
                 f'<img src="{escape(rendition["url"])}" alt="{escape(attrs.get("alt", ""))}"'
@@ -725,7 +632,9 @@ def image_schema(builder):
     )
 
     def by_format(value, description):
-        return schema.obj({name: value for name in FORMATS}, description=description)
+        return schema.obj(
+            {name: value for name in rendition_rules.FORMATS}, description=description
+        )
 
     renditions = builder.define(
         "ImageRenditions",

@@ -5,10 +5,16 @@ records them in the change's own transaction (:func:`headless.cache.changed`). A
 affects the page, its descendants when its path or visibility changed, and ``pages``, the set
 listings, searches and find-by-path depend on; a change to something pages embed affects it
 and, through Wagtail's reference index, the pages that show it.
+
+A saved image (uploaded, its file or focal point changed) has its renditions made by a task
+once the save commits (:func:`headless.tasks.make_renditions`), never by an API read.
 """
+
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.db import transaction
 from django.db.models import ManyToManyField
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from wagtail.documents import get_document_model
@@ -123,6 +129,13 @@ def object_saved_or_deleted(sender, instance, raw=False, update_fields=None, **k
     cache.changed(tags)
 
 
+def image_saved(sender, instance, raw=False, **kwargs):
+    """Once the save commits, the image's renditions are made (those missing: a title's edit
+    makes none)."""
+    if not raw:
+        transaction.on_commit(partial(tasks.make_renditions.enqueue, instance.pk), robust=True)
+
+
 def locale_changed(sender, instance, raw=False, **kwargs):
     django_cache.delete(LOCALES_CACHE_KEY)
 
@@ -191,6 +204,7 @@ def register_signal_handlers():
     post_save.connect(object_saved_or_deleted, dispatch_uid="headless_cache_saved")
     post_delete.connect(object_saved_or_deleted, dispatch_uid="headless_cache_deleted")
     post_delete.connect(page_deleted, dispatch_uid="headless_cache_page_deleted")
+    post_save.connect(image_saved, sender=get_image_model(), dispatch_uid="headless_image_saved")
     post_save.connect(locale_changed, sender=Locale, dispatch_uid="headless_locale_saved")
     post_delete.connect(locale_changed, sender=Locale, dispatch_uid="headless_locale_deleted")
     post_save.connect(site_changed, sender=Site, dispatch_uid="headless_site_saved")

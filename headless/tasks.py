@@ -8,6 +8,11 @@ with a shared cache, the worker (``manage.py db_worker --backend cache``) render
 every server; with a cache local to each process (``make run`` without Redis), the process that
 made the change renders into its own. Changes made inside :func:`followed_as_one` (a bulk load)
 are followed by one task, when it ends.
+
+An image's renditions are made by :func:`make_renditions` once it is saved, on the ``media``
+backend (its own worker, ``manage.py db_worker --backend media``, so that an upload never holds
+up fresh answers; without Redis, the process that saved the image), never in an API read (see
+:mod:`headless.renditions`).
 """
 
 import io
@@ -22,8 +27,10 @@ from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.utils import translation
 from django_tasks import task
+from wagtail.images import get_image_model
 
-from . import cache, cdn
+from . import cache, cdn, renditions
+from .dependencies import object_tag
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +84,22 @@ def after_change(tags, committed_at):
         time.sleep(min(max(wait, 0), 5))
         cdn.purge(tags, urls)
     return warm(urls) if settings.API_CACHE_WARM else 0
+
+
+@task(backend="media")
+def make_renditions(image_id):
+    """Make every rendition the API shows of an image, then have the answers showing it
+    rendered again: they named serve URLs for what was missing, and now name the files.
+
+    Returns how many were made (none for an image deleted meanwhile, or with all made).
+    """
+    image = get_image_model().objects.filter(pk=image_id).first()
+    if image is None:
+        return 0
+    count = renditions.make_all(image)
+    if count:
+        cache.changed({object_tag(image)})
+    return count
 
 
 def warm(urls):

@@ -134,6 +134,7 @@ def test_every_endpoint_is_an_operation(document):
         ("get", "/api/v2/page_preview/"),
         ("get", "/api/v2/images/"),
         ("get", "/api/v2/images/{id}/"),
+        ("get", "/api/v2/images/{id}/url/"),
         ("get", "/api/v2/images/find/"),
         ("get", "/api/v2/documents/"),
         ("get", "/api/v2/documents/{id}/"),

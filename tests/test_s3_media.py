@@ -164,10 +164,13 @@ def rendition_urls(detail):
 
 
 def test_an_image_uploaded_in_the_admin_is_served_from_the_bucket(
-    admin_client, client, bucket, article_index
+    admin_client, client, bucket, article_index, django_capture_on_commit_callbacks
 ):
-    image = upload_image(admin_client)
+    with django_capture_on_commit_callbacks(execute=True):  # the media task, once it commits
+        image = upload_image(admin_client)
     assert bucket.keys("original_images/") == [image.file.name]
+    made = {rendition.file.name for rendition in Rendition.objects.filter(image=image)}
+    assert len(made) == 3 * (5 + 2) and set(bucket.keys("images/")) == made
 
     article = ArticlePageFactory(parent=article_index, hero_image=image, hero_image_alt="A model")
     article.save_revision().publish()

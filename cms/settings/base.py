@@ -443,6 +443,15 @@ TASKS = {
         if REDIS_URL
         else "django_tasks.backends.immediate.ImmediateBackend"
     },
+    # Making an image's renditions once it is uploaded or changed (headless/tasks.py), never in
+    # an API read: in production by its own worker, `manage.py db_worker --backend media`, so
+    # that an upload never holds up fresh answers; without Redis (`make run`), by the process
+    # that saved the image, once the save commits.
+    "media": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if REDIS_URL
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    },
 }
 
 # Frontends told about publish events: comma-separated `url` or `url|secret` entries, besides

@@ -18,6 +18,12 @@ CORS_ALLOWED_ORIGINS = FRONTEND_ORIGINS
 API_CACHE_POLL_SECONDS = 0
 # Re-rendering after changes is tested where it is the subject (tests/test_cache_warming.py).
 API_CACHE_WARM = False
-TASKS = {**TASKS, "cache": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # noqa: F405
+# Renditions are made once an image's save commits: in tests, where a test commits its
+# callbacks (django_capture_on_commit_callbacks), by the test's own process.
+TASKS = {
+    **TASKS,  # noqa: F405
+    "cache": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "media": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
 # Tests sign staff in with a password alone; tests/test_staff_mfa.py turns the second factor on.
 STAFF_MFA_REQUIRED = False

@@ -3,6 +3,7 @@
 import io
 import math
 from collections import Counter
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -86,6 +87,9 @@ class Command(BaseCommand):
         image = Image.objects.filter(title=spec.title).first()
         if image:
             self.found["image"] += 1
+            # Its renditions, should they be missing (a new image gets them once it is saved):
+            # the first page view after a bootstrap makes none (headless/renditions.py).
+            transaction.on_commit(partial(tasks.make_renditions.enqueue, image.pk))
             return image
         image = Image(title=spec.title, file=render_image(spec))
         if spec.focal_point:
