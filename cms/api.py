@@ -20,7 +20,7 @@ from headless.schema_builder import SchemaBuilder
 from home.api import SiteSettingsEndpoint
 from webhooks.events import api_webhooks
 
-API_VERSION = "2.5.0"
+API_VERSION = "2.6.0"
 """The contract's version (semantic versioning), info.version of the OpenAPI document: a
 breaking change bumps the major, any other change to the contract the minor, each with its
 entry in docs/api-changelog.md (`bin/api_contract.py` fails CI otherwise)."""
