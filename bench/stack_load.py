@@ -13,12 +13,14 @@ error or on Ctrl-C:
 - Redis databases of its own on the running server (``--redis-db`` for responses, the next
   one for the rate-limit counters; flushed first and at the end);
 - moto's S3 server, with a bucket for the media (the policy docs/production.md gives);
-- two gunicorn app servers with the production settings, and both of `make worker`'s workers
-  (the cache worker that re-renders and purges, the webhook worker);
+- two gunicorn app servers with the production settings, and `make worker`'s workers (the
+  cache worker that purges and re-renders, the webhook worker, the media worker that makes
+  images' renditions);
 - the fake CDN of bench/fake_cdn.py in front of both servers, configured as the CMS's CDN
   for purges (by surrogate key as Fastly takes them, and by URL as Varnish does).
 
-It loads the demo content, makes every answer once (the images' renditions with them), then
+It loads the demo content, has the media worker make the demo images' renditions (queued by
+the load, as on a deploy) and makes every answer once, then
 for ``--seconds`` sends a frontend's mix through the CDN from ``--concurrency`` threads of
 bench/loadgen.py's kind: article details, find by path, listings (all articles, by
 condition), images (the API's, and rendition files from the bucket), the sitemap, the site
@@ -195,7 +197,12 @@ def run(args, workdir, redis_urls, stack):
     )
     (workdir / "prometheus").mkdir()
     (workdir / "static").mkdir()
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo_content", "-v0"]):
+    for command in (
+        ["migrate", "--noinput", "-v0"],
+        ["load_demo_content", "-v0"],
+        # The media worker's queue, once: the demo images' renditions, made before the load.
+        ["db_worker", "--backend", "media", "--batch", "--no-startup-delay", "--no-reload"],
+    ):
         subprocess.run(
             [sys.executable, "manage.py", *command],
             cwd=ROOT,
@@ -211,13 +218,11 @@ def run(args, workdir, redis_urls, stack):
 
     django.setup()
 
-    # Every answer made once, here, before the servers start: the images' renditions are made
-    # with them, which inside a server's request could outlast its worker's timeout.
+    # Every answer made once, here, before the servers start, so that the load starts warm.
     started = time.monotonic()
     mix = request_mix(s3)
     print(
-        f"made {len(set(mix.paths))} answers and their renditions in "
-        f"{time.monotonic() - started:.0f}s",
+        f"made {len(set(mix.paths))} answers in {time.monotonic() - started:.0f}s",
         flush=True,
     )
 
@@ -229,6 +234,7 @@ def run(args, workdir, redis_urls, stack):
     stack.enter_context(servers.serving(command, env, workdir / "cdn.log", cdn_port))
     stack.enter_context(servers.db_worker(env, log, "cache"))
     stack.enter_context(servers.db_worker(env, log, "webhooks"))
+    stack.enter_context(servers.db_worker(env, log, "media"))
     failed_run = [True]  # until the figures say otherwise: the servers' log is then shown
     stack.callback(lambda: print_log_tail(log) if failed_run[0] else None)
     print(f"started the stack; {args.seconds:g}s of load through the CDN", flush=True)
@@ -271,14 +277,14 @@ class Mix:
 
 
 def request_mix(s3):
-    """Read the URLs from the API itself, and ask each once (renditions are made meanwhile)."""
+    """Read the URLs from the API itself, and ask each once."""
     mix = Mix()
     articles = get("/api/v2/pages/?type=articles.ArticlePage&fields=conditions")["items"]
     if not articles:
         raise SystemExit("no articles: did load_demo_content run?")
     mix.articles = [article["id"] for article in articles]
     for article in articles:
-        detail = get(f"/api/v2/pages/{article['id']}/")  # its images' renditions made meanwhile
+        detail = get(f"/api/v2/pages/{article['id']}/")
         bucket = f"{s3}/{BUCKET}/images/"
         mix.files += [url for url in strings(detail) if url.startswith(bucket)][:3]
         mix.paths += [f"/api/v2/pages/{article['id']}/"] * 4

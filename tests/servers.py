@@ -121,7 +121,8 @@ def runserver(env, log_path):
 @contextmanager
 def db_worker(env, log_path, backend="webhooks"):
     """A worker as `make run` and `make worker` start it: ``webhooks`` sends deliveries,
-    ``cache`` re-renders the API answers a change made stale (with a shared cache)."""
+    ``cache`` re-renders the API answers a change made stale (with a shared cache), ``media``
+    makes images' renditions."""
     command = [sys.executable, "manage.py", "db_worker", "--backend", backend, "--no-reload"]
     if backend == "cache":
         command += ["--interval", "0.2"]
