@@ -33,8 +33,9 @@ are rendered from the database and the failure is logged at most once a minute.
 under its tags in an index (Redis sets beside the entries, or this process's memory when the
 cache is local). Once a change commits, :data:`committed` is sent with its tags;
 :mod:`headless.tasks` then re-renders the listed responses (``warm_urls``) so they are hits
-again before visitors ask. The index only decides what to re-render: freshness never depends
-on it.
+again before visitors ask. The index keeps, under each tag, the answers asked for most (plain
+details and find-by-paths always): one client asking for thousands of answers once each cannot
+push out what visitors ask for. It only decides what to re-render: freshness never depends on it.
 """
 
 import datetime
@@ -69,6 +70,9 @@ RESYNC_SECONDS = 300
 
 EVERYTHING = "all"
 """The tag every cached response depends on; ``manage.py clear_api_cache`` changes it."""
+
+WARMER = "painclinic-cms-cache-warmer"
+"""The ``User-Agent`` of the requests that re-render answers after a change (:mod:`.tasks`)."""
 
 STALE = "api_cache_stale"
 """Set on a request whose cached answer was out of date, so it is rendered again: a miss that a
@@ -166,6 +170,8 @@ DEFAULTS = {
     # page's start, are rendered but not stored: a client stepping through offsets or limits
     # would fill the store with answers nobody asks for again. Searches are never stored.
     "LISTING_PAGES": 10,
+    # How many URLs the warm index lists under each tag: those re-rendered after a change.
+    "WARM_INDEX_PER_TAG": 1000,
 }
 """The ``HEADLESS_CACHE`` setting's keys and their defaults."""
 
@@ -255,7 +261,7 @@ class ReadParameters(QueryDict):
 def _key(request, pairs):
     raw = f"{request.get_host()}|{escape_uri_path(request.path)}?{urlencode(pairs)}".encode()
     # The number changes with the entry's form: a server never reads another version's entries.
-    return f"api:response:3:{hashlib.sha256(raw).hexdigest()}"
+    return f"api:response:4:{hashlib.sha256(raw).hexdigest()}"
 
 
 def _read(request):
@@ -401,31 +407,49 @@ def _warmable(pairs):
 
 
 def _priority(url):
-    """Plain answers first (a detail, a find-by-path), then those with more parameters."""
+    """Among answers asked for as often: plain ones first (a detail, a find-by-path), then
+    those with more parameters."""
     return (url.count("&"), len(url), url)
 
 
-class _LocalIndex:
-    """URLs by tag in this process's memory, for a cache that is this process's own."""
+PLAIN = 1_000_000
+"""What a plain answer (no parameters, or a find-by-path's ``html_path`` alone) counts as in
+the index besides its requests: it is what frontends ask for, and no flood may push it out."""
 
-    PER_TAG = 1000
+
+def _plain(pairs):
+    return not pairs or [name for name, _ in pairs] == ["html_path"]
+
+
+class _LocalIndex:
+    """URLs by tag in this process's memory, for a cache that is this process's own.
+
+    Each tag lists at most ``WARM_INDEX_PER_TAG`` URLs, each with how often it was asked for
+    (rendered or served): when a tag lists too many, the least asked for go first, so one
+    client asking for thousands of answers once each cannot push out what visitors ask for.
+    """
 
     def __init__(self):
         self.urls = {}
         self.lock = threading.Lock()
 
-    def add(self, url, tags):
+    def add(self, url, tags, asked):
+        size = setting("WARM_INDEX_PER_TAG")
         with self.lock:
             for tag in tags:
-                urls = self.urls.setdefault(tag, OrderedDict())
-                urls[url] = None
-                urls.move_to_end(url)
-                while len(urls) > self.PER_TAG:
-                    urls.popitem(last=False)
+                urls = self.urls.setdefault(tag, {})
+                urls[url] = urls.get(url, 0) + asked
+                if len(urls) > size + size // 10 + 1:  # trimmed now and then, not per add
+                    kept = sorted(urls.items(), key=lambda item: -item[1])[:size]
+                    self.urls[tag] = dict(kept)
+
+    asked = add
 
     def get(self, tag):
+        """``(url, times asked)`` for the most asked for URLs listed under ``tag``."""
+        size = setting("WARM_INDEX_PER_TAG")
         with self.lock:
-            return list(self.urls.get(tag, ()))
+            return sorted(self.urls.get(tag, {}).items(), key=lambda item: -item[1])[:size]
 
     def clear(self):
         with self.lock:
@@ -433,7 +457,17 @@ class _LocalIndex:
 
 
 class _RedisIndex:
-    """URLs by tag in Redis sets beside the entries, shared by every server and the worker."""
+    """URLs by tag in Redis sorted sets beside the entries, shared by every server and the
+    worker, each URL scored by how often it was asked for; bounded as :class:`_LocalIndex`.
+
+    A hit costs no round trip: it is counted in this process and sent with the next answer
+    stored, or within ``FLUSH_SECONDS``.
+    """
+
+    FLUSH_SECONDS = 10
+    pending = {}  # (url, tags): hits not yet sent, shared by this process's requests
+    flushed_at = 0.0
+    lock = threading.Lock()
 
     def __init__(self, backend):
         self.backend = backend
@@ -441,22 +475,39 @@ class _RedisIndex:
     def _key(self, tag):
         return self.backend.make_and_validate_key(f"api:urls:{tag}")
 
-    def add(self, url, tags):
+    def add(self, url, tags, asked):
+        with self.lock:
+            pending, _RedisIndex.pending = _RedisIndex.pending, {}
+            _RedisIndex.flushed_at = time.monotonic()
+        pending[url, tags] = pending.get((url, tags), 0) + asked
+        size = setting("WARM_INDEX_PER_TAG")
         client = self.backend.client.get_client(write=True)
         with client.pipeline(transaction=False) as pipe:
-            for tag in tags:
-                pipe.sadd(self._key(tag), url)
+            for (listed_url, listed_tags), count in pending.items():
+                for tag in listed_tags:
+                    pipe.zincrby(self._key(tag), count, listed_url)
+            for tag in {tag for _, listed_tags in pending for tag in listed_tags}:
+                pipe.zremrangebyrank(self._key(tag), 0, -size - 1)  # the least asked for
                 pipe.expire(self._key(tag), settings.API_RESPONSE_CACHE_TIMEOUT)
             pipe.execute()
 
-    PER_TAG = 1000
+    def asked(self, url, tags, asked):
+        with self.lock:
+            _RedisIndex.pending[url, tags] = _RedisIndex.pending.get((url, tags), 0) + asked
+            due = time.monotonic() - _RedisIndex.flushed_at > self.FLUSH_SECONDS
+        if due:
+            self.add(url, tags, 0)
 
     def get(self, tag):
         client = self.backend.client.get_client(write=False)
-        return [member.decode() for member in client.srandmember(self._key(tag), self.PER_TAG)]
+        size = setting("WARM_INDEX_PER_TAG")
+        listed = client.zrevrange(self._key(tag), 0, size - 1, withscores=True)
+        return [(member.decode(), score) for member, score in listed]
 
-    def clear(self):
-        pass  # Redis entries expire with the responses they list
+    @classmethod
+    def clear(cls):
+        with cls.lock:
+            cls.pending = {}  # Redis entries expire with the responses they list
 
 
 _local_index = _LocalIndex()
@@ -470,21 +521,21 @@ def _index():
 def cached_urls(tags, limit):
     """Up to ``limit`` absolute URLs of cached responses that depend on ``tags``.
 
-    The URLs of the most specific tags come first (a page's own detail before every listing).
+    The most asked for come first; among those asked for as often, the answers about the
+    changed objects themselves (a page's own detail before every listing showing it), then
+    those of the most specific tags.
     """
-    urls = {}
+    urls = {}  # url: (times asked, negated), the first list it was found in
     specific = sorted(set(tags) - BROAD_TAGS, key=lambda tag: (tag in BROAD_LISTING_TAGS, tag))
     # The changed objects' own answers, then every answer that shows them.
     lists = [f"{OWN}{tag}" for tag in specific] + specific
     try:
-        for listed in lists:
-            for url in sorted(_index().get(listed), key=_priority):
-                urls.setdefault(url, None)
-                if len(urls) >= limit:
-                    return list(urls)
+        for position, listed in enumerate(lists):
+            for url, asked in _index().get(listed):
+                urls.setdefault(url, (-asked, position))
     except Exception as exc:
         _log_failure(exc)
-    return list(urls)
+    return sorted(urls, key=lambda url: (*urls[url], _priority(url)))[:limit]
 
 
 def reset():
@@ -492,6 +543,7 @@ def reset():
     versions.reset()
     _local.clear()
     _local_index.clear()
+    _RedisIndex.clear()
 
 
 MISSED = "_headless_cache_missed"
@@ -565,7 +617,12 @@ def _answer(request, key, entry, shared):
                 setattr(request, STALE, True)
             return None, current
         _local.put(key, entry)
-    deps, content_type, etag, content, encoded, tag_headers = entry
+    deps, content_type, etag, content, encoded, tag_headers, url, listed = entry
+    if url is not None and request.headers.get("User-Agent") != WARMER:
+        try:
+            _index().asked(url, listed, 1)
+        except Exception as exc:
+            _log_failure(exc)
     response = HttpResponse(content, content_type=content_type)
     response["ETag"] = etag
     response["X-Cache"] = "hit"
@@ -592,20 +649,26 @@ def store(request, response, current, tags, own=None):
         content = response.content
         encoded = compression.encode(content)  # once per entry: no hit compresses
         tag_headers = _tag_headers(deps)  # written once: a hit sends them as they are
-        entry = (deps, response["Content-Type"], response["ETag"], content, encoded, tag_headers)
         pairs = _read(request)
+        url = listed = None
+        if _warmable(pairs):
+            listed = tags - BROAD_TAGS
+            if own:
+                listed.add(f"{OWN}{own}")
+            listed = tuple(sorted(listed))
+            query = f"?{urlencode(pairs)}" if pairs else ""
+            url = request.build_absolute_uri(escape_uri_path(request.path) + query)
+        content_type, etag = response["Content-Type"], response["ETag"]
+        entry = (deps, content_type, etag, content, encoded, tag_headers, url, listed)
         if _stored(pairs):
             key = _key(request, pairs)
             _local.put(key, entry)
             try:
                 cache.set(key, entry, timeout=settings.API_RESPONSE_CACHE_TIMEOUT)
-                if _warmable(pairs):
-                    listed = tags - BROAD_TAGS
-                    if own:
-                        listed.add(f"{OWN}{own}")
-                    query = f"?{urlencode(pairs)}" if pairs else ""
-                    url = request.build_absolute_uri(escape_uri_path(request.path) + query)
-                    _index().add(url, listed)
+                if url is not None:
+                    # Re-rendering after a change is no visitor asking: it keeps its place.
+                    asked = request.headers.get("User-Agent") != WARMER
+                    _index().add(url, listed, asked + (PLAIN if _plain(pairs) else 0))
             except Exception as exc:
                 _log_failure(exc)
         response["X-Cache"] = "miss"

@@ -27,7 +27,7 @@ from . import cache, cdn
 
 logger = logging.getLogger(__name__)
 
-USER_AGENT = "painclinic-cms-cache-warmer"
+USER_AGENT = cache.WARMER
 
 
 _gathered = threading.local()
