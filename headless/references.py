@@ -26,7 +26,7 @@ from wagtail.rich_text import RichText, extract_references_from_rich_text
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
 from . import schema
-from .dependencies import object_tag
+from .cache.tags import object_tag
 from .pages import (
     FrontendUrlMixin,
     frontend_url_parts,

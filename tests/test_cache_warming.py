@@ -25,7 +25,7 @@ LISTING = "/api/v2/pages/?type=articles.ArticlePage&fields=title"
 
 @pytest.fixture(autouse=True)
 def _warming_on(settings):
-    settings.API_CACHE_WARM = True
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "WARM": True}
 
 
 @pytest.fixture
@@ -190,7 +190,7 @@ def test_plain_answers_are_rendered_first_when_there_are_too_many(
     for fields in ("-body", "-structured_data", "-body,-structured_data"):
         assert client.get(f"/api/v2/pages/{a.pk}/?fields={fields}").status_code == 200
     assert client.get(paths(a)[0]).status_code == 200
-    settings.API_CACHE_WARM_LIMIT = 1
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "WARM_LIMIT": 1}
 
     with django_capture_on_commit_callbacks(execute=True):
         a.title = "Article a, revised"
@@ -208,7 +208,7 @@ def test_a_changed_pages_own_answers_are_rendered_before_those_that_show_it(
     for page in (a, c, b):
         assert client.get(paths(page)[0]).status_code == 200
     assert client.get(paths(b)[1]).status_code == 200
-    settings.API_CACHE_WARM_LIMIT = 2
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "WARM_LIMIT": 2}
 
     with django_capture_on_commit_callbacks(execute=True):
         b.title = "Article b, revised"
@@ -256,10 +256,13 @@ def junk_urls(page, count):
 @pytest.fixture(params=["local", "redis"])
 def warm_index(request, settings):
     """The warm index in this process's memory, or in Redis beside the entries, made small:
-    ``WARM_INDEX_PER_TAG`` URLs under a tag and ``API_CACHE_WARM_LIMIT`` re-rendered after a
+    ``WARM_INDEX_PER_TAG`` URLs under a tag and ``WARM_LIMIT`` re-rendered after a
     change (production's 1,000 and 200, divided by 20 so the flood takes seconds)."""
-    settings.HEADLESS_CACHE = {"WARM_INDEX_PER_TAG": 50}
-    settings.API_CACHE_WARM_LIMIT = 10
+    settings.HEADLESS_CACHE = {
+        **settings.HEADLESS_CACHE,
+        "WARM_INDEX_PER_TAG": 50,
+        "WARM_LIMIT": 10,
+    }
     if request.param == "local":
         yield
         return
@@ -280,9 +283,9 @@ def warm_index(request, settings):
 def test_a_flood_of_junk_answers_does_not_crowd_out_the_ones_visitors_ask_for(
     client,
     articles,
-    cdn,
+    cdn,  # noqa: F811  (the fixture imported above)
     warm_index,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     a = articles["a"]
     real = [*paths(a), LISTING]

@@ -19,7 +19,7 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page, Site
 
 from .. import openapi, schema
-from ..dependencies import object_tag
+from ..cache.tags import object_tag
 from ..fields import (
     BlankAsNullMixin,
     CollectsHealthInformationField,

@@ -1,5 +1,5 @@
 """Work that follows a committed change: re-rendering the cached responses it made stale, and
-purging them from a CDN in front (:mod:`headless.cdn`).
+purging them from a CDN in front (:mod:`.purge`).
 
 After a change, the responses that showed what changed are stale: served fresh, but rendered
 on the next visitor's request. :func:`after_change` renders them first, as an anonymous
@@ -23,11 +23,11 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.utils import translation
 from django_tasks import task
 
-from . import cache, cdn
+from . import purge, warm
+from .conf import cache_settings
+from .versions import versions
 
 logger = logging.getLogger(__name__)
-
-USER_AGENT = cache.WARMER
 
 
 _gathered = threading.local()
@@ -41,6 +41,13 @@ def follow(tags):
         gathered.update(tags)
     else:
         after_change.enqueue(sorted(tags), time.time())
+
+
+def change_committed(sender, tags, **kwargs):
+    """Once a change commits, the cache worker re-renders the answers it made stale and purges
+    them from the CDN (connected to :data:`~.versions.committed`)."""
+    if cache_settings.WARM or purge.configured():
+        follow(tags)
 
 
 @contextmanager
@@ -65,24 +72,24 @@ def after_change(tags, committed_at):
     """Re-render the cached responses that depend on ``tags``, then purge them from the CDN.
 
     Returns how many are cached again. The purge waits until every app server has read the
-    change (``API_CACHE_POLL_SECONDS`` after ``committed_at``, a timestamp): the CDN's next
+    change (``POLL_SECONDS`` after ``committed_at``, a timestamp): the CDN's next
     request must not fetch the old answer from a server that has not yet seen it.
     """
-    urls = cache.cached_urls(tags, settings.API_CACHE_WARM_LIMIT)
-    warmed = warm(urls) if settings.API_CACHE_WARM else 0
-    if cdn.configured():
-        wait = committed_at + settings.API_CACHE_POLL_SECONDS + 0.1 - time.time()
+    urls = warm.cached_urls(tags, cache_settings.WARM_LIMIT)
+    warmed = render_again(urls) if cache_settings.WARM else 0
+    if purge.configured():
+        wait = committed_at + cache_settings.POLL_SECONDS + 0.1 - time.time()
         time.sleep(min(max(wait, 0), 5))
-        cdn.purge(tags, urls)
+        purge.purge(tags, urls)
     return warmed
 
 
-def warm(urls):
+def render_again(urls):
     """Render ``urls`` again, into the cache; how many of them are now cached.
 
     The versions are read afresh first, so nothing is rendered from a copy older than the change.
     """
-    cache.versions.expire()
+    versions.expire()
     warmed = 0
     for url in urls:
         try:
@@ -123,7 +130,7 @@ def render(url):
         "SERVER_PROTOCOL": "HTTP/1.1",
         "HTTP_HOST": parts.netloc,
         "HTTP_ACCEPT": "application/json",
-        "HTTP_USER_AGENT": USER_AGENT,
+        "HTTP_USER_AGENT": warm.WARMER,
         "REMOTE_ADDR": "127.0.0.1",
         "wsgi.url_scheme": parts.scheme,
         "wsgi.input": io.BytesIO(b""),
