@@ -1,7 +1,7 @@
 """The first visitor after a change does not pay for it: stale cached answers are rendered again.
 
 Once a change commits, the responses that were cached and showed what changed are rendered
-anew (headless/tasks.py), so the next anonymous request for each is a hit with the new content.
+anew (headless/cache/tasks.py), so the next anonymous request for each is a hit with the new content.
 Here the ``cache`` task backend runs in the test's process; with Redis, the worker does it
 (tests/test_multi_server.py runs one).
 """
