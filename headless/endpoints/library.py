@@ -4,6 +4,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from .. import openapi
+from ..cache import tags
 from ..filters import safe_filters
 from .base import BoundedInputMixin, CachedResponseMixin
 
@@ -70,7 +71,7 @@ class ImagesEndpoint(
     LibraryOperationsMixin, CachedResponseMixin, BoundedInputMixin, ImagesAPIViewSet
 ):
     filter_backends = safe_filters(ImagesAPIViewSet.filter_backends)
-    cache_tags = ("images",)
+    cache_tags = (tags.IMAGES,)
     api_noun, api_title = "images", "LibraryImage"  # "Image" is an image as pages embed it
 
 
@@ -78,5 +79,5 @@ class DocumentsEndpoint(
     LibraryOperationsMixin, CachedResponseMixin, BoundedInputMixin, DocumentsAPIViewSet
 ):
     filter_backends = safe_filters(DocumentsAPIViewSet.filter_backends)
-    cache_tags = ("documents",)
+    cache_tags = (tags.DOCUMENTS,)
     api_noun, api_title = "documents", "LibraryDocument"

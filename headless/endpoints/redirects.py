@@ -10,6 +10,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
 
 from .. import openapi, schema
+from ..cache import tags
 from ..fields import field_value
 from ..visibility import is_public
 from .base import BoundedInputMixin, CachedResponseMixin, ReferencesMixin
@@ -68,7 +69,7 @@ class RedirectsEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin,
     model = Redirect
     name = "redirects"
     known_query_parameters = frozenset(["limit", "offset", "format"])
-    cache_tags = ("redirects",)
+    cache_tags = (tags.REDIRECTS,)
 
     def get_queryset(self):
         site = Site.find_for_request(self.request)

@@ -6,6 +6,7 @@ from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Page
 
 from .. import openapi, schema
+from ..cache import tags
 from ..pagination import LongPagination
 from ..visibility import public_pages
 from .base import CachedResponseMixin, KnownParametersOnly, ReferencesMixin
@@ -24,7 +25,7 @@ class SitemapEndpoint(CachedResponseMixin, KnownParametersOnly, ReferencesMixin,
     pagination_class = LongPagination
     known_query_parameters = frozenset(["limit", "offset", "site", "format"])
     # Which pages exist and where; a site settings change may move a site's root URL.
-    cache_tags = ("pages", "settings")
+    cache_tags = (tags.PAGES, tags.SETTINGS)
 
     def get_queryset(self):
         try:
