@@ -19,6 +19,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Locale, Page
 
 from headless import endpoints, openapi, schema
+from headless.cache import tags
 from headless.fields import model_values
 from headless.filters import SafeSearchFilter, request_locale
 
@@ -331,12 +332,12 @@ class TaxonomyEndpoint(endpoints.ListingEndpoint):
     """The article field holding the terms (``conditions``)."""
     known_query_parameters = frozenset(["limit", "offset", "site", "format", "locale"])
     # A term's count changes with any article's publishing; each term's own tag with its edits.
-    cache_tags = ("pages",)
-    tag = "articles"
+    cache_tags = (tags.PAGES,)
+    openapi_tag = "articles"
 
     def response_cache_tags(self):
         # A new term is in no answer yet: the set of terms has its own tag.
-        return super().response_cache_tags() | {f"snippets-{self.model._meta.model_name}"}
+        return super().response_cache_tags() | {tags.snippets(self.model)}
 
     def get_queryset(self):
         asked = request_locale(self.request, default=False)

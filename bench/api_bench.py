@@ -300,6 +300,7 @@ def one_request_costs(article_ids, prerendered_dir):
 
     Also renders every article once, which generates the image renditions before any timing.
     """
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
@@ -317,7 +318,7 @@ def one_request_costs(article_ids, prerendered_dir):
         return len(queries), response.content
 
     costs = {}
-    with override_settings(API_RESPONSE_CACHE=False):
+    with override_settings(HEADLESS_CACHE={**settings.HEADLESS_CACHE, "ENABLED": False}):
         for pk in article_ids:
             _, content = get(DETAIL.format(pk))
             (prerendered_dir / f"detail-{pk}.json").write_bytes(content)

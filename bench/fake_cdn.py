@@ -14,7 +14,7 @@ What it does, as a CDN configured the way docs/production.md asks:
   setting a cookie. One copy per value of the request headers ``Vary`` names (none for
   ``Vary: *``). Requests carrying a cookie or credentials, and every other method, bypass the
   cache. HEAD is answered from a cached GET when there is one.
-- **Accepts purges the way headless/cdn.py sends them**: an HTTP ``PURGE`` of a URL (Wagtail's
+- **Accepts purges the way headless/cache/purge.py sends them**: an HTTP ``PURGE`` of a URL (Wagtail's
   ``HTTPBackend``, ``CDN_PURGE_URL``), Fastly's ``POST /service/<id>/purge`` with the keys in
   ``Surrogate-Key`` and the token in ``Fastly-Key``, and Cloudflare's
   ``POST /zones/<id>/purge_cache`` with ``{"tags": [...]}`` and a bearer token. Tags are read

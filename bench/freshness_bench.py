@@ -185,7 +185,7 @@ def finished_rerenders():
     """How many re-renderings the cache worker has finished; None while one is to come."""
     from django_tasks_db.models import DBTaskResult
 
-    tasks = DBTaskResult.objects.filter(task_path="headless.tasks.after_change")
+    tasks = DBTaskResult.objects.filter(task_path="headless.cache.tasks.after_change")
     if tasks.filter(status__in=["READY", "RUNNING"]).exists():
         return None
     return tasks.filter(status="SUCCESSFUL").count()

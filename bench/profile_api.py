@@ -53,6 +53,7 @@ def parse_args():
 
 def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
     article_ids = api_bench.set_up(args)
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
@@ -72,7 +73,7 @@ def run(args, workdir, prerendered_dir, redis_url, cache_label, database_label):
 
     if args.cached:
         return profile_hits(args, client, ours, get_all, prerendered_dir)
-    with override_settings(API_RESPONSE_CACHE=False):
+    with override_settings(HEADLESS_CACHE={**settings.HEADLESS_CACHE, "ENABLED": False}):
         for path in ours:
             get_all([path], 1)  # renditions
         for name, paths in (("ours", ours), ("stock", stock)):

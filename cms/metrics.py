@@ -48,7 +48,6 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from headless import cache, renditions
-from headless.tasks import after_change
 from webhooks.models import WebhookDelivery
 
 from .health import HEALTH_PATHS
@@ -174,7 +173,7 @@ def renditions_made(sender, count, seconds, where, **kwargs):
 
 def task_finished(sender, task_result, **kwargs):
     """A change is fresh once the cache worker's ``after_change`` task for it has run."""
-    if task_result.task.module_path != after_change.module_path:
+    if task_result.task.module_path != cache.after_change.module_path:
         return
     if task_result.status != TaskResultStatus.SUCCESSFUL or task_result.finished_at is None:
         return

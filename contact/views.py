@@ -15,19 +15,13 @@ from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, Susp
 from django.db import DatabaseError, transaction
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import get_usage
-from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import RedisError
 
-from headless import openapi, schema
+from headless import cache, openapi, schema
 from headless.renderers import CompactJsonResponse
 
 from .models import ContactPage
 
 logger = logging.getLogger(__name__)
-
-# What the cache raises when its server is out of reach: socket errors, and Redis's own when
-# django-redis does not ignore them.
-CACHE_ERRORS = (OSError, RedisError, ConnectionInterrupted)
 
 
 def _json(status, message, **extra):
@@ -56,7 +50,7 @@ def _rate_limited(request):
         return False, 0
     try:
         usage = get_usage(request, group="contact.submit", key="ip", rate=rate, increment=True)
-    except CACHE_ERRORS:
+    except cache.ERRORS:  # the cache is out of reach (headless/cache/outage.py)
         # Patients must still reach the clinic while the cache is down.
         logger.warning("Rate limit not checked: the cache is unavailable", exc_info=True)
         return False, 0

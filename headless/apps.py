@@ -8,7 +8,8 @@ class HeadlessConfig(AppConfig):
     def ready(self):
         # Checks read settings, signal handlers import models: Django allows both only once
         # the apps are ready.
-        from . import checks  # noqa: F401, PLC0415  (registers the system checks)
+        from . import cache, checks  # noqa: F401, PLC0415  (checks registers the system checks)
         from .signal_handlers import register_signal_handlers  # noqa: PLC0415
 
+        cache.register_signal_handlers()
         register_signal_handlers()

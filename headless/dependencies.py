@@ -1,7 +1,7 @@
 """What an API response depends on, and which responses a change affects.
 
 A response is built from pages, images, documents, snippets and settings; each has a cache tag
-(:func:`object_tag`). A change to one of them affects it and the pages that show it
+(:func:`headless.cache.tags.object_tag`). A change to one of them affects it and the pages that show it
 (:func:`pages_showing`, from Wagtail's reference index). The response cache and the webhooks
 both reason with these, over the same models (:func:`embedded_models`).
 """
@@ -49,26 +49,6 @@ def changes_what_is_shown(instance, update_fields=None):
     if update_fields and DRAFT_BOOKKEEPING_FIELDS.issuperset(update_fields):
         return False
     return instance.live or instance.first_published_at is not None
-
-
-def object_tag(obj):
-    """The cache tag of a changed object: ``page-12``, ``image-3``, ``snippet-condition-4``...
-
-    Site settings are ``settings`` and redirects ``redirects``: every response that shows one
-    shows them all.
-    """
-    model = type(obj)
-    if isinstance(obj, Page):
-        return f"page-{obj.pk}"
-    if isinstance(obj, get_image_model()):
-        return f"image-{obj.pk}"
-    if isinstance(obj, get_document_model()):
-        return f"document-{obj.pk}"
-    if isinstance(obj, Redirect):
-        return "redirects"
-    if model in settings_registry:
-        return "settings"
-    return f"snippet-{model._meta.model_name}-{obj.pk}"
 
 
 def pages_showing(obj, hops=2):

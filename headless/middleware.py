@@ -7,14 +7,12 @@ most of a hit's cost. Requests with credentials (a session cookie, an Authorizat
 go on to the view, which decides whether their answer may be shared.
 """
 
-from django.conf import settings
-
 from . import cache, deprecations
 from .visibility import has_credentials
 
 
 class CachedAnswerMiddleware:
-    """Answer an anonymous GET under ``API_CACHE_PATH_PREFIX`` from the cache when it can.
+    """Answer an anonymous GET under ``HEADLESS_CACHE["PATH_PREFIX"]`` from the cache when it can.
 
     Sits after the middleware that sets headers on every answer (security, CORS, conditional
     GETs, framing, CSP), so a hit served here carries what a hit served by the view carries.
@@ -28,7 +26,7 @@ class CachedAnswerMiddleware:
     def __call__(self, request):
         if (
             request.method in ("GET", "HEAD")
-            and request.path_info.startswith(settings.API_CACHE_PATH_PREFIX)
+            and request.path_info.startswith(cache.cache_settings.PATH_PREFIX)
             and not has_credentials(request)
         ):
             cached = cache.lookup_hit(request)

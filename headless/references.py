@@ -24,7 +24,7 @@ from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRe
 
 from . import renditions as rendition_rules
 from . import schema
-from .dependencies import object_tag
+from .cache.tags import object_tag
 from .pages import (
     FrontendUrlMixin,
     frontend_url_parts,

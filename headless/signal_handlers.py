@@ -1,7 +1,7 @@
 """Signal handlers that record what changed, so cached API responses built from it are dropped.
 
-Each handler names the tags a change affects (see :func:`headless.references.object_tag`) and
-records them in the change's own transaction (:func:`headless.cache.changed`). A page change
+Each handler names the tags a change affects (in the vocabulary of :mod:`headless.cache.tags`)
+and records them in the change's own transaction (:func:`headless.cache.changed`). A page change
 affects the page, its descendants when its path or visibility changed, and ``pages``, the set
 listings, searches and find-by-path depend on; a change to something pages embed affects it
 and, through Wagtail's reference index, the pages that show it.
@@ -12,7 +12,6 @@ once the save commits (:func:`headless.tasks.make_renditions`), never by an API 
 
 from functools import partial
 
-from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db import transaction
 from django.db.models import ManyToManyField
@@ -31,10 +30,11 @@ from wagtail.models import (
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
-from . import cache, cdn, tasks
-from .dependencies import changes_what_is_shown, embedded_models, object_tag, pages_showing
+from . import cache, tasks
+from .cache import tags as cache_tags
+from .cache.tags import object_tag
+from .dependencies import changes_what_is_shown, embedded_models, pages_showing
 from .references import LOCALES_CACHE_KEY
-from .visibility import RESTRICTIONS_TAG
 
 
 def term_tags(page, stored=False):
@@ -59,10 +59,10 @@ def term_tags(page, stored=False):
 
 def page_tags(page, descendants=False):
     """A page's own tag, its terms', ``pages``, and its descendants' when asked."""
-    tags = {object_tag(page), "pages", *term_tags(page)}
+    tags = {object_tag(page), cache_tags.PAGES, *term_tags(page)}
     if descendants:
         pks = Page.objects.descendant_of(page).values_list("pk", flat=True)
-        tags.update(f"page-{pk}" for pk in pks)
+        tags.update(cache_tags.page(pk) for pk in pks)
     return tags
 
 
@@ -90,7 +90,7 @@ def page_was_published(sender, instance, **kwargs):
     translations only when it went live."""
     was_live, terms_before = getattr(instance, "_headless_before", (False, set()))
     terms_now = term_tags(instance)
-    tags = {object_tag(instance), "pages"}
+    tags = {object_tag(instance), cache_tags.PAGES}
     tags |= (terms_before | terms_now) if not was_live else (terms_before ^ terms_now)
     if not was_live:
         tags |= translation_tags(instance)
@@ -107,7 +107,7 @@ def page_moved(sender, instance, **kwargs):
 
 def page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):
-        cache.changed({object_tag(instance), "pages"})
+        cache.changed({object_tag(instance), cache_tags.PAGES})
 
 
 def object_saved_or_deleted(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -119,12 +119,12 @@ def object_saved_or_deleted(sender, instance, raw=False, update_fields=None, **k
         return  # a draft: it reaches the API when it is published (a save of the whole row)
     tags = {object_tag(instance)}
     if sender is get_image_model():
-        tags.add("images")
+        tags.add(cache_tags.IMAGES)
     elif sender is get_document_model():
-        tags.add("documents")
+        tags.add(cache_tags.DOCUMENTS)
     elif sender in get_snippet_models():
-        tags.add(f"snippets-{sender._meta.model_name}")  # the set a snippet listing shows
-    tags.update(f"page-{pk}" for pk in pages_showing(instance))
+        tags.add(cache_tags.snippets(sender))  # the set a snippet listing shows
+    tags.update(cache_tags.page(pk) for pk in pages_showing(instance))
     tags.update(translation_tags(instance))
     cache.changed(tags)
 
@@ -142,22 +142,25 @@ def locale_changed(sender, instance, raw=False, **kwargs):
 
 def page_restriction_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        cache.changed({RESTRICTIONS_TAG, *page_tags(instance.page, descendants=True)})
+        cache.changed({cache_tags.RESTRICTIONS, *page_tags(instance.page, descendants=True)})
 
 
 def collection_tags(collection):
     """Tags of what a collection and its descendants hold, and the sets that list them."""
     collections = collection.get_descendants(inclusive=True)
-    tags = {"images", "documents"}
-    for model, prefix in ((get_image_model(), "image"), (get_document_model(), "document")):
+    tags = {cache_tags.IMAGES, cache_tags.DOCUMENTS}
+    for model, tag in (
+        (get_image_model(), cache_tags.image),
+        (get_document_model(), cache_tags.document),
+    ):
         pks = model.objects.filter(collection__in=collections).values_list("pk", flat=True)
-        tags.update(f"{prefix}-{pk}" for pk in pks)
+        tags.update(tag(pk) for pk in pks)
     return tags
 
 
 def collection_restriction_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        cache.changed({RESTRICTIONS_TAG, *collection_tags(instance.collection)})
+        cache.changed({cache_tags.RESTRICTIONS, *collection_tags(instance.collection)})
 
 
 def collection_saved(sender, instance, raw=False, **kwargs):
@@ -184,18 +187,10 @@ def restriction_groups_changed(sender, instance, action, **kwargs):
 def site_changed(sender, instance, raw=False, **kwargs):
     # A site's hostname, port and root are in every page's URLs and decide what a host reads.
     if not raw:
-        cache.changed({cache.EVERYTHING})
-
-
-def after_change_committed(sender, tags, **kwargs):
-    """Once a change commits, the cache worker re-renders the answers it made stale and purges
-    them from the CDN."""
-    if settings.API_CACHE_WARM or cdn.configured():
-        tasks.follow(tags)
+        cache.changed({cache_tags.EVERYTHING})
 
 
 def register_signal_handlers():
-    cache.committed.connect(after_change_committed, dispatch_uid="headless_cache_committed")
     pre_save.connect(page_about_to_be_saved, dispatch_uid="headless_cache_page_before")
     page_published.connect(page_was_published, dispatch_uid="headless_cache_published")
     page_unpublished.connect(page_changed, dispatch_uid="headless_cache_unpublished")

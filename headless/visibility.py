@@ -25,7 +25,8 @@ from wagtail.models import (
     Site,
 )
 
-from .cache import EVERYTHING, versions
+from .cache import Memo
+from .cache import tags as cache_tags
 
 
 def django_request(request):
@@ -85,11 +86,8 @@ def _failed_restrictions(request):
     return request._failed_restrictions
 
 
-_every_restriction_read = (object(), None)
-"""``(versions stamp, (page paths, collection ids))``, replaced whole: see below."""
-
-RESTRICTIONS_TAG = "restrictions"
-"""Changes whenever a page or collection view restriction does (headless.signal_handlers)."""
+_every_restriction_read = Memo(cache_tags.EVERYTHING, cache_tags.PAGES, cache_tags.RESTRICTIONS)
+"""``(page paths, collection ids)`` of every restriction: see :func:`_every_restriction`."""
 
 
 def _every_restriction(request):
@@ -97,38 +95,27 @@ def _every_restriction(request):
     anonymous request fails.
 
     Read from the database once per process while the versions of ``restrictions``, ``pages``
-    (a restricted page may move: moves bump it) and ``all`` stay as they were: as fresh as a
-    cached response, and a query less per uncached one. Collections are remembered by id, never
-    by tree path: Wagtail keeps sibling collections in name order, so adding, moving or deleting
-    one renumbers its siblings' paths, and nothing tells this process.
+    (a restricted page may move: moves bump it) and ``all`` stay as they were (a
+    :class:`~headless.cache.Memo`). Collections are remembered by id, never by tree path:
+    Wagtail keeps sibling collections in name order, so adding, moving or deleting one
+    renumbers its siblings' paths, and nothing tells this process.
     """
-    global _every_restriction_read
-    snapshot = request_versions(request)
-    stamp = tuple(snapshot.get(tag) for tag in (EVERYTHING, "pages", RESTRICTIONS_TAG))
-    read_at, read = _every_restriction_read
-    if read_at != stamp:
-        kind = Value("page", output_field=CharField())
-        pages = PageViewRestriction.objects.values_list(kind, "page__path")
-        kind = Value("collection", output_field=CharField())
-        collections = CollectionViewRestriction.objects.values_list(
-            kind, Cast("collection_id", CharField())
-        )
-        rows = list(pages.union(collections, all=True))
-        read = (
-            [value for kind, value in rows if kind == "page"],
-            [int(value) for kind, value in rows if kind == "collection"],
-        )
-        _every_restriction_read = (stamp, read)
+    read = _every_restriction_read.get(request, None, _read_every_restriction)
     return list(read[0]), list(read[1])
 
 
-def request_versions(request):
-    """The versions of what changed (:data:`headless.cache.versions`) as this request first
-    read them: one poll at most, and one view of them throughout the request."""
-    request = django_request(request)
-    if not hasattr(request, "_headless_versions"):
-        request._headless_versions = versions.get()
-    return request._headless_versions
+def _read_every_restriction():
+    kind = Value("page", output_field=CharField())
+    pages = PageViewRestriction.objects.values_list(kind, "page__path")
+    kind = Value("collection", output_field=CharField())
+    collections = CollectionViewRestriction.objects.values_list(
+        kind, Cast("collection_id", CharField())
+    )
+    rows = list(pages.union(collections, all=True))
+    return (
+        [value for kind, value in rows if kind == "page"],
+        [int(value) for kind, value in rows if kind == "collection"],
+    )
 
 
 def restricted_paths(request):
@@ -214,24 +201,15 @@ def request_site(request):
     return request._headless_site
 
 
-_sites_by_host = {"versions": None, "sites": {}}
+_sites_by_host = Memo(cache_tags.EVERYTHING, cache_tags.PAGES)
 
 
 def _site_for_host(request):
     """Wagtail's site for the request's host and port, read from the database once per host
     until the versions of ``all`` (which a site change bumps) or ``pages`` (a root page's)
     change: Wagtail's lookup costs more to build than the rest of a detail's queries."""
-    snapshot = request_versions(request)
-    stamp = (snapshot.get(EVERYTHING), snapshot.get("pages"))
-    if _sites_by_host["versions"] != stamp:
-        _sites_by_host.update(versions=stamp, sites={})
     key = (split_domain_port(request._get_raw_host())[0], request.get_port())
-    sites = _sites_by_host["sites"]
-    if key not in sites:
-        if len(sites) >= 1000:  # any number of Host headers may come
-            sites.clear()
-        sites[key] = Site._find_for_request(request)
-    return sites[key]
+    return _sites_by_host.get(request, key, lambda: Site._find_for_request(request))
 
 
 def public(queryset, request):

@@ -8,6 +8,7 @@ from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Site
 
 from headless import openapi, schema
+from headless.cache import tags
 from headless.endpoints import CachedResponseMixin, ReferencesMixin
 from headless.fields import field_value, model_values
 from headless.filters import request_locale
@@ -27,7 +28,7 @@ class SiteSettingsEndpoint(CachedResponseMixin, ReferencesMixin, BaseAPIViewSet)
     name = "site"
     model = ClinicSettings
     known_query_parameters = frozenset(["format", "site", "locale"])
-    cache_tags = ("settings",)
+    cache_tags = (tags.SETTINGS,)
 
     def settings_view(self, request):
         unknown = set(request.GET) - self.known_query_parameters

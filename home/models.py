@@ -16,10 +16,10 @@ from wagtail.models import Locale, Orderable, Page, Site, TranslatableMixin
 
 from headless import fields
 from headless.blocks import RICH_TEXT_FEATURES
-from headless.cache import EVERYTHING
+from headless.cache import Memo
+from headless.cache import tags as cache_tags
 from headless.pages import HeadlessPage
 from headless.safe_urls import validate_rich_text_links
-from headless.visibility import request_versions
 
 from .blocks import LinkBlock
 
@@ -100,9 +100,9 @@ class FeaturedArticle(Orderable):
     panels = [FieldPanel("article")]
 
 
-_settings_read = (object(), {})
-"""``(versions stamp, {(site id, language codes): {language code: settings}})``, replaced
-whole: see ``ClinicSettings.for_request_in``."""
+_settings_read = Memo(cache_tags.EVERYTHING, cache_tags.SETTINGS, cache_tags.PAGES)
+"""``{(site id, language codes): {language code: settings}}``: see
+``ClinicSettings.for_request_in``."""
 
 
 @register_setting(icon="site")
@@ -203,29 +203,19 @@ class ClinicSettings(TranslatableMixin, BaseSiteSetting):
         cached = request.__dict__.setdefault("_clinic_settings_by_language", {})
         if language_code not in cached:
             site = Site.find_for_request(request)
-            snapshot = request_versions(request)
-            stamp = tuple(snapshot.get(tag) for tag in (EVERYTHING, "settings", "pages"))
-            found = cls.for_site(site, language_code, read=partial(cls._read, stamp))
+            found = cls.for_site(site, language_code, read=partial(cls._read, request))
             found = copy.copy(found)
             found._request, found._page_url_cache = request, {}  # as Wagtail's for_request
             cached[language_code] = found
         return cached[language_code]
 
     @classmethod
-    def _read(cls, stamp, site, codes):
-        """``{language code: settings}`` of ``site`` in ``codes``, as last read while the
-        versions were ``stamp`` (see :meth:`for_request_in`)."""
-        global _settings_read
-        read_at, found = _settings_read
-        if read_at != stamp:
-            read_at, found = stamp, {}
-            _settings_read = (stamp, found)
-        key = (site.pk, frozenset(codes))
-        if key not in found:
-            if len(found) >= 1000:  # sites × languages: a handful
-                found.clear()
-            found[key] = cls._query(site, codes)
-        return found[key]
+    def _read(cls, request, site, codes):
+        """``{language code: settings}`` of ``site`` in ``codes``, as read while the versions
+        were as ``request`` sees them (see :meth:`for_request_in`)."""
+        return _settings_read.get(
+            request, (site.pk, frozenset(codes)), lambda: cls._query(site, codes)
+        )
 
     @classmethod
     def _query(cls, site, codes):

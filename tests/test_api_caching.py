@@ -65,7 +65,7 @@ def test_second_request_is_served_from_the_cache(
     client, article, settings, django_assert_num_queries
 ):
     # As deployed: a process reads which content changed every so often, not per request.
-    settings.API_CACHE_POLL_SECONDS = 1
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "POLL_SECONDS": 1}
     assert get(client, article)["X-Cache"] == "miss"
     with django_assert_num_queries(0):
         response = get(client, article)

@@ -108,7 +108,8 @@ def test_article_detail_query_budget(
         target.save()
     url = f"/api/v2/pages/{article.pk}/"
     assert client.get(url).status_code == 200  # renditions are made once, on first use
-    settings.API_RESPONSE_CACHE = False  # the budgets are the render's, not the cache's
+    # The budgets are the render's, not the cache's
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "ENABLED": False}
     cache_reads.clear()
 
     with django_assert_max_num_queries(DETAIL_QUERY_BUDGET) as queries:
@@ -140,7 +141,8 @@ def fifty_articles(settings, client, article_index, images):
         page.conditions.set(conditions[: n % 3 + 1])
         page.save()
     assert client.get(LISTING).status_code == 200  # renditions are made once, on first use
-    settings.API_RESPONSE_CACHE = False  # the budgets are the render's, not the cache's
+    # The budgets are the render's, not the cache's
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "ENABLED": False}
 
 
 def test_article_listing_query_budget(client, fifty_articles, django_assert_max_num_queries):

@@ -146,7 +146,7 @@ def test_making_a_page_private_or_public_again_is_seen_at_once(
 ):
     # Uncached, the restrictions an anonymous visitor fails are this process's copy: it must
     # be as fresh as a cached answer.
-    settings.API_RESPONSE_CACHE = cached
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "ENABLED": cached}
     urls = urls_showing(secret, linking)
     before = {name: client.get(url) for name, url in urls.items()}
     assert before["detail"].status_code == 200

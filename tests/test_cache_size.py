@@ -84,7 +84,7 @@ def test_one_answer_for_each_spelling_of_the_same_question(client, articles, cac
 def test_searches_and_far_pages_are_answered_and_not_stored(
     client, articles, cache_writes, settings
 ):
-    settings.HEADLESS_CACHE = {"LISTING_PAGES": 2}
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "LISTING_PAGES": 2}
     listing = "/api/v2/pages/?type=articles.ArticlePage&limit=1"
     far = f"{listing}&offset=2"
     between = "/api/v2/pages/?type=articles.ArticlePage&limit=2&offset=1"  # starts no page

@@ -1,17 +1,22 @@
 """The first visitor after a change does not pay for it: stale cached answers are rendered again.
 
 Once a change commits, the responses that were cached and showed what changed are rendered
-anew (headless/tasks.py), so the next anonymous request for each is a hit with the new content.
+anew (headless/cache/tasks.py), so the next anonymous request for each is a hit with the new content.
 Here the ``cache`` task backend runs in the test's process; with Redis, the worker does it
 (tests/test_multi_server.py runs one).
 """
 
+import itertools
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
+from django.core.cache import caches
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 
 from home.models import ClinicSettings
 from tests.factories import ArticlePageFactory, ClinicianFactory, ConditionFactory
+from tests.test_cdn_purge import cdn  # noqa: F401  (a fixture: the fake CDN)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +25,7 @@ LISTING = "/api/v2/pages/?type=articles.ArticlePage&fields=title"
 
 @pytest.fixture(autouse=True)
 def _warming_on(settings):
-    settings.API_CACHE_WARM = True
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "WARM": True}
 
 
 @pytest.fixture
@@ -185,7 +190,7 @@ def test_plain_answers_are_rendered_first_when_there_are_too_many(
     for fields in ("-body", "-structured_data", "-body,-structured_data"):
         assert client.get(f"/api/v2/pages/{a.pk}/?fields={fields}").status_code == 200
     assert client.get(paths(a)[0]).status_code == 200
-    settings.API_CACHE_WARM_LIMIT = 1
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "WARM_LIMIT": 1}
 
     with django_capture_on_commit_callbacks(execute=True):
         a.title = "Article a, revised"
@@ -203,7 +208,7 @@ def test_a_changed_pages_own_answers_are_rendered_before_those_that_show_it(
     for page in (a, c, b):
         assert client.get(paths(page)[0]).status_code == 200
     assert client.get(paths(b)[1]).status_code == 200
-    settings.API_CACHE_WARM_LIMIT = 2
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "WARM_LIMIT": 2}
 
     with django_capture_on_commit_callbacks(execute=True):
         b.title = "Article b, revised"
@@ -211,3 +216,101 @@ def test_a_changed_pages_own_answers_are_rendered_before_those_that_show_it(
 
     assert [client.get(path)["X-Cache"] for path in paths(b)] == ["hit", "hit"]
     assert client.get(paths(a)[0])["X-Cache"] == "miss"
+
+
+# Detail fields a client may drop (``fields=-x``): each subset is a distinct, valid, stored answer.
+DROPPABLE = (
+    "summary",
+    "hero_image",
+    "author",
+    "reviewer",
+    "last_reviewed",
+    "conditions",
+    "treatments",
+    "reading_time",
+    "readability",
+    "social_image",
+    "related_articles",
+)
+
+
+def junk_urls(page, count):
+    """``count`` distinct valid answers about ``page`` that one client asks for once each:
+    its detail without some fields, and listings that show it in many limits and orders."""
+    cheap = "-body,-structured_data"
+    details = (
+        f"/api/v2/pages/{page.pk}/?fields={cheap}" + "".join(f",-{f}" for f in subset)
+        for size in range(1, len(DROPPABLE) + 1)
+        for subset in itertools.combinations(DROPPABLE, size)
+    )
+    listings = (
+        f"/api/v2/pages/?type=articles.ArticlePage&fields={fields}&order={order}&limit={limit}"
+        for limit in range(3, 101)
+        for order in ("title", "-title", "id", "-id")
+        for fields in ("slug", "summary", "slug,summary", "reading_time")
+    )
+    both = itertools.chain.from_iterable(zip(details, listings, strict=False))
+    return list(itertools.islice(both, count))
+
+
+@pytest.fixture(params=["local", "redis"])
+def warm_index(request, settings):
+    """The warm index in this process's memory, or in Redis beside the entries, made small:
+    ``WARM_INDEX_PER_TAG`` URLs under a tag and ``WARM_LIMIT`` re-rendered after a
+    change (production's 1,000 and 200, divided by 20 so the flood takes seconds)."""
+    settings.HEADLESS_CACHE = {
+        **settings.HEADLESS_CACHE,
+        "WARM_INDEX_PER_TAG": 50,
+        "WARM_LIMIT": 10,
+    }
+    if request.param == "local":
+        yield
+        return
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/12",
+            "KEY_PREFIX": "test-warm-index",
+        },
+    }
+    shared = caches["default"]
+    shared.delete_pattern("*")
+    yield
+    shared.delete_pattern("*")
+
+
+def test_a_flood_of_junk_answers_does_not_crowd_out_the_ones_visitors_ask_for(
+    client,
+    articles,
+    cdn,  # noqa: F811  (the fixture imported above)
+    warm_index,
+    django_capture_on_commit_callbacks,
+):
+    a = articles["a"]
+    real = [*paths(a), LISTING]
+    for path in real:  # asked for by visitors: first rendered, then served from the cache
+        assert client.get(path).status_code == 200
+        for _ in range(3):
+            assert client.get(path)["X-Cache"] == "hit"
+    junk = junk_urls(a, 150)  # three times what the index lists under a tag
+    assert len(set(junk)) == len(junk)
+    for path in junk:  # one client, each answer once, each valid and stored
+        assert client.get(path)["X-Cache"] == "miss", path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a.title = "Article a, revised"
+        a.save_revision().publish()
+
+    assert [client.get(path)["X-Cache"] for path in real] == ["hit", "hit", "hit"]
+    assert client.get(paths(a)[0]).json()["title"] == "Article a, revised"
+    assert "Article a, revised" in [item["title"] for item in client.get(LISTING).json()["items"]]
+    # The CDN is told to drop the answers visitors hold, whatever else it is told.
+    purged = {unordered(path) for host, path in cdn.purged_urls() if host == "testserver"}
+    assert {unordered(path) for path in real} <= purged
+
+
+def unordered(url):
+    """A URL's path and its parameters in any order and spelling (``%2F`` or ``/``)."""
+    parts = urlsplit(url)
+    return parts.path, frozenset(parse_qsl(parts.query))

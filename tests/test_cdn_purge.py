@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from headless import tasks
+from headless import cache
 from home.models import ClinicSettings
 from tests.factories import ArticlePageFactory
 
@@ -62,16 +62,21 @@ def cdn(settings):
     server = FakeCDN()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    settings.API_CDN_CLOUDFLARE = {
-        "ZONE_ID": "zone1",
-        "API_TOKEN": "cf-token",
-        "API_URL": f"{server.url}/client/v4",
+    backends = {
+        "cloudflare": {
+            "BACKEND": "headless.cache.backends.cloudflare.CloudflareBackend",
+            "ZONE_ID": "zone1",
+            "API_TOKEN": "cf-token",
+            "API_URL": f"{server.url}/client/v4",
+        },
+        "fastly": {
+            "BACKEND": "headless.cache.backends.fastly.FastlyBackend",
+            "SERVICE_ID": "svc1",
+            "API_TOKEN": "fastly-token",
+            "API_URL": server.url,
+        },
     }
-    settings.API_CDN_FASTLY = {
-        "SERVICE_ID": "svc1",
-        "API_TOKEN": "fastly-token",
-        "API_URL": server.url,
-    }
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "PURGE_BACKENDS": backends}
     settings.WAGTAILFRONTENDCACHE = {
         "purge": {
             "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
@@ -147,27 +152,27 @@ def test_a_failing_cdn_does_not_break_publishing(
         a.save_revision().publish()
 
     assert client.get(f"/api/v2/pages/{a.pk}/").json()["title"] == "Article a, revised"
-    assert "Purging tags from the CDN (API_CDN_CLOUDFLARE) failed" in caplog.text
+    assert "Purging tags from the CDN (cloudflare) failed" in caplog.text
 
 
 def test_nothing_is_purged_when_no_cdn_is_configured(
     settings, articles, django_capture_on_commit_callbacks, monkeypatch
 ):
     calls = []
-    monkeypatch.setattr(tasks.cdn, "purge", lambda *args: calls.append(args))
+    monkeypatch.setattr(cache.tasks.purge, "purge", lambda *args: calls.append(args))
     with django_capture_on_commit_callbacks(execute=True):
         articles[0].save_revision().publish()
     assert calls == []
 
 
 def test_the_purge_waits_until_every_server_has_read_the_change(cdn, settings, monkeypatch):
-    settings.API_CACHE_POLL_SECONDS = 0.5
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "POLL_SECONDS": 0.5}
     waits = []
-    monkeypatch.setattr(tasks.time, "sleep", waits.append)
-    monkeypatch.setattr(tasks.time, "time", lambda: 1000.0)
+    monkeypatch.setattr(cache.tasks.time, "sleep", waits.append)
+    monkeypatch.setattr(cache.tasks.time, "time", lambda: 1000.0)
 
-    tasks.after_change.call(["page-1"], 1000.0)  # just committed
-    tasks.after_change.call(["page-1"], 990.0)  # committed ten seconds ago
+    cache.after_change.call(["page-1"], 1000.0)  # just committed
+    cache.after_change.call(["page-1"], 990.0)  # committed ten seconds ago
 
     assert waits[0] == pytest.approx(0.6)
     assert waits[1] == 0
@@ -185,11 +190,13 @@ def test_the_cdn_is_purged_before_the_stale_answers_are_rendered_again(
     for page in (a, b):
         assert client.get(f"/api/v2/pages/{page.pk}/").status_code == 200
     assert client.get("/api/v2/pages/?type=articles.ArticlePage").status_code == 200
-    settings.API_CACHE_WARM = True
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "WARM": True}
     requests_at_render = []
-    render = tasks.render
+    render = cache.tasks.render
     monkeypatch.setattr(
-        tasks, "render", lambda url: requests_at_render.append(len(cdn.requests)) or render(url)
+        cache.tasks,
+        "render",
+        lambda url: requests_at_render.append(len(cdn.requests)) or render(url),
     )
 
     with django_capture_on_commit_callbacks(execute=True):

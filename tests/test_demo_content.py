@@ -321,8 +321,8 @@ def test_loading_says_once_what_it_re_rendered(
     """As `make run`: the changes of the load, committed for real, are followed as one, in one
     line of the log, not one "Re-rendered 0 of 0 cached responses" per save (37 of them).
     Serialized rollback brings back the root page and locale the migrations made."""
-    settings.API_CACHE_WARM = True
-    with caplog.at_level("INFO", logger="headless.tasks"):
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "WARM": True}
+    with caplog.at_level("INFO", logger="headless.cache.tasks"):
         load_demo()
-    lines = [r.getMessage() for r in caplog.records if r.name == "headless.tasks"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "headless.cache.tasks"]
     assert lines == ["Re-rendered 0 of 0 cached responses after a change"]

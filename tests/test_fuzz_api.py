@@ -338,7 +338,8 @@ def check_answer(response, url, params, schema):
 @pytest.fixture
 def fuzz_settings(settings, demo):
     settings.MEDIA_ROOT = demo["media"]
-    settings.API_RESPONSE_CACHE = False  # every request rendered, none replayed
+    # Every request rendered, none replayed
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "ENABLED": False}
     settings.CONTACT_RATE_LIMIT = ""
     return settings
 

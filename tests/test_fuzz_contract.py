@@ -92,7 +92,8 @@ with connections_kept_open():
 @pytest.fixture
 def contract(settings, demo):
     settings.MEDIA_ROOT = demo["media"]
-    settings.API_RESPONSE_CACHE = False  # every request rendered, none replayed
+    # Every request rendered, none replayed
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "ENABLED": False}
     settings.CONTACT_RATE_LIMIT = ""
     with connections_kept_open():
         yield demo

@@ -2,7 +2,7 @@
 bench/fake_cdn.py and the freshness check.
 
 The fake CDN is checked against a small origin of this test's own: what it keeps and for how
-long (``Cache-Control``, ``Vary``, cookies), the purges headless/cdn.py sends (by URL, by
+long (``Cache-Control``, ``Vary``, cookies), the purges headless/cache/purge.py sends (by URL, by
 Fastly's surrogate keys, by Cloudflare's tags), and that an answer fetched while a purge arrived
 is not kept. The freshness check is checked on made-up answers. The end-to-end test runs the
 script's short mode on the whole stack (PostgreSQL, Redis, moto S3, two gunicorn servers, both
@@ -22,7 +22,7 @@ import requests
 from django.db import connection
 
 from bench import fake_cdn, stack_load
-from headless import cdn as headless_cdn
+from headless.cache import purge as cdn_purge
 from tests import servers
 
 FRESH_WITHIN = 1.0
@@ -123,7 +123,7 @@ def test_the_cdn_forwards_the_client_address_and_https(cdn):
     assert response.json()["forwarded"] == "203.0.113.9, 127.0.0.1"
 
 
-def test_the_cdn_takes_the_purges_headless_cdn_sends(cdn, settings):
+def test_the_cdn_takes_the_purges_the_cache_sends(cdn, settings):
     origin, base = cdn
     tagged = {"Cache-Control": "max-age=60", "Surrogate-Key": "page-1 pages", "Cache-Tag": "x"}
     origin.routes = {
@@ -135,26 +135,36 @@ def test_the_cdn_takes_the_purges_headless_cdn_sends(cdn, settings):
     first = [fetch(base, path)[0] for path in paths]
     assert [fetch(base, path) for path in paths] == [(n, "hit") for n in first]
 
-    # As the cache worker purges (headless.cdn.purge), with the settings docs/production.md
+    # As the cache worker purges (headless.cache.purge), with the settings docs/production.md
     # gives: by Fastly's surrogate keys, then by URL through Wagtail's HTTP backend.
-    settings.API_CDN_FASTLY = {"SERVICE_ID": "s", "API_TOKEN": "token", "API_URL": base}
+    fastly = {
+        "BACKEND": "headless.cache.backends.fastly.FastlyBackend",
+        **{"SERVICE_ID": "s", "API_TOKEN": "token", "API_URL": base},
+    }
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "PURGE_BACKENDS": {"fastly": fastly}}
     settings.WAGTAILFRONTENDCACHE = {
         "cdn": {
             "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
             "LOCATION": base,
         }
     }
-    headless_cdn.purge({"page-1"}, [])
+    cdn_purge.purge({"page-1"}, [])
     assert fetch(base, paths[0])[1] == "miss"
     assert [fetch(base, path)[1] for path in paths[1:]] == ["hit", "hit"]
-    headless_cdn.purge(set(), [f"https://localhost{paths[2]}"])
+    cdn_purge.purge(set(), [f"https://localhost{paths[2]}"])
     assert [fetch(base, path)[1] for path in paths] == ["hit", "hit", "miss"]
 
     # Cloudflare's API, by the tags of Cache-Tag; a wrong token is refused.
-    settings.API_CDN_FASTLY = None
+    cloudflare = {
+        "BACKEND": "headless.cache.backends.cloudflare.CloudflareBackend",
+        **{"ZONE_ID": "z", "API_TOKEN": "token", "API_URL": base},
+    }
+    settings.HEADLESS_CACHE = {
+        **settings.HEADLESS_CACHE,
+        "PURGE_BACKENDS": {"cloudflare": cloudflare},
+    }
     settings.WAGTAILFRONTENDCACHE = {}
-    settings.API_CDN_CLOUDFLARE = {"ZONE_ID": "z", "API_TOKEN": "token", "API_URL": base}
-    headless_cdn.purge({"pages"}, [])
+    cdn_purge.purge({"pages"}, [])
     assert [fetch(base, path)[1] for path in paths] == ["miss", "miss", "hit"]
     refused = requests.post(
         f"{base}/service/s/purge", headers={"Fastly-Key": "wrong", "Surrogate-Key": "settings"}

@@ -86,7 +86,8 @@ def contact_page(home, settings):
 def test_counters_move_with_a_scripted_scenario(
     client, article, contact_page, settings, django_capture_on_commit_callbacks
 ):
-    settings.API_CACHE_WARM = True  # the cache worker's task runs in this process here
+    # The cache worker's task runs in this process here
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "WARM": True}
     settings.WEBHOOK_URLS = ["https://frontend.example/api/revalidate|a-webhook-secret"]
     url = f"/api/v2/pages/{article.pk}/"
     before = scrape(client)

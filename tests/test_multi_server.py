@@ -183,7 +183,7 @@ def wait_for_rerender(timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         done = DBTaskResult.objects.filter(
-            task_path="headless.tasks.after_change", status=TaskResultStatus.SUCCESSFUL
+            task_path="headless.cache.tasks.after_change", status=TaskResultStatus.SUCCESSFUL
         ).first()
         if done is not None:
             return done.return_value

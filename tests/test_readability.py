@@ -115,7 +115,7 @@ def test_the_target_grade_comes_from_the_site_settings(
 ):
     """Fresh after the settings change, from the response cache and from a render alike (each
     process keeps the settings it read while nothing changes)."""
-    settings.API_RESPONSE_CACHE = cached
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "ENABLED": cached}
     page = article([body.paragraph(f"<p>{PLAIN}</p>")], parent=article_index)
     assert detail(client, page)["target_grade"] == 8
 

@@ -740,7 +740,7 @@ def test_an_endpoint_that_hangs_does_not_hold_up_the_others(
 def test_deliveries_wait_until_every_server_has_read_the_change(
     webhooks, article, django_capture_on_commit_callbacks, settings
 ):
-    settings.API_CACHE_POLL_SECONDS = 0.5
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "POLL_SECONDS": 0.5}
     before = timezone.now()
     publish(article, django_capture_on_commit_callbacks)
 

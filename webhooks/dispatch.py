@@ -10,10 +10,11 @@ import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
+
+from headless.cache import cache_settings
 
 from .endpoints import configured_endpoints
 from .models import WebhookDelivery
@@ -51,7 +52,7 @@ def queue(payload, *, unless_page_deleted=None):
 
 
 def enqueue_deliveries(payload):
-    poll = timedelta(seconds=settings.API_CACHE_POLL_SECONDS)
+    poll = timedelta(seconds=cache_settings.POLL_SECONDS)
     for endpoint in configured_endpoints():
         delivery_id = uuid.uuid4()
         delivery = WebhookDelivery.objects.create(
@@ -62,5 +63,5 @@ def enqueue_deliveries(payload):
             payload={"event": payload["event"], "delivery_id": str(delivery_id), **payload},
         )
         # Sent once every app server has read the change, so that the frontend's refetch
-        # cannot get the old answer from a server yet to poll (headless/cache.py).
+        # cannot get the old answer from a server yet to poll (headless/cache/versions.py).
         deliver.using(run_after=timezone.now() + poll).enqueue(delivery.pk)

@@ -9,7 +9,9 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from headless import openapi, schema
-from headless.dependencies import object_tag, pages_showing
+from headless.cache import tags as cache_tags
+from headless.cache.tags import object_tag
+from headless.dependencies import pages_showing
 from headless.references import locale_code, site_path
 
 PAGE_PUBLISHED = "page.published"
@@ -51,7 +53,7 @@ def page_event(event, page, *, old_path=None, also_affected=()):
     translations = set(page.get_translations().live().values_list("pk", flat=True))
     showing = pages_showing(page) | translations
     affected.update(embedding_paths(showing))
-    tags = {object_tag(page), "pages", *(f"page-{pk}" for pk in showing)}
+    tags = {object_tag(page), cache_tags.PAGES, *(cache_tags.page(pk) for pk in showing)}
     return _payload(event, page=details, affected=affected - {path, old_path}, tags=tags)
 
 
@@ -74,7 +76,7 @@ def object_event(event, obj):
     affected = set(embedding_paths(showing))
     if not affected:
         return None
-    tags.update(f"page-{pk}" for pk in showing)
+    tags.update(cache_tags.page(pk) for pk in showing)
     return _payload(event, object=details, affected=affected, tags=tags)
 
 

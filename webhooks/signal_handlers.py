@@ -12,7 +12,9 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from headless.dependencies import changes_what_is_shown, embedded_models, object_tag
+from headless.cache import tags as cache_tags
+from headless.cache.tags import kind, object_tag
+from headless.dependencies import changes_what_is_shown, embedded_models
 from headless.references import site_path
 
 from . import dispatch, events
@@ -97,19 +99,18 @@ def embedded_object_changed(sender, instance, raw=False, update_fields=None, **k
         queue_object_event(sender, instance)
 
 
+EVENTS = {
+    cache_tags.IMAGE: events.IMAGE_CHANGED,
+    cache_tags.DOCUMENT: events.DOCUMENT_CHANGED,
+    cache_tags.REDIRECTS: events.REDIRECT_CHANGED,
+    cache_tags.SETTINGS: events.SETTINGS_CHANGED,
+}
+"""The event an object's change sends, by the kind of its tag; a snippet's otherwise."""
+
+
 @event_receiver
 def queue_object_event(sender, instance):
-    tag = object_tag(instance)
-    if tag.startswith("image-"):
-        event = events.IMAGE_CHANGED
-    elif tag.startswith("document-"):
-        event = events.DOCUMENT_CHANGED
-    elif tag == "redirects":
-        event = events.REDIRECT_CHANGED
-    elif tag == "settings":
-        event = events.SETTINGS_CHANGED
-    else:
-        event = events.SNIPPET_CHANGED
+    event = EVENTS.get(kind(object_tag(instance)), events.SNIPPET_CHANGED)
     dispatch.queue(events.object_event(event, instance))
 
 

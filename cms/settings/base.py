@@ -200,7 +200,7 @@ CACHES = {
 }
 # Ignored cache errors are still logged, once a minute at most (see LOGGING below).
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-DJANGO_REDIS_LOGGER = "cms.cache"
+DJANGO_REDIS_LOGGER = "headless.cache"  # with the response cache's own (headless/cache/outage.py)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -317,50 +317,51 @@ API_SEARCH_MAX_LENGTH = 200
 WAGTAIL_FINISH_WORKFLOW_ACTION = "articles.workflows.publish_approved"
 MEDICAL_REVIEW_INTERVAL_DAYS = int(os.environ.get("MEDICAL_REVIEW_INTERVAL_DAYS", "365"))
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
-# Browsers and CDNs may reuse an API answer this long; the server-side copy lives until content
-# changes (see cms/api_cache.py).
-API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 # A deprecated value is served this many days after its deprecation at least (its Sunset
 # header), before a major version may remove it (headless/deprecations.py).
 API_DEPRECATION_DAYS = int(os.environ.get("API_DEPRECATION_DAYS", "90"))
 # Where the Link header of a deprecated value points; by default the changelog this CMS serves.
 API_CHANGELOG_URL = os.environ.get("API_CHANGELOG_URL", "")
-# Each app server keeps copies of recent responses (checked against the versions of what they
-# show, see API_CACHE_POLL_SECONDS) so a hit does not move the body over the network.
-API_LOCAL_CACHE_BYTES = int(os.environ.get("API_LOCAL_CACHE_BYTES", str(32 * 1024 * 1024)))
-API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", str(24 * 3600)))
-# How often each process reads which content changed from the database (headless/cache.py):
-# every server answers fresh content at most this many seconds after a change commits.
-API_CACHE_POLL_SECONDS = float(os.environ.get("API_CACHE_POLL_SECONDS", "0.25"))
-# Off only to measure rendering cost (bench/api_bench.py); headers are sent either way.
-API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", True)
-# After a change, the cached answers it made stale are rendered again before visitors ask
-# (headless/tasks.py), at most this many per change: a page's own first, then listings.
-# Where the cached answers are: requests under it may be answered before URL resolution.
-API_CACHE_PATH_PREFIX = "/api/v2/"
-API_CACHE_WARM = env_bool("API_CACHE_WARM", True)
-API_CACHE_WARM_LIMIT = int(os.environ.get("API_CACHE_WARM_LIMIT", "200"))
-
-# A CDN in front of the API, purged after each change (headless/cdn.py, docs/production.md):
-# by tag on Cloudflare and Fastly, by URL through Wagtail's frontend cache backends.
-API_CDN_CLOUDFLARE = (
-    {
-        "ZONE_ID": os.environ["CLOUDFLARE_ZONE_ID"],
-        "API_TOKEN": os.environ.get("CLOUDFLARE_API_TOKEN", ""),
-        "API_URL": os.environ.get("CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"),
-    }
-    if os.environ.get("CLOUDFLARE_ZONE_ID")
-    else None
-)
-API_CDN_FASTLY = (
-    {
-        "SERVICE_ID": os.environ["FASTLY_SERVICE_ID"],
-        "API_TOKEN": os.environ.get("FASTLY_API_TOKEN", ""),
-        "API_URL": os.environ.get("FASTLY_API_URL", "https://api.fastly.com"),
-    }
-    if os.environ.get("FASTLY_SERVICE_ID")
-    else None
-)
+# The response cache (headless/cache/, its defaults and what each means in conf.py), from the
+# environment variables docs/production.md lists.
+HEADLESS_CACHE = {
+    "ENABLED": env_bool("API_RESPONSE_CACHE", True),
+    "MAX_AGE": int(os.environ.get("API_CACHE_MAX_AGE", "60")),
+    "TIMEOUT": int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", str(24 * 3600))),
+    "LOCAL_BYTES": int(os.environ.get("API_LOCAL_CACHE_BYTES", str(32 * 1024 * 1024))),
+    "POLL_SECONDS": float(os.environ.get("API_CACHE_POLL_SECONDS", "0.25")),
+    "WARM": env_bool("API_CACHE_WARM", True),
+    "WARM_LIMIT": int(os.environ.get("API_CACHE_WARM_LIMIT", "200")),
+    # A CDN in front of the API, purged by tag after each change (docs/production.md).
+    "PURGE_BACKENDS": {
+        **(
+            {
+                "cloudflare": {
+                    "BACKEND": "headless.cache.backends.cloudflare.CloudflareBackend",
+                    "ZONE_ID": os.environ["CLOUDFLARE_ZONE_ID"],
+                    "API_TOKEN": os.environ.get("CLOUDFLARE_API_TOKEN", ""),
+                    "API_URL": os.environ.get(
+                        "CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"
+                    ),
+                }
+            }
+            if os.environ.get("CLOUDFLARE_ZONE_ID")
+            else {}
+        ),
+        **(
+            {
+                "fastly": {
+                    "BACKEND": "headless.cache.backends.fastly.FastlyBackend",
+                    "SERVICE_ID": os.environ["FASTLY_SERVICE_ID"],
+                    "API_TOKEN": os.environ.get("FASTLY_API_TOKEN", ""),
+                    "API_URL": os.environ.get("FASTLY_API_URL", "https://api.fastly.com"),
+                }
+            }
+            if os.environ.get("FASTLY_SERVICE_ID")
+            else {}
+        ),
+    },
+}
 # Wagtail's URL purges: FRONTEND_CACHE_BACKENDS is WAGTAILFRONTENDCACHE as JSON (CloudFront,
 # Azure...); CDN_PURGE_URL alone is an HTTP PURGE cache (Varnish, nginx) at that address.
 WAGTAILFRONTENDCACHE = env_json("FRONTEND_CACHE_BACKENDS") or (
@@ -435,7 +436,7 @@ WAGTAIL_AUTO_UPDATE_PREVIEW_INTERVAL = 100
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend"},
-    # Re-rendering the API answers a change made stale (headless/tasks.py): with a shared cache
+    # Re-rendering the API answers a change made stale (headless/cache/tasks.py): with a shared cache
     # by its own worker, `manage.py db_worker --backend cache`, for every server; with a cache
     # local to each process, by the process that made the change.
     "cache": {
@@ -520,7 +521,7 @@ LOGGING = {
     "loggers": {
         # One line per background task state change drowns everything else out.
         "django_tasks": {"level": "WARNING"},
-        "cms.cache": {"filters": ["once_a_minute"]},
+        "headless.cache": {"filters": ["once_a_minute"]},
         "cms.database": {"filters": ["once_a_minute"]},
     },
 }

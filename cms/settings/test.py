@@ -14,10 +14,13 @@ STORAGES = {  # noqa: F405
 }
 FRONTEND_ORIGINS = ["https://frontend.test"]
 CORS_ALLOWED_ORIGINS = FRONTEND_ORIGINS
-# The tests change content and read it back at once: every request reads the versions.
-API_CACHE_POLL_SECONDS = 0
-# Re-rendering after changes is tested where it is the subject (tests/test_cache_warming.py).
-API_CACHE_WARM = False
+HEADLESS_CACHE = {
+    **HEADLESS_CACHE,  # noqa: F405
+    # The tests change content and read it back at once: every request reads the versions.
+    "POLL_SECONDS": 0,
+    # Re-rendering after changes is tested where it is the subject (tests/test_cache_warming.py).
+    "WARM": False,
+}
 # Renditions are made once an image's save commits: in tests, where a test commits its
 # callbacks (django_capture_on_commit_callbacks), by the test's own process.
 TASKS = {

@@ -10,6 +10,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from .. import openapi, renditions, schema
+from ..cache import tags
 from ..filters import safe_filters
 from ..references import absolute_url
 from ..visibility import restricted_collection_ids
@@ -84,7 +85,7 @@ class ImagesEndpoint(
     ImagesAPIViewSet,
 ):
     filter_backends = safe_filters(ImagesAPIViewSet.filter_backends)
-    cache_tags = ("images",)
+    cache_tags = (tags.IMAGES,)
     api_noun, api_title = "images", "LibraryImage"  # "Image" is an image as pages embed it
 
     @classmethod
@@ -185,7 +186,7 @@ class DocumentsEndpoint(
     LibraryOperationsMixin, CachedResponseMixin, BoundedInputMixin, DocumentsAPIViewSet
 ):
     filter_backends = safe_filters(DocumentsAPIViewSet.filter_backends)
-    cache_tags = ("documents",)
+    cache_tags = (tags.DOCUMENTS,)
     api_noun, api_title = "documents", "LibraryDocument"
 
 

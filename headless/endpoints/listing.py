@@ -18,7 +18,7 @@ class ListingEndpoint(
     """``GET /api/v2/<name>/``: a paginated, cached listing of :meth:`get_queryset`.
 
     A subclass sets ``model``, ``name``, ``known_query_parameters``, ``cache_tags`` and, for its
-    operation, ``listing_schema`` (the schema's name), ``summary`` and ``tag``; it defines
+    operation, ``listing_schema`` (the schema's name), ``summary`` and ``openapi_tag``; it defines
     :meth:`get_queryset`, :meth:`item` and :meth:`item_schema`, and may batch-load what its
     items show in :meth:`load`. Parameters outside ``known_query_parameters`` are a 400.
     """
@@ -27,7 +27,7 @@ class ListingEndpoint(
     """The name of the listing's schema in the OpenAPI document (``SitemapListing``)."""
     summary = ""
     response_description = "A page of the listing."
-    tag = None
+    openapi_tag = None
 
     def listing_view(self, request):
         queryset = self.get_queryset()
@@ -83,7 +83,7 @@ class ListingEndpoint(
                         **openapi.cached(builder),
                     },
                     cls.query_parameters(builder),
-                    tag=cls.tag,
+                    tag=cls.openapi_tag,
                 )
             }
         }

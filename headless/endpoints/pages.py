@@ -19,7 +19,8 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page, Site
 
 from .. import openapi, schema
-from ..dependencies import object_tag
+from ..cache import tags as cache_tags
+from ..cache.tags import object_tag
 from ..fields import (
     BlankAsNullMixin,
     CollectsHealthInformationField,
@@ -172,9 +173,9 @@ class PagesEndpoint(CachedResponseMixin, BoundedInputMixin, ReferencesMixin, Pag
         # and a search depend on which pages exist. Find that found a page answers its detail
         # (a page at a path wins over any redirect, and no other page can take its path while
         # it is there); find that found a redirect depends on the pages that may take its path.
-        tags = super().response_cache_tags() | {"settings"}
+        tags = super().response_cache_tags() | {cache_tags.SETTINGS}
         if self.action != "detail_view":
-            tags |= {"pages", "redirects"}
+            tags |= {cache_tags.PAGES, cache_tags.REDIRECTS}
         return tags
 
     @classmethod

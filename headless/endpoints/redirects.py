@@ -8,6 +8,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
 
 from .. import schema
+from ..cache import tags
 from ..fields import field_value
 from ..visibility import is_public
 from .listing import ListingEndpoint
@@ -66,10 +67,10 @@ class RedirectsEndpoint(ListingEndpoint):
     model = Redirect
     name = "redirects"
     known_query_parameters = frozenset(["limit", "offset", "format"])
-    cache_tags = ("redirects",)
+    cache_tags = (tags.REDIRECTS,)
     listing_schema = "RedirectListing"
     summary = "The redirects of the request's site, by old path"
-    tag = "redirects"
+    openapi_tag = "redirects"
 
     def get_queryset(self):
         site = Site.find_for_request(self.request)

@@ -3,6 +3,7 @@
 from wagtail.models import Page
 
 from .. import openapi, schema
+from ..cache import tags
 from ..pagination import LongPagination
 from .base import public_or_bad_request
 from .listing import ListingEndpoint
@@ -21,11 +22,11 @@ class SitemapEndpoint(ListingEndpoint):
     pagination_class = LongPagination
     known_query_parameters = frozenset(["limit", "offset", "site", "format"])
     # Which pages exist and where; a site settings change may move a site's root URL.
-    cache_tags = ("pages", "settings")
+    cache_tags = (tags.PAGES, tags.SETTINGS)
     listing_schema = "SitemapListing"
     summary = "Every live public page of the site, in tree order, for a sitemap"
     response_description = "A page of the sitemap."
-    tag = "sitemap"
+    openapi_tag = "sitemap"
 
     def get_queryset(self):
         # Specific instances (their URL is on the frontend) without their own columns: no

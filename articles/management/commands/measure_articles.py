@@ -11,7 +11,7 @@ from django.db import transaction
 
 from articles.models import ArticlePage
 from headless import cache
-from headless.dependencies import object_tag
+from headless.cache.tags import object_tag
 
 
 class Command(BaseCommand):

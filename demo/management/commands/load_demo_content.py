@@ -20,7 +20,7 @@ from articles.models import ArticleIndexPage, ArticlePage, Clinician, Condition,
 from contact.models import ContactPage
 from demo import content, review, spanish
 from demo.contact import ensure_contact_page
-from headless import tasks
+from headless import cache, tasks
 from home.models import ClinicSettings, FeaturedArticle, HomePage
 from webhooks import dispatch
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         refs = content.DemoRefs()
         # A newcomer's frontend is not running yet: the demo content sends no webhooks. Its
         # changes are followed as one: cached answers re-rendered once, in one line of the log.
-        with dispatch.suspended(), tasks.followed_as_one(), transaction.atomic():
+        with dispatch.suspended(), cache.followed_as_one(), transaction.atomic():
             refs.images = {key: self.image(spec).pk for key, spec in content.IMAGES.items()}
             reviewer = review.reviewer_account()
             clinicians = {
