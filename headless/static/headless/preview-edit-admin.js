@@ -75,20 +75,12 @@
     return null;
   }
 
-  window.addEventListener("message", function (event) {
-    if (origins.indexOf(event.origin) === -1 || !fromPreviewFrame(event.source)) {
-      return;
-    }
-    var data = event.data;
-    if (!data || data.type !== "wagtail-preview-edit" || typeof data.path !== "string") {
-      return;
-    }
-    if (!PATH.test(data.path)) {
-      return;
-    }
-    var element = find(data.path);
+  // Shows the field or block at ``path`` (its tab and collapsed blocks opened), scrolls to it
+  // and focuses its first field; false when the editor has no such path.
+  function show(path) {
+    var element = PATH.test(path) ? find(path) : null;
     if (!element) {
-      return;
+      return false;
     }
     reveal(element);
     // Opened blocks slide open: focus once they are shown.
@@ -103,5 +95,19 @@
         element.focus({ preventScroll: true });
       }
     });
+    return true;
+  }
+
+  // The editor's other scripts go to a field the same way (articles' Checks panel issues).
+  window.cmsEditor = { show: show };
+
+  window.addEventListener("message", function (event) {
+    if (origins.indexOf(event.origin) === -1 || !fromPreviewFrame(event.source)) {
+      return;
+    }
+    var data = event.data;
+    if (data && data.type === "wagtail-preview-edit" && typeof data.path === "string") {
+      show(data.path);
+    }
   });
 })();

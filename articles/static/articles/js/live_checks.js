@@ -10,7 +10,7 @@
  *
  * Wagtail lists the problems axe reports (our rules report the marked blocks); clicking one
  * opens the preview in a new tab. For a problem on a block, this shows the block in the editor
- * instead: expanded, scrolled to, its first field focused.
+ * instead, as click to edit in the preview does (window.cmsEditor.show).
  */
 (() => {
   const sectionOfBlock = new Map();
@@ -19,18 +19,9 @@
   const find = (selector) => document.querySelector(selector);
   const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
-  function focusBlock(blockId) {
-    const block = find(`[data-edit-form] [data-contentpath="${CSS.escape(blockId)}"]`);
-    if (!block) return false;
-    const toggle = block.querySelector('[data-panel-toggle][aria-expanded="false"]');
-    if (toggle) toggle.click();
-    block.scrollIntoView({ block: 'center' });
-    const field = block.querySelector(
-      '[contenteditable="true"], input:not([type="hidden"]), textarea, select',
-    );
-    (field || block).focus({ preventScroll: true });
-    return true;
-  }
+  // The editor's way to a block, shared with click to edit in the preview
+  // (headless/preview-edit-admin.js, on every page editor): opened, scrolled to, focused.
+  const focusBlock = (blockId) => window.cmsEditor?.show(blockId) ?? false;
 
   // The section of the block being edited: of the outermost block of the body around the
   // field, found again on each render (a field focused before the first one counts too).
