@@ -206,15 +206,17 @@ def test_a_spanish_article_is_marked_in_its_own_formula_and_target(editor, artic
 
 
 def test_a_translation_previewed_in_its_editor_carries_the_same_marks_and_checks(editor, article):
-    """wagtail-localize's editor previews the translation through the same built-in preview."""
+    """wagtail-localize's editor previews the translation beside its source, the translation
+    through the same built-in preview."""
     spanish = translate(article, {"Before you come": "Antes de venir"})
     record = Translation.objects.get(
         source__object_id=article.translation_key, target_locale=spanish.locale
     )
+    beside = editor.get(reverse("wagtail_localize:preview_translation", args=[record.pk]))
+    translation_url = reverse("articles_translation_preview", args=[record.pk])
+    assert f'src="{translation_url}"' in beside.content.decode()
 
-    shown = shown_html(
-        editor.get(reverse("wagtail_localize:preview_translation", args=[record.pk]))
-    )
+    shown = shown_html(editor.get(translation_url))
 
     assert shown.html["lang"] == "es"
     assert shown.select_one("[data-reading-article]")["data-reading-formula"] == (
