@@ -25,14 +25,12 @@ editor around the preview there (:func:`editor_js`, docs/preview.md). The admin'
 """
 
 import html
-import io
 import json
 import re
 import secrets
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.core.handlers.wsgi import WSGIRequest
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import get_script_prefix, resolve, reverse
@@ -40,6 +38,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.html import format_html, strip_tags
 from wagtail.coreutils import camelcase_to_underscore
 from wagtail_headless_preview.models import PagePreview
+
+from . import inprocess
 
 PREVIEW_ENDPOINT = "wagtailapi:page_preview:detail"
 """The URL name of the preview endpoint, under the namespace Wagtail's documentation gives the
@@ -79,20 +79,11 @@ def api_data(request, path, query, as_user=False):
     As nobody in particular (a frontend's server), unless ``as_user``: then as the signed-in
     user of ``request``, with its session, as the API would see the same browser asking.
     """
-    environ = {
-        name: value for name, value in request.META.items() if as_user or name not in CREDENTIALS
-    }
-    environ.update(
-        {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": "/" + path.removeprefix(get_script_prefix()),
-            "QUERY_STRING": urlencode(query),
-            "wsgi.input": io.BytesIO(),
-        }
+    api_request = inprocess.get(
+        "/" + path.removeprefix(get_script_prefix()),
+        urlencode(query),
+        {name: value for name, value in request.META.items() if as_user or name not in CREDENTIALS},
     )
-    for name in ("CONTENT_LENGTH", "CONTENT_TYPE"):
-        environ.pop(name, None)
-    api_request = WSGIRequest(environ)
     if as_user:
         # What the session and authentication middleware would have set on it.
         api_request.session, api_request.user = request.session, request.user

@@ -11,19 +11,17 @@ are followed by one task, when it ends.
 
 """
 
-import io
 import logging
 import threading
 import time
 from contextlib import contextmanager
-from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
-from django.core.handlers.wsgi import WSGIRequest
 from django.utils import translation
 from django_tasks import task
 
+from .. import inprocess
 from . import purge, warm
 from .conf import cache_settings
 from .versions import versions
@@ -121,29 +119,9 @@ def render(url):
     global _handler
     if _handler is None:
         _handler = _Handler()
-    parts = urlsplit(url)
-    secure = parts.scheme == "https"
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": unquote_to_bytes(parts.path).decode("iso-8859-1"),
-        "QUERY_STRING": parts.query,
-        "SCRIPT_NAME": "",
-        "SERVER_NAME": parts.hostname or "localhost",
-        "SERVER_PORT": str(parts.port or (443 if secure else 80)),
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": parts.netloc,
-        "HTTP_ACCEPT": "application/json",
-        "HTTP_USER_AGENT": warm.WARMER,
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": parts.scheme,
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": io.StringIO(),
-    }
-    if secure and settings.SECURE_PROXY_SSL_HEADER:
-        header, value = settings.SECURE_PROXY_SSL_HEADER
-        environ[header] = value
+    request = inprocess.get_url(url, HTTP_ACCEPT="application/json", HTTP_USER_AGENT=warm.WARMER)
     # Run in an editor's request (the cache local to the process), not in their language.
     # The response is not closed: closing sends request_finished, which would close the
     # database connection of the task (or of the editor's request) under it.
     with translation.override(settings.LANGUAGE_CODE):
-        return _handler.get_response(WSGIRequest(environ))
+        return _handler.get_response(request)
