@@ -177,6 +177,10 @@ class ImagesEndpoint(
                     *openapi.wagtail_parameters("format"),
                 ],
                 tag="images",
+                description="For a width the image's `renditions` do not list: a signed URL of "
+                "the image serve view, which makes that rendition on its first request and "
+                "redirects to its file. Widths from the image's own down to "
+                f"{renditions.MIN_WIDTH}, in the original's format, WebP or AVIF.",
             )
         }
         return operations
