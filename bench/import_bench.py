@@ -13,16 +13,16 @@ each into a fresh index. Prints the figures and the goal (under 5 seconds); asse
 
 import argparse
 import io
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import loadgen  # noqa: E402
 
 WORDS = (
     "pain nerve sleep movement treatment clinic injection relief daily gentle routine body "
@@ -89,16 +89,7 @@ def build_document(path, pages, images, rng):
 
 def main():
     args = parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="import-bench-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.test",
-        DATABASE_URL=f"sqlite:///{scratch / 'db.sqlite3'}",
-        TEST_MEDIA_ROOT=str(scratch / "media"),
-        REDIS_URL="",
-    )
-    import django
-
-    django.setup()
+    scratch = loadgen.setup_django_on_scratch_sqlite("import-bench-")
     from django.core.management import call_command
     from wagtail.models import Page
 

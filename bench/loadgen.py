@@ -1,9 +1,30 @@
-"""What the bench scripts share: a throwaway PostgreSQL database and a threaded HTTP load."""
+"""What the bench scripts share: Django on a throwaway SQLite file, a throwaway PostgreSQL
+database and a threaded HTTP load."""
 
 import http.client
+import os
+import tempfile
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+
+def setup_django_on_scratch_sqlite(prefix):
+    """Set Django up in this process with the test settings, on a SQLite file and a media
+    directory in a new temporary directory (named ``prefix``...), without Redis; returns that
+    directory. The caller migrates."""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.test",
+        DATABASE_URL=f"sqlite:///{scratch / 'db.sqlite3'}",
+        TEST_MEDIA_ROOT=str(scratch / "media"),
+        REDIS_URL="",
+    )
+    import django
+
+    django.setup()
+    return scratch
 
 
 def recreate_database(url, drop_only=False):

@@ -22,16 +22,16 @@ machine: say which, and how loaded, beside them.
 
 import argparse
 import io
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import loadgen  # noqa: E402
 
 
 def parse_args():
@@ -54,16 +54,7 @@ def photograph(size=(2400, 1600)):
 
 def main():
     args = parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="renditions-bench-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.test",
-        DATABASE_URL=f"sqlite:///{scratch / 'db.sqlite3'}",
-        TEST_MEDIA_ROOT=str(scratch / "media"),
-        REDIS_URL="",
-    )
-    import django
-
-    django.setup()
+    loadgen.setup_django_on_scratch_sqlite("renditions-bench-")
     from django.conf import settings
     from django.core.cache import cache as django_cache
     from django.core.files.images import ImageFile

@@ -134,38 +134,12 @@ def flush_redis(urls):
             redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
 
 
-def create_bucket(endpoint):
-    import boto3
-
-    client = boto3.client(
-        "s3", endpoint_url=endpoint, region_name="us-east-1", **lower(S3_CREDENTIALS)
-    )
-    client.create_bucket(Bucket=BUCKET)
-    policy = {  # docs/production.md: renditions public, originals and documents private
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "PublicRenditions",
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": "s3:GetObject",
-                "Resource": f"arn:aws:s3:::{BUCKET}/images/*",
-            }
-        ],
-    }
-    client.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
-
-
-def lower(credentials):
-    return {name.lower(): value for name, value in credentials.items()}
-
-
 def run(args, workdir, redis_urls, stack):
     from cryptography.fernet import Fernet
 
     started = time.monotonic()
     s3 = stack.enter_context(servers.moto_s3(workdir / "moto.log"))
-    create_bucket(s3)
+    servers.create_bucket(s3, BUCKET, S3_CREDENTIALS)
     loadgen.recreate_database(args.postgres_url)
     flush_redis(redis_urls)
     cdn_port = servers.free_port()

@@ -64,6 +64,18 @@ def article_index(home):
     return ArticleIndexPageFactory(parent=home)
 
 
+@pytest.fixture
+def admin_url(live_server, transactional_db, django_db_serialized_rollback, site):
+    """The live server's admin, for the browser tests, for a site whose root has the articles
+    index (tests/browser.py has the steps an editor takes there).
+
+    The fixture ``site`` is the default site, so it answers for the live server's host and port.
+    Serialized rollback brings back the root page and locale the migrations made, which a
+    transactional test's flush would otherwise remove for the tests after it.
+    """
+    return f"{live_server.url}/admin/"
+
+
 # Browser tests (marked browser): Debian's chromium, never a browser Playwright downloads.
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

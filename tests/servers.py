@@ -18,6 +18,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import boto3
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,6 +151,38 @@ def moto_s3(log_path):
                     raise RuntimeError(f"moto's S3 server did not start:\n{log}") from exc
                 time.sleep(0.2)
         yield endpoint
+
+
+def bucket_policy(bucket):
+    """docs/production.md's bucket policy: anyone may read renditions, nobody else anything."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PublicRenditions",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/images/*",
+            }
+        ],
+    }
+
+
+def create_bucket(endpoint, name, credentials):
+    """Bucket ``name`` on the S3 API at ``endpoint`` (``moto_s3()``'s), with the policy
+    docs/production.md gives; ``credentials`` as the settings name them
+    (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``). Returns the boto3 client."""
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
+    )
+    client.create_bucket(Bucket=name)
+    client.put_bucket_policy(Bucket=name, Policy=json.dumps(bucket_policy(name)))
+    return client
 
 
 @contextmanager

@@ -9,8 +9,7 @@ import html
 import json
 import os
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.error import HTTPError
 from urllib.parse import urlparse
 from urllib.request import urlopen
@@ -26,81 +25,26 @@ from articles import body
 from articles.models import ArticlePage
 from home.models import ClinicSettings
 from tests import servers
+from tests.browser import (
+    PASSWORD,
+    add_block,
+    log_in,
+    open_editor,
+    send_html,
+    serving,
+    sign_in,
+    translate_into_spanish,
+    type_rich_text,
+    wait_for_autosave,
+)
 from tests.factories import (
     ArticleIndexPageFactory,
     ArticlePageFactory,
     default_site,
     translate,
 )
-from tests.totp import set_up_app
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct-horse-battery-staple"
-
-
-@pytest.fixture
-def admin_url(live_server, transactional_db, django_db_serialized_rollback, site):
-    """The live server's admin, for a site whose root has the articles index.
-
-    The fixture ``site`` is the default site, so it answers for the live server's host and port.
-    Serialized rollback brings back the root page and locale the migrations made, which a
-    transactional test's flush would otherwise remove for the tests after it.
-    """
-    return f"{live_server.url}/admin/"
-
-
-def log_in(page, admin_url, django_user_model):
-    django_user_model.objects.create_superuser("editor", "editor@example.com", PASSWORD)
-    sign_in(page, admin_url)
-
-
-def sign_in(page, admin_url, username="editor"):
-    page.goto(admin_url)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(rf"^{re.escape(admin_url)}(mfa/setup/.*)?$"))
-    if "/mfa/setup/" in page.url:
-        # `make run`'s settings ask a superuser to set up an authenticator app at first sign-in.
-        set_up_app(page)
-    page.wait_for_url(admin_url)
-
-
-def add_block(page, label, index):
-    """Insert a block at the end of the body with the block chooser, as an editor does."""
-    page.locator("button.c-sf-add-button[title='Insert a block']").last.click()
-    page.get_by_role("option", name=label, exact=True).click()
-    page.locator(f"input[name='body-{index}-type']").wait_for(state="attached")
-    page.get_by_role("listbox").wait_for(state="hidden")
-
-
-def rich_text_editor(page, name):
-    """The Draftail editor whose value is submitted as the form field ``name``."""
-    return page.locator(f"[data-streamfield-widget]:has(> input[name='{name}']) [role='textbox']")
-
-
-def type_rich_text(page, name, text):
-    editor = rich_text_editor(page, name)
-    editor.click()
-    editor.press_sequentially(text)
-    # Draftail writes its content to the form field a moment after the last keystroke.
-    expect(page.locator(f"input[name='{name}']")).to_have_value(re.compile(re.escape(text)))
-
-
-def wait_for_autosave(page):
-    """Wait, as an editor watching the header would, until Wagtail says the page is saved.
-
-    With autosave on (Wagtail's default), the first autosave creates the page and only then does
-    the form post to its edit view: publishing while that first save is in flight posts to the
-    create view again and fails with "The slug ... is already in use".
-    """
-    if not page.locator("form[data-controller~='w-autosave']").count():
-        return
-    page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/$"))
-    expect(page.locator("#w-autosave-indicator")).to_have_attribute(
-        "data-w-autosave-state-value", "saved"
-    )
 
 
 def test_an_editor_publishes_an_article_with_an_accordion(
@@ -216,15 +160,6 @@ def test_the_content_health_report_and_dashboard_panel(
         page.locator("main").screenshot(path=os.environ["SCREENSHOT_CONTENT_HEALTH"])
 
 
-def watch_edits(page):
-    """Let the test wait until Wagtail watches the form: it notes the initial state two seconds
-    in, and edits before that go unseen by autosave and the preview panel."""
-    page.add_init_script(
-        "document.addEventListener('w-unsaved:watch-edits', "
-        "() => document.body.setAttribute('data-watching-edits', ''))"
-    )
-
-
 def test_without_a_frontend_the_preview_panel_shows_the_draft_itself(
     browser_page, admin_url, article_index, django_user_model, settings
 ):
@@ -248,9 +183,7 @@ def test_without_a_frontend_the_preview_panel_shows_the_draft_itself(
     article.save_revision().publish()
     page = browser_page
     log_in(page, admin_url, django_user_model)
-    watch_edits(page)
-    page.goto(f"{admin_url}pages/{article.pk}/edit/")
-    page.locator("body[data-watching-edits]").wait_for(state="attached")
+    open_editor(page, f"{admin_url}pages/{article.pk}/edit/")
 
     page.get_by_role("button", name="Toggle preview").click()
     preview = page.frame_locator("#w-preview-iframe")
@@ -304,12 +237,7 @@ class FakeFrontend(BaseHTTPRequestHandler):
                 status, body = 200, f"<h1>{html.escape(json.load(got)['title'])}</h1>"
         except HTTPError as error:
             status, body = 502, f"<p>The CMS answered {error.code}.</p>"
-        content = f"<!doctype html><title>Preview</title>{body}".encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(content)))
-        self.end_headers()
-        self.wfile.write(content)
+        send_html(self, status, f"<!doctype html><title>Preview</title>{body}".encode())
 
     def log_message(self, format, *args):
         pass  # quiet: the test reports what went wrong
@@ -317,11 +245,8 @@ class FakeFrontend(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def frontend():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeFrontend)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(FakeFrontend) as server:
+        yield server
 
 
 def test_the_live_preview_follows_every_autosave_on_sqlite(
@@ -353,9 +278,7 @@ def test_the_live_preview_follows_every_autosave_on_sqlite(
         admin_url = f"http://127.0.0.1:{port}/admin/"
         sign_in(page, admin_url)
         edit_url = f"{admin_url}pages/{article.pk}/edit/"
-        watch_edits(page)
-        page.goto(edit_url)
-        page.locator("body[data-watching-edits]").wait_for(state="attached")
+        open_editor(page, edit_url)
         page.get_by_role("button", name="Toggle preview").click()
         preview = page.frame_locator("#w-preview-iframe").frame_locator("iframe").locator("body")
         expect(preview).to_have_text("Published")
@@ -391,17 +314,10 @@ def test_a_translator_translates_a_heading_and_submits_it_for_review(
 
     page = browser_page
     sign_in(page, admin_url)
-    page.goto(f"{admin_url}localize/submit/page/{article.pk}/")
-    page.get_by_label("Español").check()
-    page.get_by_role("button", name=re.compile("Submit")).click()
-
     # The translation editor: translate the heading segment and save it.
-    page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/$"))
-    segment = page.locator("li", has_text="Why sleep matters").last
-    segment.get_by_role("button", name="Translate").click()
-    segment.locator("textarea").fill("Por qué importa el sueño")
-    segment.get_by_role("button", name="Save").click()
-    expect(segment).to_contain_text("Por qué importa el sueño")
+    translate_into_spanish(
+        page, admin_url, article, "Why sleep matters", "Por qué importa el sueño"
+    )
 
     spanish = ArticlePage.objects.get(
         translation_key=article.translation_key, locale__language_code="es"

@@ -4,18 +4,17 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import ArticlePage
-from tests import test_admin_browser
+from tests.browser import log_in
 from tests.test_import_word import clinician_document
 
 pytestmark = pytest.mark.browser
-admin_url = test_admin_browser.admin_url  # the live server's admin, as the admin tests use it
 
 
 def test_an_editor_uploads_a_word_document_reads_its_outline_and_edits_the_draft(
     browser_page, admin_url, article_index, django_user_model, tmp_path
 ):
     page = browser_page
-    test_admin_browser.log_in(page, admin_url, django_user_model)
+    log_in(page, admin_url, django_user_model)
     document = clinician_document(tmp_path / "nerve-pain.docx")
 
     page.goto(f"{admin_url}pages/{article_index.id}/")

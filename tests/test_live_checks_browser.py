@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from articles import body
 from articles.models import ArticlePage
+from tests.browser import log_in, open_editor, rich_text_editor
 from tests.factories import ArticlePageFactory
-from tests.test_admin_browser import log_in, rich_text_editor, watch_edits
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ LONG_SENTENCE = (
 
 @pytest.fixture
 def admin_url(live_server, transactional_db, django_db_serialized_rollback, site, settings):
-    """The live server's admin (serialized rollback, as tests/test_admin_browser.py explains),
+    """The live server's admin (serialized rollback, as tests/conftest.py explains),
     with the built-in preview and without autosave: whatever the panel shows comes from the
     preview, and the in-memory SQLite of the live server cannot take an autosave beside it."""
     settings.WAGTAIL_HEADLESS_PREVIEW = {
@@ -56,9 +56,7 @@ def test_the_section_grade_rises_as_the_editor_types_and_falls_when_it_is_fixed(
     revisions = article.revisions.count()
     page = browser_page
     log_in(page, admin_url, django_user_model)
-    watch_edits(page)
-    page.goto(f"{admin_url}pages/{article.pk}/edit/")
-    page.locator("body[data-watching-edits]").wait_for(state="attached")
+    open_editor(page, f"{admin_url}pages/{article.pk}/edit/")
 
     page.get_by_role("button", name="Toggle checks").click()
     panel = page.locator("[data-side-panel='checks']")
@@ -116,9 +114,7 @@ def test_clicking_a_problem_in_the_checks_panel_brings_its_block_into_the_editor
     article.save_revision().publish()
     page = browser_page
     log_in(page, admin_url, django_user_model)
-    watch_edits(page)
-    page.goto(f"{admin_url}pages/{article.pk}/edit/")
-    page.locator("body[data-watching-edits]").wait_for(state="attached")
+    open_editor(page, f"{admin_url}pages/{article.pk}/edit/")
 
     page.get_by_role("button", name="Toggle checks").click()
     issues = page.locator("[data-side-panel='checks'] [data-checks-panel]")

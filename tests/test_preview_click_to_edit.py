@@ -18,10 +18,17 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from wagtail_headless_preview.models import PagePreview
 
+from tests import test_preview
 from tests.factories import ArticlePageFactory
 from tests.test_preview import paragraph, shown_html
 
 pytestmark = pytest.mark.django_db
+
+# Fixtures as tests/test_preview.py has them: the signed-in editor's client, and the preview
+# frontend configured (``frontend_preview``) or not (``no_preview_frontend``: the built-in one).
+editor = test_preview.editor
+frontend_preview = test_preview.frontend_preview
+no_preview_frontend = test_preview.no_preview_frontend
 
 PARAGRAPH_ID = "0b6f7a8e-1d2c-4e5f-8a9b-0c1d2e3f4a5b"
 ACCORDION_ID = "1c7a8b9f-2e3d-4f6a-9b0c-1d2e3f4a5b6c"
@@ -39,34 +46,8 @@ def article(article_index):
 
 
 @pytest.fixture
-def editor(client, django_user_model):
-    user = django_user_model.objects.create_superuser("editor", "e@example.com", "pw")
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def image():
     return wagtail_factories.ImageFactory(title="A chair", file__width=1600, file__height=900)
-
-
-def preview_frontend(settings, url):
-    settings.WAGTAIL_HEADLESS_PREVIEW = {
-        **settings.WAGTAIL_HEADLESS_PREVIEW,
-        "CLIENT_URLS": {"default": url},
-    }
-
-
-@pytest.fixture
-def frontend_preview(settings):
-    """FRONTEND_PREVIEW_URL set: the admin's Preview opens the frontend's preview route."""
-    preview_frontend(settings, "http://localhost:3000/api/preview")
-
-
-@pytest.fixture
-def no_preview_frontend(settings):
-    """No preview frontend: the built-in preview."""
-    preview_frontend(settings, "")
 
 
 def stream(*blocks):

@@ -7,8 +7,7 @@ includes the CMS's ``preview-edit.js``, configured as the preview frontend.
 
 import html
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlparse
 from urllib.request import urlopen
 
@@ -16,13 +15,10 @@ import pytest
 from playwright.sync_api import expect
 
 from articles import body
-from tests import test_admin_browser
+from tests.browser import log_in, open_editor, rich_text_editor, send_html, serving
 from tests.factories import ArticlePageFactory
-from tests.test_admin_browser import log_in, rich_text_editor, watch_edits
 
 pytestmark = pytest.mark.browser
-
-admin_url = test_admin_browser.admin_url  # the live server's admin, as the admin tests use it
 
 
 def preview_settings(settings, frontend_url):
@@ -52,9 +48,7 @@ def an_article(article_index):
 
 def open_editor_with_preview(page, admin_url, article, django_user_model):
     log_in(page, admin_url, django_user_model)
-    watch_edits(page)
-    page.goto(f"{admin_url}pages/{article.pk}/edit/")
-    page.locator("body[data-watching-edits]").wait_for(state="attached")
+    open_editor(page, f"{admin_url}pages/{article.pk}/edit/")
     page.get_by_role("button", name="Toggle preview").click()
 
 
@@ -105,11 +99,7 @@ class PreviewFrontend(BaseHTTPRequestHandler):
             f'<p data-edit-path="{html.escape(edit["fields"]["summary"])}">'
             f"{html.escape(data['summary'])}</p>{blocks}"
         ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(content)))
-        self.end_headers()
-        self.wfile.write(content)
+        send_html(self, 200, content)
 
     def log_message(self, format, *args):
         pass  # quiet: the test reports what went wrong
@@ -125,12 +115,9 @@ def block_html(block):
 
 @pytest.fixture
 def frontend(live_server):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), PreviewFrontend)
-    server.cms_url = live_server.url
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(PreviewFrontend) as server:
+        server.cms_url = live_server.url
+        yield server
 
 
 def test_a_click_in_a_frontends_preview_lands_in_the_blocks_editor(

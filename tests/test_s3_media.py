@@ -10,15 +10,12 @@ files stay off S3; deleting an image deletes its files.
 """
 
 import io
-import json
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
 
-import boto3
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,62 +33,16 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-s
 LOCALHOST = {"Host": "localhost"}
 
 
-def bucket_policy(bucket):
-    """docs/production.md's policy: anyone may read renditions, nobody else anything."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "PublicRenditions",
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": "s3:GetObject",
-                "Resource": f"arn:aws:s3:::{bucket}/images/*",
-            }
-        ],
-    }
-
-
 @pytest.fixture(scope="module")
 def s3_server(tmp_path_factory):
-    port = servers.free_port()
-    log = (tmp_path_factory.mktemp("moto") / "moto.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1)
-            break
-        except urllib.error.HTTPError:
-            break  # it answers
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"the moto S3 server did not start on {endpoint}")
-            time.sleep(0.2)
-    yield endpoint
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with servers.moto_s3(tmp_path_factory.mktemp("moto") / "moto.log") as endpoint:
+        yield endpoint
 
 
 class Bucket:
     def __init__(self, endpoint, name):
         self.endpoint, self.name = endpoint, name
-        self.client = boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        )
-        self.client.create_bucket(Bucket=name)
-        self.client.put_bucket_policy(Bucket=name, Policy=json.dumps(bucket_policy(name)))
+        self.client = servers.create_bucket(endpoint, name, CREDENTIALS)
 
     def keys(self, prefix=""):
         listing = self.client.list_objects_v2(Bucket=self.name, Prefix=prefix)

@@ -8,12 +8,10 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from playwright.sync_api import expect
 
-from tests import test_admin_browser
+from tests.browser import PASSWORD, sign_in, translate_into_spanish
 from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.browser
-
-admin_url = test_admin_browser.admin_url  # the live server's admin, as the admin tests use it
 
 
 def test_the_translation_editors_preview_shows_the_translation_beside_its_source(
@@ -35,22 +33,14 @@ def test_the_translation_editors_preview_shows_the_translation_beside_its_source
         body=[("heading", {"text": "Why sleep matters", "level": "h2"})],
     )
     article.save_revision().publish()
-    translator = django_user_model.objects.create_user(
-        "editor", password=test_admin_browser.PASSWORD
-    )
+    translator = django_user_model.objects.create_user("editor", password=PASSWORD)
     translator.groups.add(Group.objects.get(name="Editors"))
 
     page = browser_page
-    test_admin_browser.sign_in(page, admin_url)
-    page.goto(f"{admin_url}localize/submit/page/{article.pk}/")
-    page.get_by_label("Español").check()
-    page.get_by_role("button", name=re.compile("Submit")).click()
-    page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/$"))
-    segment = page.locator("li", has_text="Why sleep matters").last
-    segment.get_by_role("button", name="Translate").click()
-    segment.locator("textarea").fill("Por qué importa el sueño")
-    segment.get_by_role("button", name="Save").click()
-    expect(segment).to_contain_text("Por qué importa el sueño")
+    sign_in(page, admin_url)
+    translate_into_spanish(
+        page, admin_url, article, "Why sleep matters", "Por qué importa el sueño"
+    )
 
     # The editor's Preview opens a new tab: the source and the translation side by side, the
     # translation as the editor holds it (saved segments, not yet written into a draft).
