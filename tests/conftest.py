@@ -6,13 +6,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from headless import cache as api_cache
-from tests import npm, servers
-from tests.factories import ArticleIndexPageFactory, default_site
+from tests import browser, npm, servers
+from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, default_site
 
 
 @pytest.fixture(autouse=True)
@@ -87,6 +88,22 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture
+def article_to_translate(article_index, django_user_model):
+    """A published article with one heading, and "editor", of the Editors group, to translate it
+    in the browser (the password is tests.browser.PASSWORD)."""
+    article = ArticlePageFactory(
+        parent=article_index,
+        title="Sleep and pain",
+        slug="sleep-and-pain",
+        body=[("heading", {"text": "Why sleep matters", "level": "h2"})],
+    )
+    article.save_revision().publish()
+    translator = django_user_model.objects.create_user("editor", password=browser.PASSWORD)
+    translator.groups.add(Group.objects.get(name="Editors"))
+    return article
 
 
 @pytest.fixture

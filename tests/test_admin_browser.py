@@ -300,17 +300,9 @@ def test_the_live_preview_follows_every_autosave_on_sqlite(
 
 
 def test_a_translator_translates_a_heading_and_submits_it_for_review(
-    browser_page, admin_url, article_index, django_user_model
+    browser_page, admin_url, article_to_translate
 ):
-    article = ArticlePageFactory(
-        parent=article_index,
-        title="Sleep and pain",
-        slug="sleep-and-pain",
-        body=[("heading", {"text": "Why sleep matters", "level": "h2"})],
-    )
-    article.save_revision().publish()
-    translator = django_user_model.objects.create_user("editor", password=PASSWORD)
-    translator.groups.add(Group.objects.get(name="Editors"))
+    article = article_to_translate
 
     page = browser_page
     sign_in(page, admin_url)

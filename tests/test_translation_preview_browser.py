@@ -4,12 +4,10 @@ its source, in headless Chromium (Debian's chromium; see tests/test_admin_browse
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from playwright.sync_api import expect
 
-from tests.browser import PASSWORD, sign_in, translate_into_spanish
-from tests.factories import ArticlePageFactory
+from tests.browser import sign_in, translate_into_spanish
 
 pytestmark = pytest.mark.browser
 
@@ -17,8 +15,7 @@ pytestmark = pytest.mark.browser
 def test_the_translation_editors_preview_shows_the_translation_beside_its_source(
     browser_page,
     admin_url,
-    article_index,
-    django_user_model,
+    article_to_translate,
 ):
     if connection.vendor == "sqlite":
         # The page loads its two frames at once, and Django's live server shares the test's one
@@ -26,15 +23,7 @@ def test_the_translation_editors_preview_shows_the_translation_beside_its_source
         # ("cannot open savepoint - SQL statements in progress"), never on a served SQLite file,
         # where each thread has its own connection. CI runs this on PostgreSQL.
         pytest.skip("two requests at once on the live server's shared in-memory SQLite connection")
-    article = ArticlePageFactory(
-        parent=article_index,
-        title="Sleep and pain",
-        slug="sleep-and-pain",
-        body=[("heading", {"text": "Why sleep matters", "level": "h2"})],
-    )
-    article.save_revision().publish()
-    translator = django_user_model.objects.create_user("editor", password=PASSWORD)
-    translator.groups.add(Group.objects.get(name="Editors"))
+    article = article_to_translate
 
     page = browser_page
     sign_in(page, admin_url)
