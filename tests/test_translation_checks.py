@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 import wagtail_factories
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from wagtail.models import Revision
@@ -76,6 +77,25 @@ def save_segment(client, page, source, translated):
         url, urlencode({"value": translated}), content_type="application/x-www-form-urlencoded"
     )
     assert answer.status_code == 200, answer.content
+
+
+def test_the_translation_editor_has_a_checks_panel_for_an_article(translator, spanish):
+    answer = translator.get(reverse("wagtailadmin_pages:edit", args=[spanish.pk]))
+
+    assert answer.status_code == 200
+    html = BeautifulSoup(answer.content, "html.parser")
+    assert html.select_one(".js-translation-editor[data-props]")  # wagtail-localize's editor
+    toggle = html.select_one('[data-side-panel-toggle="translation-checks"]')
+    assert toggle["data-w-tooltip-content-value"] == "Checks"
+    panel = html.select_one('[data-side-panel="translation-checks"]')
+    assert panel.select_one("[data-translation-checks]")["data-translation-checks"] == (
+        checks_url(spanish)
+    )
+    assert panel.select_one("[data-live-reading-article]")
+    assert panel.select_one("[data-live-reading-above]")
+    assert panel.select_one("#w-content-checker-row-template")
+    # Wagtail's status panel is still there.
+    assert html.select_one('[data-side-panel="status"]')
 
 
 def test_a_spanish_translation_is_checked_in_its_own_formula_and_target(translator, spanish):
