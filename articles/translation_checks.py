@@ -60,9 +60,8 @@ def translation_checks(request, translation_id):
         shown = translation.source.get_ephemeral_translated_instance(
             translation.target_locale, fallback=True
         )
-    except (
-        SourceDeletedError
-    ):  # its source deleted, it disabled (WAGTAILLOCALIZE_DISABLE_ON_DELETE)
+    except SourceDeletedError:
+        # Its source deleted, the translation kept disabled (WAGTAILLOCALIZE_DISABLE_ON_DELETE).
         return JsonResponse({"message": NOT_FOUND}, status=404)
     response = JsonResponse(checks(shown))
     add_never_cache_headers(response)
