@@ -21,6 +21,10 @@ check fails wherever the selector finds one), so the Checks panel counts and lis
 preview annotates them; ``articles/js/live_checks.js``
 shows the grades among the panel's content metrics and, when a problem is clicked, brings its
 block into view in the editor. The same marks are in the preview a translation's editor shows.
+
+:func:`checks` gives the same checks, in the same words, as JSON for a page held in memory: the
+Checks panel of wagtail-localize's translation editor, which has no preview for axe to run on,
+is filled from it (:mod:`articles.translation_checks`).
 """
 
 from dataclasses import dataclass, field
@@ -29,7 +33,7 @@ from django.forms.utils import flatatt
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.userbar import ContentCheckerItem
 
-from . import accessibility
+from . import accessibility, readability
 from .readability import FORMULA, SPANISH_FORMULA, is_above
 
 READING_RULE = "reading-level-above-target"
@@ -219,7 +223,7 @@ def marks(data, draft=None):
     problems, hero = {}, ""
     if draft is not None:
         problems = body_problems(draft.body)
-        if draft.hero_image is not None and not (draft.hero_image_alt or "").strip():
+        if hero_lacks_alt_text(draft):
             hero = flatatt({"data-accessibility-problem": HERO_RULE})
     return Marks(
         body=flatatt(body),
@@ -232,6 +236,10 @@ def marks(data, draft=None):
     )
 
 
+def hero_lacks_alt_text(page):
+    return page.hero_image is not None and not (page.hero_image_alt or "").strip()
+
+
 def body_problems(body):
     """``{block id: [rule name, ...]}`` of the blocks of ``body`` that break a rule."""
     problems = {}
@@ -241,3 +249,69 @@ def body_problems(body):
             if rule_name(rule) not in names:
                 names.append(rule_name(rule))
     return problems
+
+
+def issue(name, where, block_id=None):
+    """One of :func:`checks`' problems: the rule ``name`` broken at ``where``."""
+    title, help_text = READING_MESSAGE if name == READING_RULE else RULES[name]
+    return {"rule": name, "title": title, "help": help_text, "where": where, "block_id": block_id}
+
+
+def checks(page):
+    """What the Checks panel shows of the article ``page`` as it stands, saved or not (a
+    translation as wagtail-localize's editor holds it), worked out as on save::
+
+        {"formula": "fernandez_huerta", "formula_name": "Fernández-Huerta reading ease, ...",
+         "target": 60, "grade": 48.2, "summary": "reading ease 48.2 (target 60 or more)",
+         "above": true,
+         "sections": [{"anchor": "que-ayuda", "heading": "Qué ayuda", "grade": 41.0,
+                       "summary": "...", "above": true}],
+         "problems": [{"rule": "reading-level-above-target", "title": "Reads harder than the
+                       target", "help": "...", "where": "Qué ayuda", "block_id": "6f1c..."}]}
+
+    ``problems`` are the Checks panel's issues in the words of its rules (:data:`RULES`,
+    :data:`READING_MESSAGE`): the article and each section above target, then each block's
+    accessibility problems (``where`` in :mod:`articles.accessibility`'s words), then the hero
+    image's. ``block_id`` is the block's StreamField id, or null.
+    """
+    stored = readability.readability(page.body, page.language_code())
+    formula = stored["formula"]
+    target = page.target_reading_grade()
+
+    def reading(grade):
+        return {
+            "grade": grade,
+            "summary": describe(grade, target, formula),
+            "above": is_above(grade, target, formula),
+        }
+
+    headings = {}  # a section's anchor: its heading block's id
+    anchors = iter(section["anchor"] for section in stored["sections"])
+    for child in page.body:
+        if child.block_type == "heading" and child.value.get("level") == "h2":
+            headings[next(anchors, None)] = child.id
+    sections = [
+        {"anchor": s["anchor"], "heading": s["heading"], **reading(s["grade_level"])}
+        for s in stored["sections"]
+    ]
+    reading_above = [
+        (str(_("The whole article")), None, is_above(stored["grade_level"], target, formula)),
+        *((s["heading"], headings.get(s["anchor"]), s["above"]) for s in sections),
+    ]
+    problems = [
+        issue(READING_RULE, where, block_id) for where, block_id, above in reading_above if above
+    ]
+    for rule in accessibility.BODY_RULES:
+        for problem in rule(page.body):
+            block_id = page.body[problem.path[0]].id
+            problems.append(issue(rule_name(rule), problem.where, block_id))
+    if hero_lacks_alt_text(page):
+        problems.append(issue(HERO_RULE, str(_("Hero image"))))
+    return {
+        "formula": formula,
+        "formula_name": FORMULA_NAMES.get(formula, formula),
+        "target": target,
+        **reading(stored["grade_level"]),
+        "sections": sections,
+        "problems": problems,
+    }

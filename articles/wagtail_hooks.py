@@ -19,6 +19,7 @@ from .reports import (
     may_see_content_health,
 )
 from .review import REVIEWED_SNIPPETS
+from .translation_checks import translation_checks
 from .translations import (
     BesideSourceMenuItem,
     SubmitTranslationMenuItem,
@@ -95,6 +96,11 @@ def register_reviews_due_report_urls():
             "articles/<int:page_id>/submit-for-review/",
             submit_for_review,
             name="articles_submit_translation",
+        ),
+        path(
+            "articles/translations/<int:translation_id>/checks/",
+            translation_checks,
+            name="articles_translation_checks",
         ),
         path("articles/<int:page_id>/import/", import_articles, name="articles_import"),
         path("articles/<int:page_id>/beside-source/", beside_source, name="articles_beside_source"),

@@ -89,10 +89,21 @@ def open_editor(page, edit_url):
 def translate_into_spanish(page, admin_url, article, source, translation):
     """Submit ``article`` for translation into Spanish and, in wagtail-localize's translation
     editor, translate and save the segment ``source`` as ``translation``."""
+    submit_for_spanish_translation(page, admin_url, article)
+    translate_segment(page, source, translation)
+
+
+def submit_for_spanish_translation(page, admin_url, article):
+    """Submit ``article`` for translation into Spanish: wagtail-localize's translation editor
+    opens."""
     page.goto(f"{admin_url}localize/submit/page/{article.pk}/")
     page.get_by_label("Español").check()
     page.get_by_role("button", name=re.compile("Submit")).click()
     page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/$"))
+
+
+def translate_segment(page, source, translation):
+    """In wagtail-localize's translation editor, translate and save the segment ``source``."""
     segment = page.locator("li", has_text=source).last
     segment.get_by_role("button", name="Translate").click()
     segment.locator("textarea").fill(translation)
