@@ -139,7 +139,7 @@ def test_renditions_are_cacheable_for_good_and_nothing_private_is(
     admin_client, bucket, django_capture_on_commit_callbacks
 ):
     """What the bucket answers the CDN (AWS_S3_CUSTOM_DOMAIN) and browsers: a rendition's name
-    changes with its content, so it is kept for a year without asking again; the original is
+    is never given to other bytes, so it is kept for a year without asking again; the original is
     private and carries no public caching."""
     with django_capture_on_commit_callbacks(execute=True):  # the media task, once it commits
         image = upload_image(admin_client)
