@@ -17,7 +17,9 @@ error or on Ctrl-C:
   cache worker that purges and re-renders, the webhook worker, the media worker that makes
   images' renditions);
 - the fake CDN of bench/fake_cdn.py in front of both servers, configured as the CMS's CDN
-  for purges (by surrogate key as Fastly takes them, and by URL as Varnish does).
+  for purges (by surrogate key as Fastly takes them, and by URL as Varnish does);
+- a mail server that keeps what it is sent (``tests/servers.py: smtp_sink``), the servers'
+  ``EMAIL_HOST``: the contact form's notifications.
 
 It loads the demo content, has the media worker make the demo images' renditions (queued by
 the load, as on a deploy) and makes every answer once, then
@@ -139,6 +141,7 @@ def run(args, workdir, redis_urls, stack):
 
     started = time.monotonic()
     s3 = stack.enter_context(servers.moto_s3(workdir / "moto.log"))
+    smtp_port, mails = stack.enter_context(servers.smtp_sink())
     servers.create_bucket(s3, BUCKET, S3_CREDENTIALS)
     loadgen.recreate_database(args.postgres_url)
     flush_redis(redis_urls)
@@ -168,6 +171,9 @@ def run(args, workdir, redis_urls, stack):
         WEBHOOK_SECRET="load-webhook-secret",
         WEBHOOK_ALLOW_PRIVATE_TARGETS="1",
         PROMETHEUS_MULTIPROC_DIR=str(workdir / "prometheus"),
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+        DEFAULT_FROM_EMAIL="cms@clinic.example",
     )
     (workdir / "prometheus").mkdir()
     (workdir / "static").mkdir()
@@ -215,6 +221,7 @@ def run(args, workdir, redis_urls, stack):
     result = drive(args, cdn_port, mix)
     result["queued_after"] = drain()
     result["cdn"] = cdn_stats(cdn_port)
+    result["mails"] = len(mails)
     figures = summarise(args, result, mix)
     report(args, figures)
     if args.json:
@@ -588,6 +595,7 @@ def summarise(args, result, mix):
         "bucket_files": len(result["files"]),
         "contact_posts": len(result["posts"]),
         "contact_created": posts_created,
+        "mails": result["mails"],
         "publishes": len(publishes),
         "publish_s_p50": publishes[len(publishes) // 2] if publishes else None,
         "answers_checked": checked,
@@ -630,6 +638,7 @@ def report(args, f):
         ),
         ("rendition files from the bucket", f"{f['bucket_files']}"),
         ("contact submissions (201)", f"{f['contact_posts']} ({f['contact_created']})"),
+        ("notifications at the mail server", f"{f['mails']}"),
         ("publishes (p50 seconds each)", f"{f['publishes']} ({f['publish_s_p50'] or 0:.2f})"),
         (
             "purges at the CDN: by key / by URL",

@@ -1,5 +1,5 @@
 """Real servers for the tests that need more than the test client: gunicorn, workers, an S3
-API (moto's server) and PostgreSQL.
+API (moto's server), PostgreSQL and a mail server.
 
 Each helper starts a process the test owns and stops it on exit, whatever happened.
 """
@@ -9,9 +9,11 @@ import json
 import os
 import shutil
 import socket
+import socketserver
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -151,6 +153,47 @@ def moto_s3(log_path):
                     raise RuntimeError(f"moto's S3 server did not start:\n{log}") from exc
                 time.sleep(0.2)
         yield endpoint
+
+
+class _SMTPSession(socketserver.StreamRequestHandler):
+    """One client's SMTP session (RFC 5321's commands a Django mail backend sends, no TLS, no
+    AUTH): each message is appended to the server's ``messages`` as its raw text."""
+
+    def reply(self, line):
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        self.reply("220 sink ESMTP")
+        while line := self.rfile.readline():
+            command = line.decode(errors="replace").strip().upper()
+            if command.startswith("DATA"):
+                self.reply("354 end with <CRLF>.<CRLF>")
+                lines = []
+                while (data := self.rfile.readline()) not in (b".\r\n", b""):
+                    lines.append(data.decode(errors="replace"))
+                self.server.messages.append("".join(lines))
+                self.reply("250 queued")
+            elif command.startswith("QUIT"):
+                self.reply("221 bye")
+                return
+            else:  # EHLO, HELO, MAIL FROM, RCPT TO, RSET, NOOP
+                self.reply("250 ok")
+
+
+@contextmanager
+def smtp_sink():
+    """A mail server on a free port of 127.0.0.1, in a thread: it takes every message and
+    keeps it. Yields ``(port, messages)``, the raw text of each message received."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPSession)
+    server.daemon_threads = True
+    server.messages = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], server.messages
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def bucket_policy(bucket):

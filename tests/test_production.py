@@ -18,9 +18,10 @@ from axes.models import AccessAttempt
 from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 from tests import servers
-from tests.factories import ArticlePageFactory
+from tests.factories import ArticlePageFactory, ContactPageFactory, FormFieldFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery-staple"
@@ -212,6 +213,83 @@ def test_the_admin_frames_exactly_the_configured_preview_frontends(monkeypatch):
         "https://www.clinic.example",
         "https://kids.clinic.example:8443",
     ]
+
+
+# Mail
+
+MAIL_SETTINGS = [
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "EMAIL_USE_SSL",
+    "EMAIL_TIMEOUT",
+    "DEFAULT_FROM_EMAIL",
+    "SERVER_EMAIL",
+]
+
+
+def test_the_mail_server_is_configured_from_the_environment(monkeypatch):
+    production = production_settings(
+        monkeypatch,
+        EMAIL_HOST="smtp.clinic.example",
+        EMAIL_PORT="587",
+        EMAIL_HOST_USER="cms",
+        EMAIL_HOST_PASSWORD="a-long-mail-password",
+        EMAIL_USE_TLS="1",
+        DEFAULT_FROM_EMAIL="Pain Clinic <cms@clinic.example>",
+        SERVER_EMAIL="errors@clinic.example",
+    )
+
+    assert {name: production[name] for name in MAIL_SETTINGS} == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.clinic.example",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "cms",
+        "EMAIL_HOST_PASSWORD": "a-long-mail-password",
+        "EMAIL_USE_TLS": True,
+        "EMAIL_USE_SSL": False,
+        "EMAIL_TIMEOUT": 10,
+        "DEFAULT_FROM_EMAIL": "Pain Clinic <cms@clinic.example>",
+        "SERVER_EMAIL": "errors@clinic.example",
+    }
+
+
+def test_production_refuses_tls_and_ssl_together(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_USE_TLS or EMAIL_USE_SSL"):
+        production_settings(monkeypatch, EMAIL_USE_TLS="1", EMAIL_USE_SSL="1")
+
+
+def test_a_contact_submission_is_notified_through_the_configured_mail_server(
+    monkeypatch, settings, client, home, django_capture_on_commit_callbacks
+):
+    page = ContactPageFactory(parent=home, title="Ask the clinic", to_address="desk@example.com")
+    FormFieldFactory(page=page, label="Message", field_type="multiline")
+    with servers.smtp_sink() as (port, messages):
+        production = production_settings(
+            monkeypatch,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(port),
+            DEFAULT_FROM_EMAIL="cms@clinic.example",
+        )
+        for name in MAIL_SETTINGS:
+            setattr(settings, name, production[name])
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("contact:submit", args=[page.pk]),
+                {"message": "Burning pain in the left foot"},
+                content_type="application/json",
+            )
+        assert response.status_code == 201, response.content
+
+    [message] = messages
+    headers = message.split("\r\n\r\n", 1)[0].splitlines()
+    assert "To: desk@example.com" in headers
+    assert "From: cms@clinic.example" in headers
+    assert "Subject: New submission: Ask the clinic" in headers
+    assert "Burning pain" not in message
 
 
 def test_admin_policy_frames_no_frontend_nobody_configured(production, client, editor):

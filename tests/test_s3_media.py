@@ -26,6 +26,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Rendition
 from wagtail.models import Collection, CollectionViewRestriction
 
+from cms.settings.env import media_storage
 from tests import servers
 from tests.factories import ArticleIndexPageFactory, ArticlePageFactory, default_site
 
@@ -43,6 +44,10 @@ class Bucket:
     def __init__(self, endpoint, name):
         self.endpoint, self.name = endpoint, name
         self.client = servers.create_bucket(endpoint, name, CREDENTIALS)
+
+    def head(self, key):
+        """The object's metadata as S3 answers a HEAD request (CacheControl, ContentType...)."""
+        return self.client.head_object(Bucket=self.name, Key=key)
 
     def keys(self, prefix=""):
         listing = self.client.list_objects_v2(Bucket=self.name, Prefix=prefix)
@@ -71,37 +76,27 @@ def anonymous_get(url):
 @pytest.fixture
 def bucket(s3_server, settings, monkeypatch):
     bucket = Bucket(s3_server, f"media-{uuid.uuid4().hex[:10]}")
-    for name, value in CREDENTIALS.items():
+    for name, value in bucket.environment.items():
         monkeypatch.setenv(name, value)
-    # The same storage base.py configures from AWS_STORAGE_BUCKET_NAME and AWS_S3_*.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": bucket.name,
-                "endpoint_url": s3_server,
-                "region_name": "us-east-1",
-                "file_overwrite": False,
-                "querystring_auth": False,
-            },
-        },
-    }
+    # The storage base.py configures from AWS_STORAGE_BUCKET_NAME and AWS_S3_*.
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage()}
     return bucket
 
 
-def png(size=(1600, 900)):
+def png(size=(1600, 900), colour=(30, 90, 160)):
     stream = io.BytesIO()
-    PillowImage.new("RGB", size, (30, 90, 160)).save(stream, "PNG")
+    PillowImage.new("RGB", size, colour).save(stream, "PNG")
     return stream.getvalue()
 
 
-def upload_image(client, title="Spine model"):
+def upload_image(client, title="Spine model", colour=(30, 90, 160)):
     response = client.post(
         reverse("wagtailimages:add"),
         {
             "title": title,
-            "file": SimpleUploadedFile("spine-model.png", png(), content_type="image/png"),
+            "file": SimpleUploadedFile(
+                "spine-model.png", png(colour=colour), content_type="image/png"
+            ),
             "collection": Collection.get_first_root_node().pk,
         },
     )
@@ -140,6 +135,45 @@ def test_an_image_uploaded_in_the_admin_is_served_from_the_bucket(
     assert anonymous_get(image.file.url)[0] == 403
 
 
+def test_renditions_are_cacheable_for_good_and_nothing_private_is(
+    admin_client, bucket, django_capture_on_commit_callbacks
+):
+    """What the bucket answers the CDN (AWS_S3_CUSTOM_DOMAIN) and browsers: a rendition's name
+    is never given to other bytes, so it is kept for a year without asking again; the original is
+    private and carries no public caching."""
+    with django_capture_on_commit_callbacks(execute=True):  # the media task, once it commits
+        image = upload_image(admin_client)
+    keys = bucket.keys("images/")
+    assert len(keys) == 3 * (5 + 2)
+    types = {".png": "image/png", ".webp": "image/webp", ".avif": "image/avif"}
+    for key in keys:
+        head = bucket.head(key)
+        assert head.get("CacheControl") == "public, max-age=31536000, immutable", key
+        assert head["ContentType"] == types[key[key.rindex(".") :]], key
+    original = bucket.head(image.file.name)
+    assert original["ContentType"] == "image/png"
+    assert "public" not in original.get("CacheControl", "")
+
+
+def test_a_rendition_name_is_never_given_to_other_content(
+    admin_client, bucket, django_capture_on_commit_callbacks
+):
+    """An image deleted and another uploaded from a file of the same name: the new renditions
+    get names of their own, so what the CDN keeps for good under the old names never shows
+    in place of the new pictures."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = upload_image(admin_client, title="First")
+    first_keys = set(bucket.keys("images/"))
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("wagtailimages:delete", args=[first.pk]))
+    assert bucket.keys() == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_image(admin_client, title="Second", colour=(200, 40, 40))
+    second_keys = set(bucket.keys("images/"))
+    assert len(second_keys) == len(first_keys) and not second_keys & first_keys
+
+
 def test_documents_are_served_through_wagtail_never_from_the_bucket(admin_client, client, bucket):
     Document = get_document_model()
     root = Collection.get_first_root_node()
@@ -169,6 +203,7 @@ def test_documents_are_served_through_wagtail_never_from_the_bucket(admin_client
     assert refused.status_code in (302, 401, 403) or b"password" in refused.content.lower()
     assert b"staff rota" not in refused.content
     for document in (public, secret):
+        assert "public" not in bucket.head(document.file.name).get("CacheControl", "")
         assert anonymous_get(document.file.storage.url(document.file.name))[0] == 403
 
 
@@ -228,4 +263,4 @@ def test_static_files_stay_off_the_bucket_unless_asked(bucket, tmp_path):
         text=True,
         check=True,
     )
-    assert shown.stdout.split() == ["S3Storage", "CompressedManifestStaticFilesStorage"]
+    assert shown.stdout.split() == ["MediaS3Storage", "CompressedManifestStaticFilesStorage"]

@@ -13,6 +13,7 @@ from .env import (
     env_json,
     env_list,
     host_urls,
+    media_storage,
     next_redis_database,
     preview_client_urls,
 )
@@ -258,26 +259,13 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 
+# Images, renditions and documents: on S3 with AWS_STORAGE_BUCKET_NAME, else in MEDIA_ROOT.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
-if AWS_STORAGE_BUCKET_NAME:
-    # Credentials, region and endpoint are read by django-storages from the usual AWS_*
-    # variables (AWS_S3_ENDPOINT_URL for S3-compatible services, AWS_S3_CUSTOM_DOMAIN for a CDN).
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
-            "file_overwrite": False,
-            "querystring_auth": False,
-        },
-    }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

@@ -39,6 +39,27 @@ def require_env(*names):
         )
 
 
+def media_storage():
+    """The storage of images, renditions and documents (``headless/storage.py``): the bucket
+    ``AWS_STORAGE_BUCKET_NAME`` when it is set, else ``MEDIA_ROOT``. django-storages reads the
+    credentials from the usual ``AWS_*`` variables (or the instance's role);
+    ``AWS_S3_ENDPOINT_URL`` is for S3-compatible services, ``AWS_S3_CUSTOM_DOMAIN`` a CDN."""
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return {"BACKEND": "headless.storage.MediaFileSystemStorage"}
+    return {
+        "BACKEND": "headless.storage.MediaS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "file_overwrite": False,
+            "querystring_auth": False,
+        },
+    }
+
+
 def host_urls(name):
     """A ``hostname=url,...`` environment variable as ``{hostname: url}``."""
     return dict(entry.split("=", 1) for entry in env_list(name) if "=" in entry)

@@ -4,6 +4,8 @@ Refuses to start without SECRET_KEY, ALLOWED_HOSTS and FORM_ENCRYPTION_KEYS. Eve
 an operator sets is listed in docs/production.md.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from cms.security import preview_frame_src
 
 from .base import *  # noqa: F403
@@ -42,6 +44,23 @@ CONTENT_SECURITY_POLICY = {
         "frame-src": preview_frame_src(WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"]),
     },
 }
+
+# Mail: the contact form's notifications (contact/models.py), Wagtail's workflow messages and
+# Django's error reports, through the SMTP server the environment names.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # TLS from the first byte, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+# A mail server that does not answer holds up the request that sends (a contact form's
+# notification is sent once the submission is stored): at most this many seconds.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Hashed file names, so browsers and CDNs may keep static files forever.
 STORAGES = {
