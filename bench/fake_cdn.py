@@ -21,12 +21,17 @@ What it does, as a CDN configured the way docs/production.md asks:
   from each answer's ``Surrogate-Key`` (or ``Cache-Tag``).
 - **Never keeps an answer fetched before a purge of it**: an answer whose fetch started before a
   purge of its URL or one of its tags arrived is passed on but not stored (counted as
-  ``refused_after_purge``). Real CDNs differ here; without it a slow origin answer racing the
-  purge would stay cached for its whole lifetime.
+  ``refused_after_purge``). Real CDNs differ here: with ``--as-real-cdn`` it keeps them, as
+  Fastly and Cloudflare do (counted as ``kept_after_purge``), so an old answer racing the purge
+  stays cached until the next purge or for its whole lifetime.
 
 Each answer says what happened in ``X-CDN`` (``hit``, ``miss`` or ``pass``), with ``Age`` on
-hits. ``GET /__cdn/stats`` answers the counts as JSON; ``POST /__cdn/webhook`` counts a webhook
-delivery (the load points the CMS's webhooks here, so the webhook worker has somewhere to send).
+hits, and where it came from, for telling why an answer was old: ``X-CDN-Origin`` (the server
+that answered the fetch) and ``X-CDN-Fetched`` (when the fetch started and ended, on this
+machine's monotonic clock). ``GET /__cdn/stats`` answers the counts as JSON, ``GET
+/__cdn/purges`` every purge received (``[time, "url", path]`` or ``[time, "tags", [tag...]]``,
+the same clock); ``POST /__cdn/webhook`` counts a webhook delivery (the load points the CMS's
+webhooks here, so the webhook worker has somewhere to send).
 """
 
 import argparse
@@ -85,13 +90,15 @@ class Entry:
 class Cache:
     """The stored answers, by URL and then by the values of the headers they vary on."""
 
-    def __init__(self):
+    def __init__(self, keep_racing=False):
+        self.keep_racing = keep_racing  # keep answers fetched while a purge arrived
         self.lock = threading.Lock()
         self.entries = defaultdict(list)  # url -> [Entry]
         self.by_tag = defaultdict(set)  # tag -> {url}
         self.purge_count = 0  # a sequence number: one more at each purge
         self.purged_at = {}  # url or ("tag", tag) -> the purge's number
         self.stats = Counter()
+        self.purges = []  # [monotonic time, "url", path] or [time, "tags", [tag, ...]]
 
     def lookup(self, url, request_headers):
         now = time.monotonic()
@@ -121,9 +128,11 @@ class Cache:
             last_purge = max(
                 [self.purged_at.get(url, 0)] + [self.purged_at.get(("tag", t), 0) for t in tags]
             )
-            if last_purge > started_at_purge:
+            if last_purge > started_at_purge and not self.keep_racing:
                 self.stats["refused_after_purge"] += 1
                 return False
+            if last_purge > started_at_purge:
+                self.stats["kept_after_purge"] += 1
             now = time.monotonic()
             kept = [
                 old for old in self.entries[url] if old.vary != entry.vary and old.expires > now
@@ -138,6 +147,7 @@ class Cache:
         with self.lock:
             self.purge_count += 1
             self.purged_at[url] = self.purge_count
+            self.purges.append([time.monotonic(), "url", url])
             removed = len(self.entries.pop(url, ()))
             self.stats["purge_url_requests"] += 1
             self.stats["purged_objects"] += removed
@@ -147,6 +157,7 @@ class Cache:
         with self.lock:
             self.purge_count += 1
             removed = 0
+            self.purges.append([time.monotonic(), "tags", sorted(tags)])
             for tag in tags:
                 self.purged_at[("tag", tag)] = self.purge_count
                 for url in self.by_tag.pop(tag, ()):
@@ -167,12 +178,12 @@ class FakeCDN(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, address, origins, token):
+    def __init__(self, address, origins, token, keep_racing=False):
         super().__init__(address, Handler)
         self.origins = itertools.cycle(origins)
         self.origins_lock = threading.Lock()
         self.token = token
-        self.cache = Cache()
+        self.cache = Cache(keep_racing)
         self.webhooks = []
 
     def next_origin(self):
@@ -225,6 +236,10 @@ class Handler(BaseHTTPRequestHandler):
                 stats["objects"] = sum(len(entries) for entries in cache.entries.values())
             stats["webhooks"] = len(self.server.webhooks)
             return self.answer_json(200, stats)
+        if self.path == "/__cdn/purges":
+            with self.server.cache.lock:
+                purges = list(self.server.cache.purges)
+            return self.answer_json(200, purges)
         self.proxy(cacheable=not self.bypasses_cache())
 
     def do_HEAD(self):
@@ -257,6 +272,7 @@ class Handler(BaseHTTPRequestHandler):
         body = self.read_body()
         started_at_purge = cache.purge_count
         origin = self.server.next_origin()
+        fetched = time.monotonic()
         try:
             status, headers, content = self.fetch(origin, body)
         except (OSError, http.client.HTTPException) as exc:
@@ -267,6 +283,8 @@ class Handler(BaseHTTPRequestHandler):
         with cache.lock:
             cache.stats["misses" if cacheable else "passes"] += 1
             cache.stats[f"origin {origin}"] += 1
+        fetched = f"{fetched:.4f} {time.monotonic():.4f}"
+        headers = [*headers, ("X-CDN-Origin", origin), ("X-CDN-Fetched", fetched)]
         if cacheable and self.command == "GET" and status in (200, 203, 301, 404, 410):
             cache.store(url, self.request_headers(), status, headers, content, started_at_purge)
         self.answer(status, [*headers, ("X-CDN", "miss" if cacheable else "pass")], content)
@@ -320,8 +338,13 @@ def main():
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--origin", action="append", required=True, help="host:port, repeatable")
     parser.add_argument("--token", default="fake-cdn-token", help="what purge requests must send")
+    parser.add_argument(
+        "--as-real-cdn",
+        action="store_true",
+        help="keep an answer whose fetch began before a purge of it, as real CDNs do",
+    )
     args = parser.parse_args()
-    server = FakeCDN((args.host, args.port), args.origin, args.token)
+    server = FakeCDN((args.host, args.port), args.origin, args.token, args.as_real_cdn)
     print(f"fake CDN on http://{args.host}:{server.server_port} for {args.origin}", flush=True)
     try:
         server.serve_forever()

@@ -37,9 +37,15 @@ than ``--fresh-within`` seconds (1 s, the promise of docs/production.md) after a
 revision's commit returned. The slowest fresh-up seen (the longest an old title was served
 after a commit) is reported too.
 
+Each stale answer is printed with what tells its cause: its path, whether the CDN hit, the
+app's ``X-Cache``, the server the CDN's copy came from and when it was fetched, and the purges
+of its URL and page around the commit. ``--real-cdn`` has the fake CDN keep the answers fetched
+while a purge arrived, as Fastly and Cloudflare do.
+
 Prints req/s, p50/p99 latency, hits at the CDN and at the app (``X-CDN``, ``X-Cache``), purges
-the CDN received, 5xx and stale answers, and exits 1 unless there were no 5xx, no stale
-answers and no unexpected statuses. ``--json`` writes the figures to a file as well.
+the CDN received and how long after a commit the first came, 5xx and stale answers, and exits 1
+unless there were no 5xx, no stale answers and no unexpected statuses. ``--json`` writes the
+figures to a file as well.
 """
 
 import argparse
@@ -92,6 +98,11 @@ def parse_args():
         help="dropped and created by the script",
     )
     parser.add_argument("--redis-db", type=int, default=8, help="this one and the next")
+    parser.add_argument(
+        "--real-cdn",
+        action="store_true",
+        help="the fake CDN keeps answers fetched while a purge arrived, as real CDNs do",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     if args.seconds <= 0 or args.concurrency < 1 or args.workers < 1:
@@ -211,6 +222,7 @@ def run(args, workdir, redis_urls, stack):
     b = stack.enter_context(servers.gunicorn(env, log, workers=args.workers))
     command = [sys.executable, "bench/fake_cdn.py", "--port", str(cdn_port), "--token", CDN_TOKEN]
     command += ["--origin", f"127.0.0.1:{a}", "--origin", f"127.0.0.1:{b}"]
+    command += ["--as-real-cdn"] if args.real_cdn else []
     stack.enter_context(servers.serving(command, env, workdir / "cdn.log", cdn_port))
     stack.enter_context(servers.db_worker(env, log, "cache"))
     stack.enter_context(servers.db_worker(env, log, "webhooks"))
@@ -222,6 +234,7 @@ def run(args, workdir, redis_urls, stack):
     result["queued_after"] = drain()
     result["cdn"] = cdn_stats(cdn_port)
     result["mails"] = len(mails)
+    result["purges"] = servers.request(cdn_port, "/__cdn/purges", headers={"Host": HOST}).json()
     figures = summarise(args, result, mix)
     report(args, figures)
     if args.json:
@@ -340,7 +353,8 @@ def drive(args, cdn_port, mix):
     deadline = time.monotonic() + args.seconds
     publisher.stdin.write(f"{deadline}\n")
     publisher.stdin.close()
-    records = []  # (sent, latency, status, x-cdn, x-cache, shown) per request
+    # (sent, latency, status, expected, x-cdn, x-cache, shown, answered) per request
+    records = []
     files, posts, errors = [], [], []
     history = {pk: [(float("-inf"), title)] for pk, title in live_titles(mix.articles).items()}
 
@@ -375,6 +389,7 @@ def drive(args, cdn_port, mix):
                     response.getheader("X-CDN"),
                     response.getheader("X-Cache"),
                     shown,
+                    answered(path, response),
                 )
             )
         conn.close()
@@ -426,7 +441,7 @@ def drive(args, cdn_port, mix):
         for line in publisher.stdout:  # one per publish, once it has committed
             pk, title, before, committed = json.loads(line)
             history[pk].append((committed, title))
-            publishes.append(committed - before)
+            publishes.append((pk, before, committed))
         if publisher.wait() != 0:
             raise SystemExit("the publisher failed (its error is above)")
         # The load goes on until the last publish has had time to show everywhere, and then
@@ -506,6 +521,37 @@ def shown_titles(body):
     return tuple((item["id"], item["title"]) for item in items if "id" in item and "title" in item)
 
 
+def answered(path, response):
+    """What tells where an answer came from, for explaining an old one: the path, the CDN's
+    ``Age``, the server its copy was fetched from and when (``X-CDN-Origin``,
+    ``X-CDN-Fetched``, on the machine's monotonic clock), and the app's ``X-Cache``."""
+    fetched = (response.getheader("X-CDN-Fetched") or "").split()
+    return {
+        "path": path,
+        "age": response.getheader("Age"),
+        "origin": response.getheader("X-CDN-Origin"),
+        "fetched": [float(moment) for moment in fetched],
+    }
+
+
+def explain(pk, lag, commit, record, purges):
+    """How an old answer was served: the CDN's copy (where, when fetched), and the purges of
+    its URL or of the page's tag around the commit, each relative to the commit."""
+    x_cdn, x_cache, seen = record[4], record[5], record[7]
+    fetched = " to ".join(f"{moment - commit:+.2f}s" for moment in seen["fetched"])
+    tag = f"page-{pk}"
+    around = [
+        f"{moment - commit:+.2f}s" + ("" if kind == "url" else " (tag)")
+        for moment, kind, what in purges
+        if moment > commit - 1 and (what == seen["path"] or (kind == "tags" and tag in what))
+    ]
+    return (
+        f"{seen['path']} showed an old title {lag:.2f}s after a newer commit: CDN {x_cdn}"
+        f" (age {seen['age'] or 0}), app {x_cache}, fetched from {seen['origin']} {fetched}"
+        f" after the commit; purges since: {', '.join(around[:6]) or 'none'}"
+    )
+
+
 def drain(timeout=15):
     """Wait for the workers to finish what the load left them (re-renders, purges, webhook
     deliveries); how many tasks were still waiting after ``timeout`` seconds."""
@@ -526,11 +572,15 @@ def cdn_stats(port):
 # -- the figures ----------------------------------------------------------------------------
 
 
-def freshness(records, history, fresh_within):
+def freshness(records, history, fresh_within, purges=None):
     """How many answers were stale; examples; the longest an old title was served after a
-    commit; how many answers were checked, and how many of them were sent after a publish."""
+    commit; how many answers were checked, and how many of them were sent after a publish.
+
+    With the CDN's ``purges``, each example says how the old answer was served (:func:`explain`).
+    """
     stale, examples, slowest, checked, after = 0, [], 0.0, 0, 0
-    for sent, _, _, _, _, _, shown in records:
+    for record in records:
+        sent, shown = record[0], record[6]
         for pk, title in shown:
             revisions = history.get(pk)
             if revisions is None:
@@ -549,8 +599,27 @@ def freshness(records, history, fresh_within):
                 slowest = max(slowest, lag)
                 if lag > fresh_within:
                     stale += 1
-                    examples.append(f"page {pk} showed {title!r} {lag:.2f}s after a newer commit")
+                    if purges is None:
+                        examples.append(
+                            f"page {pk} showed {title!r} {lag:.2f}s after a newer commit"
+                        )
+                    else:
+                        examples.append(explain(pk, lag, newer[0], record, purges))
     return stale, examples, slowest, checked, after
+
+
+def purge_lags(publishes, purges):
+    """For each publish, seconds from ``publish()`` returning (the commit the freshness check
+    counts from) to the CDN's first purge of the page's tag since the publish began: negative
+    when the purge came before ``publish()`` had returned, on a busy machine."""
+    lags = []
+    for pk, started, committed in publishes:
+        tag = f"page-{pk}"
+        after = [moment for moment, kind, what in purges if kind == "tags" and tag in what]
+        after = [moment for moment in after if moment > started]
+        if after:
+            lags.append(min(after) - committed)
+    return sorted(lags)
 
 
 def summarise(args, result, mix):
@@ -571,10 +640,11 @@ def summarise(args, result, mix):
     fives = sum(record[2] >= 500 for record in records)
     fives += sum(status >= 500 for status, _ in result["posts"] + result["files"])
     stale, examples, slowest, checked, after = freshness(
-        records, result["history"], args.fresh_within
+        records, result["history"], args.fresh_within, result["purges"]
     )
     cdn = result["cdn"]
-    publishes = sorted(result["publishes"])
+    publishes = sorted(committed - started for _, started, committed in result["publishes"])
+    lags = purge_lags(result["publishes"], result["purges"])
     return {
         "seconds": args.seconds,
         "concurrency": args.concurrency,
@@ -598,10 +668,12 @@ def summarise(args, result, mix):
         "mails": result["mails"],
         "publishes": len(publishes),
         "publish_s_p50": publishes[len(publishes) // 2] if publishes else None,
+        "purge_lag_s_p50": lags[len(lags) // 2] if lags else None,
+        "purge_lag_s_max": lags[-1] if lags else None,
         "answers_checked": checked,
         "answers_after_a_publish": after,
         "stale": stale,
-        "stale_examples": examples[:10],
+        "stale_examples": examples[:20],
         "slowest_fresh_s": slowest,
         "fresh_within_s": args.fresh_within,
         "5xx": fives,
@@ -611,6 +683,7 @@ def summarise(args, result, mix):
         "purge_url_requests": cdn.get("purge_url_requests", 0),
         "purged_objects": cdn.get("purged_objects", 0),
         "refused_after_purge": cdn.get("refused_after_purge", 0),
+        "kept_after_purge": cdn.get("kept_after_purge", 0),
         "webhooks": cdn.get("webhooks", 0),
         "tasks_left": result["queued_after"],
     }
@@ -645,7 +718,14 @@ def report(args, f):
             f"{f['purge_tag_requests']} / "
             f"{f['purge_url_requests']} ({f['purged_objects']} objects)",
         ),
-        ("answers fetched during a purge, not kept", f"{f['refused_after_purge']}"),
+        (
+            "commit to the CDN's purge: p50 / max",
+            f"{f['purge_lag_s_p50'] or 0:.2f}s / {f['purge_lag_s_max'] or 0:.2f}s",
+        ),
+        (
+            "answers fetched during a purge: not kept / kept",
+            f"{f['refused_after_purge']} / {f['kept_after_purge']}",
+        ),
         ("webhooks delivered", f"{f['webhooks']}"),
         ("worker tasks left after 15 s", f"{f['tasks_left']}"),
         (

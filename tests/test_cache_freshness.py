@@ -12,6 +12,7 @@ import pytest
 import redis
 from django.core.cache import caches
 
+from articles.api import PagesEndpoint
 from home.models import ClinicSettings
 from tests import servers
 from tests.factories import ArticlePageFactory, ClinicianFactory, ConditionFactory
@@ -46,6 +47,34 @@ def warm(client, pages):
     for page in pages:
         assert detail(client, page).status_code == 200
         assert detail(client, page)["X-Cache"] == "hit"
+
+
+def test_an_answer_rendered_while_its_article_was_published_is_kept_by_no_cache(
+    client, articles, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A visitor's request reads the article, and a reviewer's publish commits before its answer
+    is sent: the answer shows the old title. The CDN's purge for that publish comes
+    POLL_SECONDS after the commit, and a render on a busy server takes longer (`make load` saw
+    one served 3.4 s after a commit it had started 4.8 s before), so the purge can have passed:
+    no CDN may keep that answer, nor the response cache."""
+    a = articles["a"]
+    render = PagesEndpoint.detail_view
+
+    def published_meanwhile(self, request, pk):
+        response = render(self, request, pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            a.title = "Article a, revised"
+            a.save_revision().publish()
+        return response
+
+    monkeypatch.setattr(PagesEndpoint, "detail_view", published_meanwhile)
+    answer = detail(client, a)
+    monkeypatch.undo()
+
+    assert answer.json()["title"] == "Article a"
+    assert answer["Cache-Control"] == "no-cache, no-store"
+    assert detail(client, a).json()["title"] == "Article a, revised"
+    assert detail(client, a)["X-Cache"] == "hit"
 
 
 def test_publishing_one_article_leaves_unrelated_cached_answers_hits(client, articles):

@@ -9,6 +9,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from headless import cache
 from home.models import ClinicSettings
@@ -208,3 +209,90 @@ def test_the_cdn_is_purged_before_the_stale_answers_are_rendered_again(
     assert purges == 4
     assert requests_at_render == [purges, purges]
     assert client.get(f"/api/v2/pages/{a.pk}/")["X-Cache"] == "hit"
+
+
+def run_cache_queue():
+    """Run the cache tasks queued, one at a time, in the order the cache worker takes them
+    (``manage.py db_worker --backend cache``: by priority, then the oldest first)."""
+    while (queued := DBTaskResult.objects.ready().filter(backend_name="cache").first()) is not None:
+        queued.claim("test")
+        result = queued.task_result
+        queued.set_successful(queued.task.call(*result.args, **result.kwargs))
+
+
+def test_a_publish_is_purged_without_waiting_for_an_earlier_ones_answers_to_be_rendered(
+    client, cdn, articles, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    """One cache worker runs the tasks one at a time, and rendering a change's answers again
+    takes seconds: a publish committed meanwhile must not wait for them to be purged (`make
+    load` saw a purge come 6.1 s after its commit, the CDN serving the old title until then).
+    Its purge goes first; the earlier change's answers left are rendered after."""
+    a, b = articles
+    listing = "/api/v2/pages/?type=articles.ArticlePage"
+    for path in (f"/api/v2/pages/{a.pk}/", f"/api/v2/pages/{b.pk}/", listing):
+        assert client.get(path).status_code == 200
+    settings.TASKS = {
+        **settings.TASKS,
+        "cache": {"BACKEND": "django_tasks_db.DatabaseBackend", "ENQUEUE_ON_COMMIT": False},
+    }
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "WARM": True}
+    monkeypatch.setattr(cache.tasks.time, "sleep", lambda seconds: None)  # the servers' poll
+    events = []
+    purge, render = cache.tasks.purge.purge, cache.tasks.render
+    monkeypatch.setattr(
+        cache.tasks.purge, "purge", lambda tags, urls: events.append(tags) or purge(tags, urls)
+    )
+
+    def render_while_b_is_published(url):
+        events.append(url.removeprefix("http://testserver"))
+        if len(events) == 2:
+            with django_capture_on_commit_callbacks(execute=True):
+                b.title = "Article b, revised"
+                b.save_revision().publish()
+        return render(url)
+
+    monkeypatch.setattr(cache.tasks, "render", render_while_b_is_published)
+    with django_capture_on_commit_callbacks(execute=True):
+        a.title = "Article a, revised"
+        a.save_revision().publish()
+    run_cache_queue()
+
+    assert f"page-{a.pk}" in events[0]
+    assert events[1] == f"/api/v2/pages/{a.pk}/"  # b is published as this is rendered
+    assert f"page-{b.pk}" in events[2]  # and purged next
+    assert listing in events[3:]
+    for page, title in ((a, "Article a, revised"), (b, "Article b, revised")):
+        answer = client.get(f"/api/v2/pages/{page.pk}/")
+        assert (answer.json()["title"], answer["X-Cache"]) == (title, "hit")
+    answer = client.get(listing)
+    titles = {item["title"] for item in answer.json()["items"]}
+    assert (titles, answer["X-Cache"]) == ({"Article a, revised", "Article b, revised"}, "hit")
+
+
+def test_a_change_is_purged_again_once_an_old_answer_on_its_way_has_reached_the_cdn(
+    client, cdn, articles, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    """After the first purge a CDN can still receive an old answer: one a server sent before it
+    had read the change, slower to arrive than the purge. A second purge of the same tags and
+    URLs, PURGE_AGAIN_SECONDS later, drops it."""
+    a, _ = articles
+    assert client.get(f"/api/v2/pages/{a.pk}/").status_code == 200
+    settings.TASKS = {
+        **settings.TASKS,
+        "cache": {"BACKEND": "django_tasks_db.DatabaseBackend", "ENQUEUE_ON_COMMIT": False},
+    }
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "PURGE_AGAIN_SECONDS": 5}
+    monkeypatch.setattr(cache.tasks.time, "sleep", lambda seconds: None)  # the servers' poll
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a.save_revision().publish()
+    run_cache_queue()
+    first = list(cdn.requests)
+    assert f"page-{a.pk}" in cdn.purged_tags(CLOUDFLARE)
+    assert ("testserver", f"/api/v2/pages/{a.pk}/") in cdn.purged_urls()
+
+    later = DBTaskResult.objects.get(status="READY")  # not before its time
+    assert 4.5 < (later.run_after - later.enqueued_at).total_seconds() < 6
+    DBTaskResult.objects.filter(pk=later.pk).update(run_after=later.enqueued_at)
+    run_cache_queue()
+    assert cdn.requests[len(first) :] == first

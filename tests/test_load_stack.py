@@ -226,8 +226,10 @@ def test_make_load_short_mode_finds_no_5xx_and_nothing_stale(tmp_path):
         f"{database['NAME']}_stack_load"
     )
     figures_path = tmp_path / "figures.json"
+    # Redis databases 4 and 5, moved by TEST_REDIS_DB_OFFSET as every test's are.
+    redis_db = servers.redis_url(4).rsplit("/", 1)[1]
     run = subprocess.run(
-        [sys.executable, "bench/stack_load.py", "--postgres-url", url, "--redis-db", "4"]
+        [sys.executable, "bench/stack_load.py", "--postgres-url", url, "--redis-db", redis_db]
         + ["--publish-every", "2", "--concurrency", "4", "--json", str(figures_path)],
         cwd=servers.ROOT,
         env={**os.environ, "LOAD_SECONDS": "12"},

@@ -320,6 +320,7 @@ HEADLESS_CACHE = {
     "POLL_SECONDS": float(os.environ.get("API_CACHE_POLL_SECONDS", "0.25")),
     "WARM": env_bool("API_CACHE_WARM", True),
     "WARM_LIMIT": int(os.environ.get("API_CACHE_WARM_LIMIT", "200")),
+    "PURGE_AGAIN_SECONDS": float(os.environ.get("API_CACHE_PURGE_AGAIN_SECONDS", "5")),
     # A CDN in front of the API, purged by tag after each change (docs/production.md).
     "PURGE_BACKENDS": {
         **(

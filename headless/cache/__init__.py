@@ -17,9 +17,10 @@ committed change. How:
   a request looks its key up once (:func:`lookup_hit` before the view, :func:`lookup` in it)
   and the view files its answer (:func:`store`).
 - **The first visitor after a change does not pay for it**: once a change commits,
-  :data:`committed` is sent; :mod:`.tasks` renders again the answers the warm index
-  (:mod:`.warm`) lists under its tags, then purges them from CDNs (:mod:`.purge`, with
-  Wagtail-style backends in :mod:`.backends`).
+  :data:`committed` is sent; once every server has read it, :mod:`.tasks` purges the answers
+  the warm index (:mod:`.warm`) lists under its tags, and the tags, from CDNs (:mod:`.purge`,
+  with Wagtail-style backends in :mod:`.backends`; once more ``PURGE_AGAIN_SECONDS`` later),
+  then renders them again. An answer rendered across a change is sent for no cache to keep.
 - **The cache is an accelerator**: when its store is out of reach answers come from the
   database, and :mod:`.outage` says so once a minute.
 

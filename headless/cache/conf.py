@@ -34,6 +34,11 @@ DEFAULTS = {
     "WARM_LIMIT": 200,
     # How many URLs the warm index lists under each tag (the least asked for leave first).
     "WARM_INDEX_PER_TAG": 1000,
+    # A second purge of a change's answers this many seconds after the first, by the cache
+    # worker: an answer a server sent before it read the change (at most POLL_SECONDS after the
+    # commit) that reached the CDN after the first purge, slowed on its way, is dropped then.
+    # 0: purge once.
+    "PURGE_AGAIN_SECONDS": 5,
     # CDNs purged by tag after a change: {name: {"BACKEND": dotted path, **params}}, as
     # WAGTAILFRONTENDCACHE names Wagtail's URL purgers (see headless.cache.backends).
     "PURGE_BACKENDS": {},

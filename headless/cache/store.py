@@ -168,9 +168,13 @@ def _tag_headers(depends_on):
     return ",".join(names), " ".join(names)
 
 
-def _cache_headers(response, depends_on=(), tag_headers=None):
-    if 200 <= response.status_code < 300:
+def _cache_headers(response, depends_on=(), tag_headers=None, shared=True):
+    """``shared``: whether a CDN may keep a successful answer (not one rendered across a change:
+    see :func:`store`)."""
+    if 200 <= response.status_code < 300 and shared:
         patch_cache_control(response, public=True, max_age=cache_settings.MAX_AGE)
+    elif 200 <= response.status_code < 300:
+        patch_cache_control(response, no_cache=True, no_store=True)
     else:
         patch_cache_control(response, no_cache=True)
     if depends_on and tag_headers is None:
@@ -338,6 +342,12 @@ def store(request, response, current, depends_on, own=None):
     Always returns the response with its cache headers. A response without tags is not
     cached: nothing would ever say it is stale. ``own`` is the tag of the object the response
     is about, if it is about one (a page's detail): it is rendered first after a change.
+
+    A response during whose rendering one of its tags changed (the versions read now differ
+    from ``current``) may show what was there before the change, and the CDN's purge for that
+    change may already have passed (it comes ``POLL_SECONDS`` after the commit; a render can
+    take longer): it is sent, but marked for no cache to keep (``no-cache, no-store``) and not
+    stored. Reading the versions again costs no round trip but a due poll.
     """
     depends_on = set(depends_on)
     if depends_on:
@@ -352,6 +362,11 @@ def store(request, response, current, depends_on, own=None):
             response.render()
         set_response_etag(response)
         deps = {tag: current.get(tag, 0) for tag in depends_on}
+        now = versions.get()
+        if any(now.get(tag, 0) != version for tag, version in deps.items()):
+            response["X-Cache"] = "miss"
+            patch_vary_headers(response, ["Accept"])
+            return _cache_headers(response, depends_on, shared=False)
         content = response.content
         encoded = compression.encode(content)  # once per entry: no hit compresses
         tag_headers = _tag_headers(deps)  # written once: a hit sends them as they are

@@ -11,6 +11,7 @@ are followed by one task, when it ends.
 
 """
 
+import datetime
 import logging
 import threading
 import time
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 
 from .. import inprocess
@@ -75,31 +76,68 @@ def after_change(tags, committed_at):
     not fetch the old answer from a server that has not yet seen it. It comes before the
     re-rendering, which takes seconds for a change many answers show: the CDN would serve the
     old answers meanwhile (a request it sends before its answer is rendered again is rendered by
-    the server it reaches).
+    the server it reaches). For the same reason the re-rendering gives way to the next change's
+    purge (:func:`render_again`), and :func:`purge_again` purges once more
+    ``PURGE_AGAIN_SECONDS`` later.
     """
     urls = warm.cached_urls(tags, cache_settings.WARM_LIMIT)
     if purge.configured():
         wait = committed_at + cache_settings.POLL_SECONDS + 0.1 - time.time()
         time.sleep(min(max(wait, 0), 5))
         purge.purge(tags, urls)
+        again = cache_settings.PURGE_AGAIN_SECONDS
+        if again and purge_again.get_backend().supports_defer:
+            run_after = timezone.now() + datetime.timedelta(seconds=again)
+            purge_again.using(run_after=run_after).enqueue(tags, urls)
     return render_again(urls) if cache_settings.WARM else 0
+
+
+@task(backend="cache")
+def purge_again(tags, urls):
+    """The second purge of ``tags`` and ``urls``, ``PURGE_AGAIN_SECONDS`` after the first.
+
+    After the first purge a CDN may still receive, and keep, an old answer: one a server sent
+    before it read the change (hits and renders are checked against the versions it read, at
+    most ``POLL_SECONDS`` old, and the first purge comes 0.1 s after that) that took longer
+    than that to reach the CDN. Every answer sent once every server has read the change is
+    either current or marked for no cache to keep (:func:`.store.store`), so one more purge,
+    later than any such answer's way to the CDN, drops the last old copies.
+    """
+    purge.purge(tags, urls)
+
+
+@task(backend="cache", priority=-10)
+def render_later(urls):
+    """Render ``urls`` again, what :func:`render_again` left when a newer change committed.
+
+    Queued below :func:`after_change`, so the purges of the changes waiting go first."""
+    return render_again(urls)
 
 
 def render_again(urls):
     """Render ``urls`` again, into the cache; how many of them are now cached.
 
     The versions are read afresh first, so nothing is rendered from a copy older than the change.
+    Once another change has committed (the versions read between two answers differ), the rest
+    are left to :func:`render_later`: that change's :func:`after_change` waits in the same
+    worker's queue, and its purge must not wait for these renders (seconds for a change many
+    answers show) while the CDN serves what it made old.
     """
     versions.expire()
-    warmed = 0
+    started = versions.get()
+    warmed = rendered = 0
     for url in urls:
+        if versions.get() is not started:  # replaced whole when a poll finds a change
+            render_later.enqueue(urls[rendered:])
+            break
+        rendered += 1
         try:
             response = render(url)
         except Exception:
             logger.exception("Re-rendering %s after a change failed", url)
             continue
         warmed += response.get("X-Cache") in ("miss", "hit")
-    logger.info("Re-rendered %d of %d cached responses after a change", warmed, len(urls))
+    logger.info("Re-rendered %d of %d cached responses after a change", warmed, rendered)
     return warmed
 
 
