@@ -9,12 +9,25 @@ import re
 import threading
 from contextlib import contextmanager
 from http.server import ThreadingHTTPServer
+from pathlib import Path
 
 from playwright.sync_api import expect
 
 from tests.totp import set_up_app
 
 PASSWORD = "correct-horse-battery-staple"
+
+# Debian's chromium, never a browser Playwright downloads (bench/live_checks_bench.py too).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def log_in(page, admin_url, django_user_model):

@@ -77,19 +77,6 @@ def admin_url(live_server, transactional_db, django_db_serialized_rollback, site
     return f"{live_server.url}/admin/"
 
 
-# Browser tests (marked browser): Debian's chromium, never a browser Playwright downloads.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 @pytest.fixture
 def article_to_translate(article_index, django_user_model):
     """A published article with one heading, and "editor", of the Editors group, to translate it
@@ -108,8 +95,8 @@ def article_to_translate(article_index, django_user_model):
 
 @pytest.fixture
 def browser_page(request, monkeypatch):
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium"
+    if not browser.CHROMIUM.exists():
+        message = f"{browser.CHROMIUM} is missing: apt-get install chromium"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -118,8 +105,10 @@ def browser_page(request, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        chromium = playwright.chromium.launch(
+            executable_path=str(browser.CHROMIUM), args=browser.CHROMIUM_ARGS
+        )
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(15_000)
         failed_before = request.session.testsfailed
         yield page
@@ -129,7 +118,7 @@ def browser_page(request, monkeypatch):
             page.screenshot(path=shot, full_page=True)
             shot.with_suffix(".html").write_text(page.content())
             print(f"The page at the failure: {shot} and {shot.with_suffix('.html')}")
-        browser.close()
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import pytest
 import wagtail_factories
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 from wagtail_localize.models import Translation
 
 from articles import accessibility, body
@@ -25,6 +26,11 @@ HARD = (
     "and graded physiotherapeutic reconditioning demonstrate considerable effectiveness "
     "regarding functional restoration notwithstanding substantial heterogeneity.</p>"
 )
+
+QUERIES_OF_ONE_UPDATE = 80
+"""SQL queries of one update of the Checks panel (the form posted, the preview shown), as
+measured for a short article: most are Wagtail's (the page, its latest revision, the form's
+choosers, the stored form state), then the preview token and the preview endpoint's reads."""
 
 
 @pytest.fixture(autouse=True)
@@ -224,3 +230,26 @@ def test_a_translation_previewed_in_its_editor_carries_the_same_marks_and_checks
     )
     assert "antes-de-venir" in sections(shown)
     assert READING_RULE in axe_configuration(shown)["options"]["runOnly"]
+
+
+def test_one_update_of_the_checks_panel_reads_a_bounded_number_of_queries(
+    editor, article, django_assert_max_num_queries
+):
+    """The preview panel's POST of the form and the GET of the preview the checks run on: what
+    each pause of the editor costs the server (bench/live_checks_bench.py times it)."""
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(article.pk,))
+    data = nested_form_data(
+        {
+            "title": "Your first visit",
+            "slug": article.slug,
+            "summary": "Draft summary",
+            "hero_image_alt": "",
+            "body": streamfield(draft_body(HARD)),
+            "comments": inline_formset([]),
+        }
+    )
+    with django_assert_max_num_queries(QUERIES_OF_ONE_UPDATE):
+        posted = editor.post(url, data)
+        shown = editor.get(url, {"in_preview_panel": "true"})
+    assert posted.json()["is_valid"]
+    assert sections(shown_html(shown))["what-the-treatment-is"].has_attr("data-reading-above")
