@@ -117,6 +117,21 @@ class ReviewedSnippet(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMix
         for_concrete_model=False,
     )
 
+    UNSERVED_FIELDS = (
+        "has_unpublished_changes",
+        "latest_revision",
+        "live_revision",
+        "go_live_at",
+        "expire_at",
+        "expired",
+        "locked",
+        "locked_at",
+        "locked_by",
+    )
+    """Editing and scheduling columns the API never shows nor asks, as
+    ``headless.pages.UNSERVED_PAGE_FIELDS`` are a page's: left out where a snippet is read
+    along with the page that shows it."""
+
     class Meta:
         abstract = True
 
@@ -231,6 +246,14 @@ class ArticleIndexPage(HeadlessPage, Page):
 
     def permissions_for_user(self, user):
         return ArticleIndexPermissionTester(user, self)
+
+
+UNSERVED_CLINICIAN_FIELDS = tuple(
+    f"{clinician}__{name}"
+    for clinician in ("author", "reviewer")
+    for name in ReviewedSnippet.UNSERVED_FIELDS
+)
+"""The article's clinicians' columns left out where they are read with it (18 of 77)."""
 
 
 class ArticlePage(HeadlessPage, Page):
@@ -367,7 +390,9 @@ class ArticlePage(HeadlessPage, Page):
         # the other pages', once each, in one query (References.load): read along, their
         # columns would more than double what the query selects and Django compiles, and a
         # listing would make an image object per card for the same few images.
-        queryset = queryset.select_related("author", "reviewer").defer(*UNSERVED_PAGE_FIELDS)
+        queryset = queryset.select_related("author", "reviewer").defer(
+            *UNSERVED_PAGE_FIELDS, *UNSERVED_CLINICIAN_FIELDS
+        )
         if detail:
             # Conditions are fetched together with the related articles' (prepare_api_detail).
             return queryset.prefetch_related("treatments")
@@ -408,7 +433,7 @@ class ArticlePage(HeadlessPage, Page):
         self.related_articles = newest_first(
             unordered(ArticlePage.objects.filter(pk__in=newest))
             .defer_streamfields()
-            .defer(*UNSERVED_PAGE_FIELDS)
+            .defer(*UNSERVED_PAGE_FIELDS, *UNSERVED_CLINICIAN_FIELDS)
             .select_related("author", "reviewer")
         )
         # One query for every article's conditions; a preview already holds its own.

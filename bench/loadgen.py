@@ -1,8 +1,11 @@
 """What the bench scripts share: Django on a throwaway SQLite file, a throwaway PostgreSQL
-database and a threaded HTTP load."""
+database, a threaded HTTP load and one driven by ``wrk``."""
 
 import http.client
+import json
 import os
+import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -93,8 +96,97 @@ def load(port, paths, duration, concurrency, headers=None):
     }
 
 
+def drain(port, connections, path="/healthz"):
+    """Wait until the server has finished what a load left behind.
+
+    wrk stops at its deadline without waiting for the answers under way, which the server still
+    renders; ``connections`` cheap requests sent at once are answered only after them.
+    """
+
+    def ask():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        try:
+            conn.request("GET", path)
+            conn.getresponse().read()
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_rotate.lua"
+
+
+def wrk_load(port, paths, duration, connections, threads=1, headers=None, workdir=None):
+    """GET ``paths`` in turn with ``wrk`` (``bench/wrk_rotate.lua``) for ``duration`` seconds
+    (whole seconds: wrk takes no fractions), keeping ``connections`` open from ``threads``
+    threads.
+
+    Returns, as :func:`load` does, the wall time, one description per failure (answers other
+    than 2xx, and wrk's socket errors and timeouts) and the count of ``X-Cache: hit`` answers;
+    instead of every latency, the count of 2xx answers and ``weighted``: wrk's latency
+    quantiles from 0.5% to 99.5%, each with the share of answers it stands for (answers other than 2xx, and wrk's socket errors and
+    timeouts) and the count of ``X-Cache: hit`` answers.
+    """
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk), or use --client python")
+    with tempfile.NamedTemporaryFile("w", suffix=".paths", dir=workdir, delete=False) as file:
+        file.write("\n".join(paths) + "\n")
+    try:
+        command = [
+            wrk,
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{max(1, round(duration))}s",
+            "--timeout",
+            "60s",
+            "-s",
+            str(WRK_SCRIPT),
+            f"http://127.0.0.1:{port}",
+            "--",
+            file.name,
+            *(f"{name}: {value}" for name, value in (headers or {}).items()),
+        ]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(file.name)
+    line = next((line for line in output.splitlines() if line.startswith("WRK_JSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk printed no summary:\n{output}")
+    numbers = json.loads(line.removeprefix("WRK_JSON "))
+    failures = ["an answer not 2xx"] * numbers["non_2xx"]
+    for kind in ("connect_errors", "read_errors", "write_errors", "timeouts"):
+        failures += [f"wrk {kind.replace('_', ' ')}"] * numbers[kind]
+    weight = numbers["ok"] / len(numbers["quantiles_us"])
+    return {
+        "wall": numbers["seconds"],
+        "requests": numbers["ok"],
+        "weighted": [(value / 1e6, weight) for value in numbers["quantiles_us"]],
+        "failures": failures,
+        "hits": numbers["hits"],
+    }
+
+
 def percentile(sorted_values, fraction):
     """The value at ``fraction`` of ``sorted_values`` (seconds), in milliseconds."""
     if not sorted_values:
         return float("nan")
     return sorted_values[min(len(sorted_values) - 1, int(fraction * len(sorted_values)))] * 1000
+
+
+def weighted_percentile(weighted, fraction):
+    """The value at ``fraction`` of ``(seconds, weight)`` pairs sorted by value, in ms."""
+    total = sum(weight for _, weight in weighted)
+    if not total:
+        return float("nan")
+    seen = 0
+    for value, weight in weighted:
+        seen += weight
+        if seen >= fraction * total:
+            return value * 1000
+    return weighted[-1][0] * 1000

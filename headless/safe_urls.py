@@ -37,8 +37,18 @@ def is_safe_url(value):
     """Whether ``value`` may be a link's target in what the API serves (see the module)."""
     if value is None:
         return True
-    url = unicodedata.normalize("NFKC", html.unescape(str(value))).strip()
-    if any(_is_hidden(char) for char in url) or "\\" in url:
+    url = str(value)
+    # The common case first, with the same outcome: text without "&" has no entity to decode,
+    # ASCII is its own NFKC form, and the only hidden ASCII characters are the unprintable ones
+    # (C0 controls and DEL; a plain space is printable). Every link of every paragraph is
+    # judged on each uncached answer, so this is most of what the rule costs.
+    if "&" in url:
+        url = html.unescape(url)
+    if not url.isascii():
+        url = unicodedata.normalize("NFKC", url)
+    url = url.strip()
+    hidden = not url.isprintable() if url.isascii() else any(_is_hidden(char) for char in url)
+    if hidden or "\\" in url:
         return False
     if url.startswith("//"):
         return False

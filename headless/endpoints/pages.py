@@ -54,24 +54,36 @@ class FieldsBuiltOnceMixin:
     def get_fields(self):
         built = type(self).__dict__.get("_fields_built")
         if built is None:
-            built = super().get_fields()
+            built = {
+                name: (field, _holds_fields(field)) for name, field in super().get_fields().items()
+            }
             type(self)._fields_built = built
-        return {name: _unbound_copy(field) for name, field in built.items()}
+        return {
+            name: copy.deepcopy(field) if deep else _shallow_copy(field)
+            for name, (field, deep) in built.items()
+        }
 
 
-def _unbound_copy(field):
-    """A copy of the unbound ``field`` to bind to one serializer instance.
+def _holds_fields(field):
+    """Whether the unbound ``field`` must be copied deep to be bound to one serializer instance.
 
     DRF's deep copy builds the field again from its arguments, which costs more than the rest
     of what a field does for a page. Binding sets only the copy's own attributes (its name,
     parent, label and source), so a shallow copy serves, unless the field holds fields of its
-    own (a nested serializer, a list's child): those are bound to it, and copied deep.
+    own (a nested serializer, a list's child): those are bound to it, and copied deep. Asked
+    once per field, when the class first builds its fields.
     """
-    if isinstance(field, BaseSerializer) or any(
+    return isinstance(field, BaseSerializer) or any(
         isinstance(value, Field) for value in vars(field).values()
-    ):
-        return copy.deepcopy(field)
-    return copy.copy(field)
+    )
+
+
+def _shallow_copy(field):
+    """``copy.copy(field)`` as it is for a DRF field (no ``__copy__`` nor ``__setstate__``),
+    without going through ``__reduce_ex__``: a new instance with the same attributes."""
+    clone = type(field).__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone
 
 
 class NestedPageSerializer(FieldsBuiltOnceMixin, PageSerializer):
