@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.http import http_date
 
+from . import cache
+from .cache import tags as cache_tags
+
 _registry = {}
 
 REQUEST_ATTRIBUTE = "_api_deprecations"
@@ -37,7 +40,7 @@ class Deprecation:
 
     @property
     def tag(self):
-        return f"deprecated-{self.name}"
+        return cache_tags.deprecated(self.name)
 
     @property
     def sunset(self):
@@ -71,9 +74,7 @@ def carried(request, response):
     """The deprecations the answer carries: noted while rendering it, or named by the tags of a
     cached answer."""
     found = set(getattr(request, REQUEST_ATTRIBUTE, ()))
-    tags = response.get("Cache-Tag")
-    if tags:
-        found.update(_registry[tag] for tag in tags.split(",") if tag in _registry)
+    found.update(_registry[tag] for tag in cache.response_tags(response) if tag in _registry)
     return found
 
 

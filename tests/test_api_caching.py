@@ -4,6 +4,7 @@ import io
 
 import pytest
 import wagtail_factories
+from django.core import checks
 from django.core.management import call_command
 
 from articles.models import ArticlePage
@@ -247,3 +248,35 @@ def test_a_miss_reads_the_shared_cache_once(client, article, cache_reads, path):
     cache_reads.clear()
     assert client.get(url)["X-Cache"] == "miss"
     assert len([key for key in cache_reads if key.startswith("api:response:")]) == 1, cache_reads
+
+
+def cache_problems():
+    return {
+        problem.id: problem
+        for problem in checks.run_checks(tags=[checks.Tags.caches])
+        if problem.id.startswith("headless.")
+    }
+
+
+def test_the_project_cache_settings_pass_the_system_checks():
+    assert cache_problems() == {}
+
+
+def test_a_misspelt_cache_setting_is_a_warning_naming_the_setting_meant(settings):
+    # Without the check, a typo in HEADLESS_CACHE silently leaves the default in place.
+    settings.HEADLESS_CACHE = {**settings.HEADLESS_CACHE, "POLL_SECOND": 1}
+    warning = cache_problems()["headless.W002"]
+    assert warning.level == checks.WARNING
+    assert "'POLL_SECOND'" in warning.msg
+    assert "'POLL_SECONDS'" in warning.hint
+
+
+def test_a_purge_backend_without_its_backend_class_is_an_error(settings):
+    # Otherwise the first publish's purge fails on it, long after the deploy.
+    settings.HEADLESS_CACHE = {
+        **settings.HEADLESS_CACHE,
+        "PURGE_BACKENDS": {"cdn": {"ZONE_ID": "zone", "API_TOKEN": "token"}},
+    }
+    error = cache_problems()["headless.E001"]
+    assert error.level == checks.ERROR
+    assert "'cdn'" in error.msg and "BACKEND" in error.msg

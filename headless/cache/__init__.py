@@ -31,7 +31,7 @@ public face, with :mod:`.tags`; its other modules are private to it (import-lint
 from . import warm
 from .conf import cache_settings
 from .outage import ERRORS
-from .store import STALE, local, lookup, lookup_hit, private, store
+from .store import STALE, local, lookup, lookup_hit, private, response_tags, store
 from .tags import EVERYTHING
 from .tasks import after_change, change_committed, followed_as_one
 from .versions import Memo, changed, committed, request_versions, versions
@@ -67,6 +67,7 @@ __all__ = [
     "register_signal_handlers",
     "request_versions",
     "reset",
+    "response_tags",
     "store",
     "versions",
 ]

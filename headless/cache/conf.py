@@ -46,16 +46,26 @@ DEFAULTS = {
 
 
 class CacheSettings:
-    """``settings.HEADLESS_CACHE[name]``, or its default, as attributes."""
+    """``settings.HEADLESS_CACHE[name]``, or its default, as attributes.
+
+    ``defaults`` are the settings there are; a name the project sets that is not among them
+    does nothing, and ``manage.py check`` says so (:mod:`headless.checks`).
+    """
 
     def __init__(self):
+        self.defaults = DEFAULTS
         self._values = None
+
+    @property
+    def user_settings(self):
+        """What the project sets: ``settings.HEADLESS_CACHE``, as it is."""
+        return getattr(settings, "HEADLESS_CACHE", {})
 
     def __getattr__(self, name):
         if name not in DEFAULTS:
             raise AttributeError(f"HEADLESS_CACHE has no setting {name!r}")
         if self._values is None:
-            self._values = {**DEFAULTS, **getattr(settings, "HEADLESS_CACHE", {})}
+            self._values = {**DEFAULTS, **self.user_settings}
         return self._values[name]
 
     def reload(self):

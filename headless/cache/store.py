@@ -168,6 +168,11 @@ def _tag_headers(depends_on):
     return ",".join(names), " ".join(names)
 
 
+def response_tags(response):
+    """The tags an answer names in its ``Cache-Tag`` header, rendered now or cached."""
+    return set(filter(None, response.get("Cache-Tag", "").split(",")))
+
+
 def _cache_headers(response, depends_on=(), tag_headers=None, shared=True):
     """``shared``: whether a CDN may keep a successful answer (not one rendered across a change:
     see :func:`store`)."""

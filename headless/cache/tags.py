@@ -3,8 +3,8 @@
 A tag names something a change can touch: one object (``page-12``, ``image-3``,
 ``document-5``, ``snippet-condition-4``), or a set many answers show (``pages``, which listings,
 searches and find-by-path filter; ``images``, ``documents``, ``snippets-condition``; the
-site-wide ``settings`` and ``redirects``; ``restrictions``), or ``all``, which every answer
-depends on. Answers send them to CDNs as ``Cache-Tag`` and ``Surrogate-Key``, and webhooks
+site-wide ``settings`` and ``redirects``; ``restrictions``), or a deprecated value an answer
+carries (``deprecated-ContactPage.submit_url``), or ``all``, which every answer depends on. Answers send them to CDNs as ``Cache-Tag`` and ``Surrogate-Key``, and webhooks
 send them to frontends: their spelling is part of the API.
 
 Code outside this package builds tags with these constructors and asks :func:`kind` what a
@@ -41,6 +41,9 @@ PAGE, IMAGE, DOCUMENT, SNIPPET, SNIPPETS = "page", "image", "document", "snippet
 """The kinds :func:`kind` answers for tags of one object (and ``snippets`` for a snippet
 model's set); a set tag's kind is the tag itself."""
 
+DEPRECATED = "deprecated"
+"""The kind of a deprecated value's tag (:func:`deprecated`)."""
+
 BROAD = frozenset({EVERYTHING})
 """Tags on every answer: listing answers under them would say nothing a re-render could use."""
 
@@ -69,6 +72,12 @@ def snippet(obj):
 def snippets(model):
     """The tag of a snippet model's set, which its listing shows: ``snippets-<model name>``."""
     return f"{SNIPPETS}-{model._meta.model_name}"
+
+
+def deprecated(name):
+    """The tag of the answers that carry the deprecated value ``name`` (``deprecated-<name>``):
+    a cached answer gets that deprecation's headers by it (:mod:`headless.deprecations`)."""
+    return f"{DEPRECATED}-{name}"
 
 
 def object_tag(obj):
