@@ -691,6 +691,7 @@ CONTENT_MODELS = {
 NOT_PUBLISHING = {
     # Ours
     "url:articles_submit_translation": "starts the Medical review workflow on a draft",
+    "url:articles_translation_checks": "reads (GET only: a translation's checks, nothing saved)",
     "url:contact:submit": "a patient's form submission, not content",
     "code:wagtail/workflows.py": "Wagtail's finish action, replaced by ours "
     "(WAGTAIL_FINISH_WORKFLOW_ACTION: articles/workflows.py)",
