@@ -11,13 +11,13 @@ have problems (the editor sees them listed); publishing or submitting for review
 import re
 from dataclasses import asdict, dataclass
 
-from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from wagtail.blocks import ListBlock, StructBlock
 from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from . import rich_text
 from .blocks import DOI_RE, PMID_RE
 
 GENERIC_LINK_TEXT = {"click here", "read more", "here", "this link", "learn more"}
@@ -52,12 +52,9 @@ def _where(child, index, item=None, item_word="item"):
     return f"{where}, {item_word} {item + 1}" if item is not None else where
 
 
-def _text(source):
-    return BeautifulSoup(source or "", "html.parser").get_text(" ", strip=True)
-
-
 def _rich_texts(body):
-    """``(path, where, html source)`` of every rich text in the body."""
+    """``(path, where, html source)`` of every rich text in the body (read it with
+    :func:`articles.rich_text.read`, which parses each text once for every rule)."""
     for i, child in enumerate(body):
         if child.block_type == "paragraph":
             yield (i,), _where(child, i), child.value.source
@@ -74,8 +71,8 @@ def _headings(body):
         if child.block_type == "heading":
             yield (i, "level"), _where(child, i), int(child.value["level"][1])
     for path, where, source in _rich_texts(body):
-        for tag in BeautifulSoup(source, "html.parser").find_all(re.compile(r"^h[1-6]$")):
-            yield path, where, int(tag.name[1])
+        for level in rich_text.read(source).heading_levels:
+            yield path, where, level
 
 
 # The rules. Each yields the problems of one kind.
@@ -97,14 +94,12 @@ def rich_text_image_alt_text(body):
     no ``alt`` at all means nobody was asked (pasted or imported content).
     """
     for path, where, source in _rich_texts(body):
-        soup = BeautifulSoup(source, "html.parser")
-        for embed in soup.find_all("embed", embedtype="image"):
-            if not embed.has_attr("alt"):
-                message = (
-                    "An image in this text has no alt text: choose it again and describe it, "
-                    "or mark it decorative."
-                )
-                yield Problem("body", path, message, where)
+        for _ in range(rich_text.read(source).images_without_alt):
+            message = (
+                "An image in this text has no alt text: choose it again and describe it, "
+                "or mark it decorative."
+            )
+            yield Problem("body", path, message, where)
 
 
 def heading_order(body):
@@ -135,8 +130,7 @@ def _generic(text):
 def link_text(body):
     """A link whose text is empty or only a generic phrase such as "click here"."""
     for path, where, source in _rich_texts(body):
-        for link in BeautifulSoup(source, "html.parser").find_all("a"):
-            text = link.get_text(" ", strip=True)
+        for text in rich_text.read(source).link_texts:
             if not text:
                 yield Problem("body", path, "A link in this text has no words to click.", where)
             elif _generic(text):
@@ -165,7 +159,7 @@ def empty_content(body):
                 if not (item.get("title") or "").strip():
                     path = (i, "items", j, "title")
                     yield Problem("body", path, "This accordion item has no title.", where)
-                if not _text(item["body"].source):
+                if not rich_text.read(item["body"].source).text:
                     path = (i, "items", j, "body")
                     yield Problem("body", path, "This accordion item has no text.", where)
 

@@ -34,10 +34,10 @@ one-syllable words in short sentences; "grade 0" says the same to an editor).
 
 import re
 
-from bs4 import BeautifulSoup
 from textstat import textstat
 from textstat.backend import counts, metrics
 
+from . import rich_text
 from .blocks import heading_anchor
 
 FORMULA = "flesch_kincaid_grade"
@@ -58,22 +58,13 @@ def formula_for(language_code):
 LONGEST_SENTENCES = 3
 HARDEST_WORDS = 8
 
-BLOCK_ELEMENTS = ["p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote"]
 SENTENCE_END = re.compile(r"[.!?:;]['\")\]]*$")
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 
 
 def rich_text_units(source):
     """The text of each block element of stored rich text (paragraphs, list items)."""
-    soup = BeautifulSoup(source or "", "html.parser")
-    elements = soup.find_all(BLOCK_ELEMENTS)
-    # Only the innermost block elements: a list item's paragraph is one unit, not two.
-    units = [
-        element.get_text(" ", strip=True)
-        for element in elements
-        if not element.find(BLOCK_ELEMENTS)
-    ]
-    return units or [soup.get_text(" ", strip=True)]
+    return rich_text.read(source).units
 
 
 def body_units(body):

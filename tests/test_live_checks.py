@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 from wagtail_localize.models import Translation
 
-from articles import accessibility, body
+from articles import accessibility, body, rich_text
 from articles.live_checks import MARKED_CHECK, READING_RULE, RULES, rule_name
 from articles.models import ArticlePage
 from tests.factories import ArticlePageFactory, translate
@@ -253,3 +253,40 @@ def test_one_update_of_the_checks_panel_reads_a_bounded_number_of_queries(
         shown = editor.get(url, {"in_preview_panel": "true"})
     assert posted.json()["is_valid"]
     assert sections(shown_html(shown))["what-the-treatment-is"].has_attr("data-reading-above")
+
+
+def test_an_update_of_the_checks_panel_parses_only_the_rich_text_the_editor_changed(
+    editor, article, monkeypatch
+):
+    """The reading level and every accessibility rule read each rich text from one parse,
+    remembered by its HTML: a pause in a long article costs the parse of the text typed in."""
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(article.pk,))
+    unchanged = paragraph(EASY)  # Draftail keeps a block's key while the editor types
+
+    def update(middle):
+        body = draft_body(middle)
+        body[1] = ("paragraph", unchanged)
+        data = nested_form_data(
+            {
+                "title": "Your first visit",
+                "slug": article.slug,
+                "summary": "",
+                "hero_image_alt": "",
+                "body": streamfield(body),
+                "comments": inline_formset([]),
+            }
+        )
+        assert editor.post(url, data).json()["is_valid"]
+        return shown_html(editor.get(url, {"in_preview_panel": "true"}))
+
+    update(EASY)
+    parsed, parse = [], rich_text.BeautifulSoup
+    monkeypatch.setattr(
+        rich_text,
+        "BeautifulSoup",
+        lambda source, *args: parsed.append(source) or parse(source, *args),
+    )
+    shown = update(HARD)
+
+    assert len(parsed) == 1 and "Comprehensive multidisciplinary" in parsed[0]
+    assert sections(shown)["what-the-treatment-is"].has_attr("data-reading-above")
