@@ -14,10 +14,13 @@ The name is made in ``generate_filename``, which a model's file field calls befo
 file; a restore (``cms/backup.py``) saves files under the names it has, through ``save``.
 """
 
+import functools
 import posixpath
 import secrets
+from urllib.parse import urljoin
 
 from django.core.files.storage import FileSystemStorage
+from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
 
 RENDITIONS = "images/"
@@ -43,6 +46,28 @@ class UniqueRenditionNames:
 
 class MediaFileSystemStorage(UniqueRenditionNames, FileSystemStorage):
     """Media on local disk (``MEDIA_ROOT``), served by the proxy at ``MEDIA_URL``."""
+
+    def url(self, name):
+        """``FileSystemStorage.url`` without its ``urljoin`` (a detail lists some 70 renditions):
+        the quoted name appended to ``base_url``, wherever that is the same URL."""
+        path = filepath_to_uri(name)
+        if path is None or not _appends(self.base_url) or not _plain_path(path):
+            return super().url(name)
+        return self.base_url + path.lstrip("/")
+
+
+@functools.cache
+def _appends(base_url):
+    """Whether ``urljoin(base_url, path)`` is ``base_url + path`` for a plain path: the base
+    ends with a slash, and has no empty or dot segments for ``urljoin`` to drop."""
+    return base_url is not None and urljoin(base_url, "a/b") == f"{base_url}a/b"
+
+
+def _plain_path(path):
+    """A quoted path ``urljoin`` leaves as it is: no empty or dot segments (quoting leaves no
+    ``:``, ``?`` or ``#`` in it)."""
+    path = path.lstrip("/")
+    return "//" not in path and "/." not in f"/{path}"
 
 
 class MediaS3Storage(UniqueRenditionNames, S3Storage):

@@ -170,6 +170,14 @@ def test_admin_policy_allows_only_this_origin(production, client, editor):
     assert external_assets(response.text) == []
 
 
+def test_policy_lists_its_directives_in_the_settings_order(client, settings, site):
+    """The same policy in every process: django-csp alone orders it by string hashing."""
+    response = client.get("/api/v2/pages/")
+
+    names = [directive.split()[0] for directive in response["Content-Security-Policy"].split("; ")]
+    assert names == list(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
+
+
 def test_admin_page_editor_loads_nothing_the_policy_blocks(production, client, editor, home):
     article = ArticlePageFactory(parent=home, title="Living with nerve pain")
     log_in(client)

@@ -94,7 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the policy's directives in a fixed order (cms/security.py).
+    "cms.security.CSPMiddleware",
     # After everything that sets headers on every answer, before sessions, CSRF, users and
     # messages, which an anonymous answer never touches: an anonymous visitor's cached API
     # answer is served here, before URL resolution and the view (headless/middleware.py).
