@@ -35,7 +35,7 @@ from wagtail_localize.fields import BaseTranslatableField
 
 from headless import fields
 from headless.blocks import RICH_TEXT_FEATURES
-from headless.pages import UNSERVED_PAGE_FIELDS, HeadlessPage, unordered
+from headless.pages import UNSERVED_EDITING_FIELDS, UNSERVED_PAGE_FIELDS, HeadlessPage, unordered
 from headless.safe_urls import validate_rich_text_links, validate_safe_url
 from home.models import ClinicSettings
 
@@ -117,17 +117,7 @@ class ReviewedSnippet(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMix
         for_concrete_model=False,
     )
 
-    UNSERVED_FIELDS = (
-        "has_unpublished_changes",
-        "latest_revision",
-        "live_revision",
-        "go_live_at",
-        "expire_at",
-        "expired",
-        "locked",
-        "locked_at",
-        "locked_by",
-    )
+    UNSERVED_FIELDS = UNSERVED_EDITING_FIELDS
     """Editing and scheduling columns the API never shows nor asks, as
     ``headless.pages.UNSERVED_PAGE_FIELDS`` are a page's: left out where a snippet is read
     along with the page that shows it."""

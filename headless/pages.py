@@ -31,9 +31,7 @@ def route_in_language(site, path):
     return root, components[1:]
 
 
-UNSERVED_PAGE_FIELDS = (
-    "numchild",
-    "draft_title",
+UNSERVED_EDITING_FIELDS = (
     "has_unpublished_changes",
     "latest_revision",
     "live_revision",
@@ -43,8 +41,12 @@ UNSERVED_PAGE_FIELDS = (
     "locked",
     "locked_at",
     "locked_by",
-    "owner",
 )
+"""The columns of Wagtail's draft, revision, scheduling and locking mixins, which pages and
+snippets (``articles.models.Clinician.UNSERVED_FIELDS``) share: the API never shows nor asks
+them."""
+
+UNSERVED_PAGE_FIELDS = ("numchild", "draft_title", *UNSERVED_EDITING_FIELDS, "owner")
 """Wagtail's page columns the API never shows nor asks (editing and scheduling state): left
 out of what the API reads, ``queryset.defer(*UNSERVED_PAGE_FIELDS)``, so Django builds and
 reads fewer columns per page. Reading one later costs a query, which the query budgets catch."""
