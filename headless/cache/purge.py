@@ -12,7 +12,8 @@ Two ways, each used when configured:
 Purges are sent by the cache worker (:mod:`.tasks`) once every app server has seen the change,
 so the CDN's next request cannot fetch the old answer from a server yet to poll, and before it
 renders the stale answers again; and once more ``PURGE_AGAIN_SECONDS`` later, for an old answer
-that was on its way to the CDN during the first. A failed purge is logged; the answer then ages out of the CDN after ``MAX_AGE``.
+that was on its way to the CDN during the first. A failed purge is logged; the answer then ages
+out of the CDN after ``MAX_AGE``.
 """
 
 import logging

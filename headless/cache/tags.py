@@ -4,8 +4,9 @@ A tag names something a change can touch: one object (``page-12``, ``image-3``,
 ``document-5``, ``snippet-condition-4``), or a set many answers show (``pages``, which listings,
 searches and find-by-path filter; ``images``, ``documents``, ``snippets-condition``; the
 site-wide ``settings`` and ``redirects``; ``restrictions``), or a deprecated value an answer
-carries (``deprecated-ContactPage.submit_url``), or ``all``, which every answer depends on. Answers send them to CDNs as ``Cache-Tag`` and ``Surrogate-Key``, and webhooks
-send them to frontends: their spelling is part of the API.
+carries (``deprecated-ContactPage.submit_url``), or ``all``, which every answer depends on.
+Answers send them to CDNs as ``Cache-Tag`` and ``Surrogate-Key``, and webhooks send them to
+frontends: their spelling is part of the API.
 
 Code outside this package builds tags with these constructors and asks :func:`kind` what a
 tag names; nobody else spells or parses one.
