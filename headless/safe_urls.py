@@ -13,6 +13,7 @@ control, format or separator character inside it but a plain space (browsers dro
 newlines: ``java<TAB>script:``) or a backslash (read as a slash: ``\\evil.example``) refused.
 """
 
+import functools
 import html
 import re
 import unicodedata
@@ -129,4 +130,20 @@ def safe_html(html_text):
     without a target is left as ``<a>`` for the renderer to turn into its text. Sanitised by
     nh3 (the ammonia library), so ``style``, ``on*`` handlers, ``<svg>``, ``<iframe>``,
     ``<form action>``, ``poster``, ``background`` and ``xlink:href`` never pass."""
-    return _CLEANER.clean(html_text) if html_text else html_text
+    if not html_text:
+        return html_text
+    if len(html_text) > _REMEMBERED_LENGTH:
+        return _CLEANER.clean(html_text)
+    return _clean(html_text)
+
+
+_REMEMBERED_LENGTH = 8192
+"""The longest rendered rich text whose sanitised form is remembered: a paragraph or a list,
+as a body holds dozens of; a longer one (a whole imported page) is sanitised each time."""
+
+
+@functools.lru_cache(maxsize=2048)
+def _clean(html_text):
+    """nh3's output, remembered per process: it depends on its input alone, and an article's
+    rich texts come back unchanged with each answer rendered of it (at most 2,048 x 8 KB)."""
+    return _CLEANER.clean(html_text)
