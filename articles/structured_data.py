@@ -16,6 +16,7 @@ Every URL is absolute, on the frontend visitors use (``FRONTEND_URL``). A clinic
 degree (MD, DO, or the UK's MBBS/MBChB), otherwise a ``Person``.
 """
 
+import functools
 import html
 import re
 
@@ -210,7 +211,13 @@ def faq_questions(page):
 
 def plain_text(value):
     """Rich text as plain text: tags dropped, entities decoded, one line per paragraph."""
-    source = value.source if isinstance(value, RichText) else str(value or "")
+    return _plain_text(value.source if isinstance(value, RichText) else str(value or ""))
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_text(source):
+    """:func:`plain_text` of stored HTML, remembered per process (Django's ``strip_tags``
+    parses it in Python; an accordion's answers come back unchanged with each answer)."""
     text = html.unescape(strip_tags(_BLOCK_END.sub("\n", source)))
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
