@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Prefetch, prefetch_related_objects
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -67,6 +67,14 @@ def newest_first(pages):
         ),
         reverse=True,
     )
+
+
+def served_terms(lookup):
+    """An article's terms (``"conditions"``, ``"treatments"``) prefetched as the API reads them:
+    without their editing columns (``ReviewedSnippet.UNSERVED_FIELDS``), which are most of a
+    term's and would cost Django more to compile and convert than the query itself."""
+    model = ArticlePage._meta.get_field(lookup).related_model
+    return Prefetch(lookup, queryset=model.objects.defer(*model.UNSERVED_FIELDS))
 
 
 def medical_review_interval():
@@ -385,9 +393,9 @@ class ArticlePage(HeadlessPage, Page):
         )
         if detail:
             # Conditions are fetched together with the related articles' (prepare_api_detail).
-            return queryset.prefetch_related("treatments")
+            return queryset.prefetch_related(served_terms("treatments"))
         # A card needs no body: decoding 50 bodies would cost more than the whole query.
-        queryset = queryset.defer_streamfields().prefetch_related("conditions")
+        queryset = queryset.defer_streamfields().prefetch_related(served_terms("conditions"))
         return queryset.order_by("-first_published_at", "-pk")  # newest first
 
     def prepare_api_detail(self, public, preview=False):
@@ -428,7 +436,8 @@ class ArticlePage(HeadlessPage, Page):
         )
         # One query for every article's conditions; a preview already holds its own.
         prefetch_related_objects(
-            self.related_articles if preview else [self, *self.related_articles], "conditions"
+            self.related_articles if preview else [self, *self.related_articles],
+            served_terms("conditions"),
         )
 
     def collect_api_references(self, references, detail):
