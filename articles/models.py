@@ -246,12 +246,18 @@ class ArticleIndexPage(HeadlessPage, Page):
         return ArticleIndexPermissionTester(user, self)
 
 
-UNSERVED_CLINICIAN_FIELDS = tuple(
-    f"{clinician}__{name}"
-    for clinician in ("author", "reviewer")
-    for name in ReviewedSnippet.UNSERVED_FIELDS
-)
-"""The article's clinicians' columns left out where they are read with it (18 of 77)."""
+CLINICIANS = ("author", "reviewer")
+"""An article's clinicians, by their foreign keys."""
+
+
+def unserved_clinician_fields(clinicians=CLINICIANS):
+    """The columns of the article's ``clinicians`` left out where they are read with it (9 of a
+    clinician's 24)."""
+    return tuple(
+        f"{clinician}__{name}"
+        for clinician in clinicians
+        for name in ReviewedSnippet.UNSERVED_FIELDS
+    )
 
 
 class ArticlePage(HeadlessPage, Page):
@@ -388,8 +394,8 @@ class ArticlePage(HeadlessPage, Page):
         # the other pages', once each, in one query (References.load): read along, their
         # columns would more than double what the query selects and Django compiles, and a
         # listing would make an image object per card for the same few images.
-        queryset = queryset.select_related("author", "reviewer").defer(
-            *UNSERVED_PAGE_FIELDS, *UNSERVED_CLINICIAN_FIELDS
+        queryset = queryset.select_related(*CLINICIANS).defer(
+            *UNSERVED_PAGE_FIELDS, *unserved_clinician_fields()
         )
         if detail:
             # Conditions are fetched together with the related articles' (prepare_api_detail).
@@ -427,12 +433,13 @@ class ArticlePage(HeadlessPage, Page):
             .values("pk")[:3]
         )
         # The three come back unordered and are sorted here: an ORDER BY on a query of this
-        # many columns makes Django hash every column it selects while compiling it.
+        # many columns makes Django hash every column it selects while compiling it. Each is
+        # shown as a card: with the clinicians a card shows, read along.
         self.related_articles = newest_first(
             unordered(ArticlePage.objects.filter(pk__in=newest))
             .defer_streamfields()
-            .defer(*UNSERVED_PAGE_FIELDS, *UNSERVED_CLINICIAN_FIELDS)
-            .select_related("author", "reviewer")
+            .defer(*UNSERVED_PAGE_FIELDS, *unserved_clinician_fields(CARD_CLINICIANS))
+            .select_related(*CARD_CLINICIANS)
         )
         # One query for every article's conditions; a preview already holds its own.
         prefetch_related_objects(
@@ -440,11 +447,13 @@ class ArticlePage(HeadlessPage, Page):
             served_terms("conditions"),
         )
 
-    def collect_api_references(self, references, detail):
+    def collect_api_references(self, references, detail, clinicians=CLINICIANS):
+        """What the article's answer shows; ``clinicians`` are those it shows (a related
+        article's card: :data:`CARD_CLINICIANS`), the others are not read at all."""
         references.add_image_of(self, "hero_image")
         references.add_image_of(self, "social_image")
         references.add_translations(self)
-        for clinician in (self.author, self.reviewer):
+        for clinician in (getattr(self, name) for name in clinicians):
             if clinician:
                 references.add_image_of(clinician, "photo")
                 references.add_translatable(clinician, self.locale_id)
@@ -453,7 +462,7 @@ class ArticlePage(HeadlessPage, Page):
         if detail:
             references.add_stream(self.body)
             for article in getattr(self, "related_articles", ()):
-                article.collect_api_references(references, detail=False)
+                article.collect_api_references(references, detail=False, clinicians=CARD_CLINICIANS)
 
     def save(self, *args, **kwargs):
         self.compute_content_checks()
@@ -523,6 +532,11 @@ class ArticlePage(HeadlessPage, Page):
         texts = self.body.stream_block.get_searchable_content(self.body)
         words = sum(len(text.split()) for text in texts)
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+CARD_CLINICIANS = tuple(name for name in CLINICIANS if name in ArticlePage.api_listing_fields)
+"""The clinicians an article's card shows: a related article, always shown as a card, is read
+with these alone (``prepare_api_detail``)."""
 
 
 class MedicalReviewTask(AbstractGroupApprovalTask):

@@ -7,6 +7,8 @@ import pytest
 import wagtail_factories
 from django.core.cache import cache as django_cache
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import Document
 from wagtail.rich_text import RichText
@@ -245,6 +247,32 @@ def test_related_articles_share_a_condition(client, article, other_article, arti
     assert [item["id"] for item in related] == [other_article.pk]
     assert related[0]["meta"]["path"] == "/articles/sleep-and-pain/"
     assert related[0]["summary"]
+
+
+def test_a_related_articles_card_depends_on_what_it_shows_only(
+    client, article, other_article, django_assert_num_queries
+):
+    # A card shows its author, not its reviewer: the reviewer's photo changing must not purge
+    # the article that lists the card, nor its reviewer cost the answer a query.
+    def uncached():
+        client.get(f"/api/v2/pages/{article.pk}/")  # renditions are made on first use
+        django_cache.clear()  # a render, not a cached copy
+        api_cache.reset()
+
+    uncached()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/api/v2/pages/{article.pk}/")
+    before = len(queries)  # the next request empties the connection's log
+    photo = wagtail_factories.ImageFactory(title="Reviewer of the related article")
+    other_article.reviewer = ClinicianFactory(name="Dr Cy Moss", photo=photo)
+    other_article.save_revision().publish()
+    uncached()
+    with django_assert_num_queries(before):
+        response = client.get(f"/api/v2/pages/{article.pk}/")
+    related = response.json()["related_articles"]
+    assert [item["id"] for item in related] == [other_article.pk]
+    assert "reviewer" not in related[0]
+    assert f"image-{photo.pk}" not in response["Cache-Tag"].split(",")
 
 
 def test_related_articles_are_at_most_three(client, article, article_index, fibromyalgia):
