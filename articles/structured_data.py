@@ -211,13 +211,19 @@ def faq_questions(page):
 
 def plain_text(value):
     """Rich text as plain text: tags dropped, entities decoded, one line per paragraph."""
-    return _plain_text(value.source if isinstance(value, RichText) else str(value or ""))
+    source = value.source if isinstance(value, RichText) else str(value or "")
+    return _remembered_plain_text(source) if len(source) <= 8192 else _plain_text(source)
 
 
 @functools.lru_cache(maxsize=1024)
+def _remembered_plain_text(source):
+    """:func:`plain_text` of stored HTML up to 8 KB, remembered per process (Django's
+    ``strip_tags`` parses it in Python, and an accordion's answers come back unchanged with each
+    answer rendered): at most 1,024 of them."""
+    return _plain_text(source)
+
+
 def _plain_text(source):
-    """:func:`plain_text` of stored HTML, remembered per process (Django's ``strip_tags``
-    parses it in Python; an accordion's answers come back unchanged with each answer)."""
     text = html.unescape(strip_tags(_BLOCK_END.sub("\n", source)))
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
